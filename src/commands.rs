@@ -1,0 +1,299 @@
+//! The commands, each a straight line through the pipeline stages.
+
+use std::collections::{HashMap, HashSet};
+use std::io::IsTerminal;
+use std::path::{Path, PathBuf};
+
+use anyhow::{bail, Context, Result};
+use rayon::prelude::*;
+
+use crate::consolidate::{self, Consolidated};
+use crate::finding::{Counts, Finding, Severity};
+use crate::ingest::{self, is_skipped_name, is_workbook_name, Ingested, Limits, Outcome};
+use crate::normalise::{self, Submission};
+use crate::plan::Plan;
+use crate::validate::{self, Period};
+use crate::write::report::FileLine;
+
+/// Everything known about one batch of submissions after validation and consolidation.
+pub struct Batch {
+    pub period: Period,
+    pub files: Vec<FileLine>,
+    pub skipped: Vec<String>,
+    pub submissions: Vec<Submission>,
+    pub findings: Vec<Finding>,
+    pub consolidated: Consolidated,
+}
+
+/// An input file: its path and how to name it to the user.
+#[derive(Debug, Clone)]
+pub struct Input {
+    pub path: PathBuf,
+    pub display: String,
+}
+
+/// Files to read: every file of each folder given (recursively), each file given as is.
+pub fn collect_inputs(paths: &[PathBuf], exclude: Option<&Path>) -> Result<Vec<Input>> {
+    let mut out = Vec::new();
+    for p in paths {
+        if p.is_dir() {
+            walk(p, p, exclude, &mut out)?;
+        } else if p.is_file() {
+            out.push(Input { path: p.clone(), display: p.display().to_string() });
+        } else {
+            bail!("找不到 {}：请检查路径是否写对", p.display());
+        }
+    }
+    out.sort_by(|a, b| a.display.cmp(&b.display));
+    Ok(out)
+}
+
+fn walk(root: &Path, dir: &Path, exclude: Option<&Path>, out: &mut Vec<Input>) -> Result<()> {
+    let entries = std::fs::read_dir(dir).with_context(|| format!("无法读取文件夹 {}", dir.display()))?;
+    for e in entries.flatten() {
+        let path = e.path();
+        let Ok(ft) = e.file_type() else { continue };
+        if ft.is_symlink() {
+            continue;
+        }
+        if ft.is_dir() {
+            let hidden = e.file_name().to_string_lossy().starts_with('.');
+            let excluded = exclude.is_some_and(|x| same_path(x, &path));
+            if !hidden && !excluded {
+                walk(root, &path, exclude, out)?;
+            }
+        } else if ft.is_file() {
+            let display = path.strip_prefix(root).unwrap_or(&path).to_string_lossy().replace('\\', "/");
+            out.push(Input { path, display });
+        }
+    }
+    Ok(())
+}
+
+fn same_path(a: &Path, b: &Path) -> bool {
+    match (a.canonicalize(), b.canonicalize()) {
+        (Ok(x), Ok(y)) => x == y,
+        _ => false,
+    }
+}
+
+/// Read every input in parallel; a panic inside a dependency becomes that file's F01.
+fn read_all(inputs: &[Input], limits: &Limits, progress: bool) -> Vec<Ingested> {
+    let bar = if progress && inputs.len() > 20 && std::io::stderr().is_terminal() {
+        let b = indicatif::ProgressBar::new(inputs.len() as u64);
+        b.set_style(
+            indicatif::ProgressStyle::with_template("读取报送文件 {bar:40} {pos}/{len} {elapsed}")
+                .unwrap_or_else(|_| indicatif::ProgressStyle::default_bar()),
+        );
+        b
+    } else {
+        indicatif::ProgressBar::hidden()
+    };
+    let previous = std::panic::take_hook();
+    std::panic::set_hook(Box::new(|_| {}));
+    let out: Vec<Ingested> = inputs
+        .par_iter()
+        .map(|i| {
+            let r = ingest::read_file(&i.path, &i.display, limits);
+            bar.inc(1);
+            r
+        })
+        .collect();
+    std::panic::set_hook(previous);
+    bar.finish_and_clear();
+    out
+}
+
+/// The period: as given, else what most files say, else the folder's name (`2021-06`).
+fn infer_period(given: Option<&str>, ingested: &[Ingested], paths: &[PathBuf]) -> Result<Period> {
+    if let Some(p) = given {
+        return Period::parse(p).with_context(|| format!("--period “{p}”写法不对，应为 年-月，如 2021-06"));
+    }
+    let mut votes: HashMap<(i32, u32), usize> = HashMap::new();
+    for i in ingested {
+        if let Outcome::Table(t) = &i.outcome {
+            if let Some(p) = t.meta.period {
+                *votes.entry(p).or_default() += 1;
+            }
+        }
+    }
+    let mut best: Vec<_> = votes.into_iter().collect();
+    best.sort_by(|a, b| b.1.cmp(&a.1).then(b.0.cmp(&a.0)));
+    if let Some(((year, month), _)) = best.first() {
+        return Ok(Period { year: *year, month: *month });
+    }
+    for p in paths {
+        if let Some(name) = p.file_name().and_then(|n| n.to_str()) {
+            if let Some(period) = Period::parse(name) {
+                return Ok(period);
+            }
+        }
+    }
+    bail!("无法确定报送期次：文件中没有“报送期次”，请用 --period 指定，如 --period 2021-06")
+}
+
+/// Read, normalise, validate and consolidate a batch.
+pub fn process(plan: &Plan, paths: &[PathBuf], period: Option<&str>, exclude: Option<&Path>, progress: bool) -> Result<Batch> {
+    let inputs = collect_inputs(paths, exclude)?;
+    let limits = Limits::default();
+    let (readable, other): (Vec<Input>, Vec<Input>) = inputs.into_iter().partition(|i| {
+        let name = i.path.file_name().map(|n| n.to_string_lossy().to_string()).unwrap_or_default();
+        is_workbook_name(&name) || is_skipped_name(&name)
+    });
+    let ingested = read_all(&readable, &limits, progress);
+    let period = infer_period(period, &ingested, paths)?;
+
+    let mut findings = Vec::new();
+    let mut skipped: Vec<String> = other.iter().map(|i| i.display.clone()).collect();
+    let mut subs = Vec::new();
+    let mut lines = Vec::new();
+    let mut units_with_files = HashSet::new();
+    let per_file: Vec<(Option<Submission>, Vec<Finding>, FileLine)> = ingested
+        .into_par_iter()
+        .map(|ing| judge_file(plan, period, ing))
+        .collect();
+    for (sub, mut fs, line) in per_file {
+        if line.state == "已跳过" {
+            skipped.push(line.file.clone());
+            continue;
+        }
+        if !line.unit.is_empty() {
+            units_with_files.insert(line.unit.clone());
+        }
+        findings.append(&mut fs);
+        lines.push(line);
+        if let Some(s) = sub {
+            subs.push(s);
+        }
+    }
+    findings.extend(validate::resolve_resubmissions(&mut subs));
+    validate::drop_superseded(&mut findings, &subs);
+    for l in &mut lines {
+        if let Some(s) = subs.iter().find(|s| s.file == l.file) {
+            if let Some(by) = &s.superseded_by {
+                l.state = format!("未采用（以“{by}”为准）");
+            }
+        }
+    }
+    let consolidated = consolidate::consolidate(plan, &subs, &units_with_files)?;
+    findings.extend(consolidated.findings.iter().cloned());
+    for l in &mut lines {
+        let c = Counts::of(findings.iter().filter(|f| f.file.as_deref() == Some(l.file.as_str())));
+        l.errors = c.errors;
+        l.warnings = c.warnings;
+    }
+    Ok(Batch { period, files: lines, skipped, submissions: subs, findings, consolidated })
+}
+
+fn judge_file(plan: &Plan, period: Period, ing: Ingested) -> (Option<Submission>, Vec<Finding>, FileLine) {
+    let mut line = FileLine { file: ing.file.clone(), unit: String::new(), state: String::new(), sheet: String::new(), rows: 0, errors: 0, warnings: 0 };
+    let guess = || normalise::identify_unit(plan, None, &ing.file, &[]).0;
+    let mut findings = Vec::new();
+    match ing.outcome {
+        Outcome::Skipped => {
+            line.state = "已跳过".into();
+            (None, findings, line)
+        }
+        Outcome::Unreadable(msg) => {
+            let unit = guess();
+            line.unit = unit.clone().unwrap_or_default();
+            line.state = "无法读取".into();
+            findings.push(Finding::new("F01", msg).file(&ing.file).unit(unit.as_deref()));
+            (None, findings, line)
+        }
+        Outcome::NoTable { sheets } => {
+            let unit = guess();
+            line.unit = unit.clone().unwrap_or_default();
+            line.state = "没有任务分解表".into();
+            let msg = format!("没有找到任务分解表：工作表（{}）中都没有可识别的表头，请使用统一下发的模板填报", sheets.join("、"));
+            findings.push(Finding::new("F02", msg).file(&ing.file).unit(unit.as_deref()));
+            (None, findings, line)
+        }
+        Outcome::Table(table) => {
+            let meta_unit = table.meta.unit.clone();
+            let dups = table.layout.duplicates.clone();
+            let sub = normalise::normalise(plan, &ing.file, ing.path.clone(), *table, period.year, &mut findings);
+            let written = normalise::identify_unit(plan, meta_unit.as_deref(), &ing.file, &[]).1;
+            for d in dups {
+                let msg = format!("“{}”和“{}”是同一列的两种写法，只采用“{}”", d.first, d.again, d.first);
+                findings.push(sub.file_finding("F04", msg).value(&d.again));
+            }
+            findings.extend(validate::check_submission(plan, period, &sub, written.as_deref()));
+            line.unit = sub.unit.clone().unwrap_or_default();
+            line.state = "已读取".into();
+            line.sheet = sub.sheet.clone();
+            line.rows = sub.rows.len();
+            (Some(sub), findings, line)
+        }
+    }
+}
+
+/// Whether any finding is at or above `level`.
+pub fn fails(findings: &[Finding], level: Option<Severity>) -> bool {
+    match level {
+        None => false,
+        Some(l) => findings.iter().any(|f| f.severity >= l),
+    }
+}
+
+/// Refuse an output folder that is, or is inside, an input folder: outputs must never be read back as submissions.
+pub fn check_output_dir(out: &Path, inputs: &[PathBuf]) -> Result<()> {
+    let out_abs = absolute(out);
+    for i in inputs {
+        if i.is_dir() {
+            let in_abs = absolute(i);
+            if out_abs.starts_with(&in_abs) {
+                bail!(
+                    "输出目录 {} 在报送文件夹 {} 里面，下次运行会把输出当成报送文件读入；请用 -o 指定别的目录",
+                    out.display(),
+                    i.display()
+                );
+            }
+        }
+    }
+    Ok(())
+}
+
+fn absolute(p: &Path) -> PathBuf {
+    if let Ok(c) = p.canonicalize() {
+        return c;
+    }
+    // Not created yet: resolve the nearest existing ancestor.
+    let mut rest = Vec::new();
+    let mut cur = p.to_path_buf();
+    loop {
+        if let Ok(c) = cur.canonicalize() {
+            let mut out = c;
+            for r in rest.iter().rev() {
+                out.push(r);
+            }
+            return out;
+        }
+        match (cur.file_name().map(|n| n.to_os_string()), cur.parent()) {
+            (Some(n), Some(parent)) => {
+                rest.push(n);
+                cur = if parent.as_os_str().is_empty() { PathBuf::from(".") } else { parent.to_path_buf() };
+            }
+            _ => return p.to_path_buf(),
+        }
+    }
+}
+
+/// `luoshi run`: validate and consolidate, write the workbooks under `out`.
+pub fn run(plan: &Plan, dir: &Path, out: &Path, period: Option<&str>) -> Result<(Batch, Vec<PathBuf>)> {
+    if !dir.is_dir() {
+        bail!("{} 不是文件夹：luoshi run 需要存放各单位报送文件的文件夹", dir.display());
+    }
+    check_output_dir(out, &[dir.to_path_buf()])?;
+    let batch = process(plan, &[dir.to_path_buf()], period, Some(out), true)?;
+    let label = batch.period.label();
+    let summary = out.join(format!("汇总表_{label}.xlsx"));
+    let report = out.join(format!("校验报告_{label}.xlsx"));
+    let (a, b) = rayon::join(
+        || crate::write::summary::write_summary(&summary, plan, batch.period, &batch.consolidated),
+        || crate::write::report::write_report(&report, plan, batch.period, &batch.findings, &batch.files),
+    );
+    a?;
+    b?;
+    Ok((batch, vec![summary, report]))
+}

@@ -1,0 +1,235 @@
+//! Findings (校验结果) and the rule table every stage draws its codes from.
+
+use serde::Serialize;
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize)]
+#[serde(rename_all = "lowercase")]
+pub enum Severity {
+    Info,
+    Warning,
+    Error,
+}
+
+impl Severity {
+    pub fn label(self) -> &'static str {
+        match self {
+            Severity::Error => "错误",
+            Severity::Warning => "警告",
+            Severity::Info => "提示",
+        }
+    }
+}
+
+/// One row of the rule table: the code, how serious it is, and what the clerk should do.
+#[derive(Debug)]
+pub struct RuleDef {
+    pub code: &'static str,
+    pub severity: Severity,
+    pub title: &'static str,
+    pub fix: &'static str,
+}
+
+use Severity::{Error as E, Info as I, Warning as W};
+
+/// SPEC §3. Every finding refers to one of these by code.
+pub const RULES: &[RuleDef] = &[
+    RuleDef { code: "F01", severity: E, title: "文件无法读取", fix: "请用 Excel 或 WPS 打开确认，另存为 .xlsx 后重新报送" },
+    RuleDef { code: "F02", severity: E, title: "找不到任务分解表", fix: "请使用统一下发的《任务分解表》模板填报" },
+    RuleDef { code: "F03", severity: E, title: "缺少必填列", fix: "请按模板补上该列，不要删除模板中的列" },
+    RuleDef { code: "F04", severity: W, title: "列重复", fix: "请删除重复的列，只保留一列" },
+    RuleDef { code: "F05", severity: E, title: "无法识别报送单位", fix: "请在第2行填写“填报单位：单位全称”，单位名称须在单位名单中" },
+    RuleDef { code: "F06", severity: W, title: "同一单位报送多份", fix: "已采用最新一份；如有误请重新报送并删除旧版" },
+    RuleDef { code: "F07", severity: W, title: "报送期次不符", fix: "请核对“报送期次”，填写本期的年月" },
+    RuleDef { code: "C01", severity: E, title: "必填项为空", fix: "请补填该项" },
+    RuleDef { code: "C02", severity: E, title: "不是数字", fix: "请只填阿拉伯数字（可带小数点），不要写汉字或文字说明" },
+    RuleDef { code: "C03", severity: E, title: "日期无法识别", fix: "请填写日期（如 2021-12-31、2021年6月底）或“长期坚持”" },
+    RuleDef { code: "C04", severity: E, title: "取值不在允许范围", fix: "请从下拉列表中选择规定的值" },
+    RuleDef { code: "C05", severity: W, title: "电话号码格式不对", fix: "请填写11位手机号或带区号的固定电话（如 0412-3123456）" },
+    RuleDef { code: "C06", severity: E, title: "公式错误", fix: "请检查公式，或直接填写数值" },
+    RuleDef { code: "C07", severity: I, title: "“同上”已按上一行填充", fix: "建议直接填写完整内容" },
+    RuleDef { code: "C08", severity: W, title: "疑似日期写成了数字", fix: "请把单元格设为文本或日期格式后重新填写日期" },
+    RuleDef { code: "L01", severity: E, title: "任务编号不在市级任务清单", fix: "请核对任务编号，按市级任务清单填写" },
+    RuleDef { code: "L02", severity: E, title: "任务编号重复", fix: "同一任务只填一行，请合并重复的行" },
+    RuleDef { code: "L03", severity: W, title: "节点目标倒挂", fix: "节点目标为累计值，应一季度≤二季度≤三季度≤全年目标" },
+    RuleDef { code: "L04", severity: W, title: "完成值远超目标", fix: "请核对数值和计量单位（万/亿、亩/万亩）" },
+    RuleDef { code: "L05", severity: W, title: "完成率与数值不符", fix: "完成率应为 累计完成÷全年目标，请核对" },
+    RuleDef { code: "L06", severity: W, title: "状态与数值矛盾", fix: "请按实际进度填写状态，或核对数值" },
+    RuleDef { code: "L07", severity: W, title: "已过完成时限仍未完成", fix: "请说明滞后原因和整改时限，或更新状态" },
+    RuleDef { code: "L08", severity: W, title: "全年目标与分配不符", fix: "请按市级任务清单分配的目标填写" },
+    RuleDef { code: "L09", severity: E, title: "计量单位与清单不符", fix: "请按市级任务清单的计量单位填写" },
+    RuleDef { code: "V01", severity: E, title: "单位未报送", fix: "请督促该单位尽快报送" },
+    RuleDef { code: "V02", severity: E, title: "任务无人报送", fix: "请督促责任单位报送该任务" },
+    RuleDef { code: "V03", severity: W, title: "缺少节点目标", fix: "量化任务请填写一、二、三季度节点目标" },
+    RuleDef { code: "V04", severity: E, title: "分解目标合计不足", fix: "各责任单位目标之和应不低于市级目标，请核对分解" },
+    RuleDef { code: "V05", severity: W, title: "牵头单位未报送牵头任务", fix: "请牵头单位报送该任务的进展" },
+    RuleDef { code: "L10", severity: W, title: "与上期相比变化过大", fix: "累计完成较上期变化超过30%，请附说明" },
+];
+
+pub fn rule(code: &str) -> &'static RuleDef {
+    RULES
+        .iter()
+        .find(|r| r.code == code)
+        .unwrap_or_else(|| panic!("rule code {code} missing from RULES"))
+}
+
+/// One problem, located as precisely as we can. Serialises to exactly the JSON keys of SPEC §3.
+#[derive(Debug, Clone, Serialize, PartialEq)]
+pub struct Finding {
+    pub severity: Severity,
+    pub rule: &'static str,
+    pub unit: Option<String>,
+    pub file: Option<String>,
+    pub sheet: Option<String>,
+    pub cell: Option<String>,
+    pub row: Option<u32>,
+    pub column: Option<String>,
+    pub task_id: Option<String>,
+    pub value: Option<String>,
+    pub message: String,
+}
+
+impl Finding {
+    /// A finding with only its rule and message; add the location with the builder methods.
+    pub fn new(code: &str, message: impl Into<String>) -> Self {
+        let def = rule(code);
+        Finding {
+            severity: def.severity,
+            rule: def.code,
+            unit: None,
+            file: None,
+            sheet: None,
+            cell: None,
+            row: None,
+            column: None,
+            task_id: None,
+            value: None,
+            message: message.into(),
+        }
+    }
+    pub fn file(mut self, file: &str) -> Self {
+        self.file = Some(file.to_string());
+        self
+    }
+    pub fn sheet(mut self, sheet: &str) -> Self {
+        self.sheet = Some(sheet.to_string());
+        self
+    }
+    pub fn unit(mut self, unit: Option<&str>) -> Self {
+        self.unit = unit.map(str::to_string);
+        self
+    }
+    pub fn task(mut self, task_id: &str) -> Self {
+        if !task_id.is_empty() {
+            self.task_id = Some(task_id.to_string());
+        }
+        self
+    }
+    /// Point at a cell: 0-based row and column, header text of the column.
+    pub fn at(mut self, row0: u32, col0: u32, column: &str) -> Self {
+        self.row = Some(row0 + 1);
+        self.cell = Some(cell_ref(row0, col0));
+        self.column = Some(column.to_string());
+        self
+    }
+    pub fn row(mut self, row0: u32) -> Self {
+        self.row = Some(row0 + 1);
+        self
+    }
+    pub fn value(mut self, value: &str) -> Self {
+        self.value = Some(value.to_string());
+        self
+    }
+    pub fn def(&self) -> &'static RuleDef {
+        rule(self.rule)
+    }
+    /// `腾鳌镇.xlsx · 任务分解表 · H12：全年目标不是数字：两百`
+    pub fn located_message(&self) -> String {
+        let mut parts: Vec<&str> = Vec::new();
+        if let Some(f) = &self.file {
+            parts.push(f);
+        }
+        if let Some(s) = &self.sheet {
+            parts.push(s);
+        }
+        if let Some(c) = &self.cell {
+            parts.push(c);
+        }
+        if parts.is_empty() {
+            self.message.clone()
+        } else {
+            format!("{}：{}", parts.join(" · "), self.message)
+        }
+    }
+}
+
+/// `(0, 0)` → `A1`.
+pub fn cell_ref(row0: u32, col0: u32) -> String {
+    format!("{}{}", col_letters(col0), row0 + 1)
+}
+
+pub fn col_letters(col0: u32) -> String {
+    let mut n = col0 + 1;
+    let mut out = Vec::new();
+    while n > 0 {
+        let r = ((n - 1) % 26) as u8;
+        out.push(b'A' + r);
+        n = (n - 1) / 26;
+    }
+    out.reverse();
+    String::from_utf8(out).unwrap_or_default()
+}
+
+#[derive(Debug, Default, Clone, Copy, PartialEq, Eq)]
+pub struct Counts {
+    pub errors: usize,
+    pub warnings: usize,
+    pub infos: usize,
+}
+
+impl Counts {
+    pub fn of<'a>(findings: impl IntoIterator<Item = &'a Finding>) -> Counts {
+        let mut c = Counts::default();
+        for f in findings {
+            match f.severity {
+                Severity::Error => c.errors += 1,
+                Severity::Warning => c.warnings += 1,
+                Severity::Info => c.infos += 1,
+            }
+        }
+        c
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn cell_refs() {
+        assert_eq!(cell_ref(0, 0), "A1");
+        assert_eq!(cell_ref(11, 7), "H12");
+        assert_eq!(col_letters(25), "Z");
+        assert_eq!(col_letters(26), "AA");
+        assert_eq!(col_letters(16383), "XFD");
+    }
+
+    #[test]
+    fn every_rule_code_is_unique() {
+        let mut codes: Vec<_> = RULES.iter().map(|r| r.code).collect();
+        codes.sort();
+        let n = codes.len();
+        codes.dedup();
+        assert_eq!(n, codes.len());
+    }
+
+    #[test]
+    fn json_has_exactly_the_spec_keys() {
+        let f = Finding::new("C02", "全年目标不是数字：两百").file("a.xlsx").at(11, 7, "全年目标");
+        let v: serde_json::Value = serde_json::to_value(&f).unwrap();
+        let keys: Vec<_> = v.as_object().unwrap().keys().cloned().collect();
+        assert_eq!(keys.len(), 11);
+        assert_eq!(v["cell"], "H12");
+        assert_eq!(v["row"], 12);
+        assert_eq!(v["severity"], "error");
+    }
+}

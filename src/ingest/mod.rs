@@ -1,0 +1,282 @@
+//! Ingest: from a path to the data table of one submission — the sheet, its header, its
+//! metadata row and its data rows as raw cells — or a reason why not.
+//!
+//! Designed for hostile input: the format is judged by its bytes ([`sniff`]), zip parts are
+//! size-checked before calamine inflates them, xlsx sheets are streamed cell by cell (never a
+//! dense `Range`), only the header's columns are kept, and every limit is our own ([`Limits`]).
+
+pub mod layout;
+pub mod limits;
+pub mod sniff;
+
+use std::fs::File;
+use std::io::BufReader;
+use std::path::{Path, PathBuf};
+
+use calamine::{Data, DataRef, Dimensions, Ods, Reader, SheetVisible, Xls, Xlsb, Xlsx};
+use chrono::NaiveDate;
+
+pub use layout::{Column, Layout, Meta, RawRow};
+pub use limits::Limits;
+pub use sniff::{Format, Unreadable};
+
+use crate::fields::squash;
+
+/// One cell as the workbook stores it.
+#[derive(Debug, Clone, PartialEq)]
+pub enum Raw {
+    Empty,
+    Text(String),
+    Number(f64),
+    /// A number shown as a percentage (0.079 displayed as 7.9%).
+    Percent(f64),
+    Date(NaiveDate),
+    Bool(bool),
+    /// A formula error value: `#DIV/0!`, `#REF!`, …
+    Error(String),
+}
+
+impl Raw {
+    pub fn is_empty(&self) -> bool {
+        match self {
+            Raw::Empty => true,
+            Raw::Text(s) => s.trim().is_empty(),
+            _ => false,
+        }
+    }
+    /// How the cell reads to a person.
+    pub fn display(&self) -> String {
+        use crate::normalise::values::fmt_num;
+        match self {
+            Raw::Empty => String::new(),
+            Raw::Text(s) => s.clone(),
+            Raw::Number(v) => fmt_num(*v),
+            Raw::Percent(v) => format!("{}%", fmt_num(v * 100.0)),
+            Raw::Date(d) => d.format("%Y-%m-%d").to_string(),
+            Raw::Bool(b) => if *b { "TRUE" } else { "FALSE" }.into(),
+            Raw::Error(e) => e.clone(),
+        }
+    }
+}
+
+/// A submission's data table, as read.
+#[derive(Debug, Clone)]
+pub struct Table {
+    pub format: Format,
+    pub sheet: String,
+    pub layout: Layout,
+    pub meta: Meta,
+    pub rows: Vec<RawRow>,
+    /// Document property "modified" (ISO text), used to tell resubmissions apart.
+    pub modified: Option<String>,
+}
+
+/// What ingest makes of one file.
+#[derive(Debug)]
+pub enum Outcome {
+    /// `~$` lock files and hidden files: listed, not read.
+    Skipped,
+    /// F01: the file cannot be read at all.
+    Unreadable(String),
+    /// F02: a workbook, but no sheet has a recognisable header. Lists the sheets looked at.
+    NoTable { sheets: Vec<String> },
+    Table(Box<Table>),
+}
+
+#[derive(Debug)]
+pub struct Ingested {
+    pub path: PathBuf,
+    /// The path as the user should read it: relative to the folder given.
+    pub file: String,
+    pub outcome: Outcome,
+}
+
+pub fn is_skipped_name(name: &str) -> bool {
+    name.starts_with("~$") || name.starts_with('.')
+}
+
+pub fn is_workbook_name(name: &str) -> bool {
+    let lower = name.to_lowercase();
+    [".xlsx", ".xlsm", ".xls", ".xlsb", ".ods", ".et"].iter().any(|e| lower.ends_with(e))
+}
+
+/// Read one file. Never panics on bad input: a panic inside a dependency becomes F01.
+pub fn read_file(path: &Path, file: &str, limits: &Limits) -> Ingested {
+    let name = path.file_name().map(|n| n.to_string_lossy().to_string()).unwrap_or_default();
+    let outcome = if is_skipped_name(&name) {
+        Outcome::Skipped
+    } else {
+        match std::panic::catch_unwind(|| read_workbook(path, limits)) {
+            Ok(Ok(o)) => o,
+            Ok(Err(u)) => Outcome::Unreadable(u.message),
+            Err(_) => Outcome::Unreadable("文件结构异常，读取时出错（文件可能已损坏），请重新保存为 .xlsx 后报送".into()),
+        }
+    };
+    Ingested { path: path.to_path_buf(), file: file.to_string(), outcome }
+}
+
+enum Book {
+    Xlsx(Xlsx<BufReader<File>>),
+    Xlsb(Xlsb<BufReader<File>>),
+    Xls(Xls<BufReader<File>>),
+    Ods(Ods<BufReader<File>>),
+}
+
+fn open_err(e: impl std::fmt::Display) -> Unreadable {
+    let text = e.to_string();
+    let lower = text.to_lowercase();
+    if lower.contains("password") || lower.contains("encrypt") {
+        Unreadable::new("文件已加密（设置了打开密码），无法读取；请取消密码后重新报送")
+    } else {
+        Unreadable::new(format!("文件已损坏，无法读取（{text}），请用 Excel 或 WPS 打开后另存为 .xlsx 再报送"))
+    }
+}
+
+fn read_workbook(path: &Path, limits: &Limits) -> Result<Outcome, Unreadable> {
+    let format = sniff::sniff(path, limits)?;
+    let open = || File::open(path).map(BufReader::new).map_err(|e| Unreadable::new(format!("文件打不开：{}", sniff::io_reason(&e))));
+    let mut book = match format {
+        Format::Xlsx => Book::Xlsx(Xlsx::new(open()?).map_err(open_err)?),
+        Format::Xlsb => Book::Xlsb(Xlsb::new(open()?).map_err(open_err)?),
+        Format::Xls => Book::Xls(Xls::new(open()?).map_err(open_err)?),
+        Format::Ods => Book::Ods(Ods::new(open()?).map_err(open_err)?),
+    };
+    let sheets: Vec<(String, bool)> = {
+        let meta = match &book {
+            Book::Xlsx(b) => b.sheets_metadata(),
+            Book::Xlsb(b) => b.sheets_metadata(),
+            Book::Xls(b) => b.sheets_metadata(),
+            Book::Ods(b) => b.sheets_metadata(),
+        };
+        meta.iter()
+            .map(|s| (s.name.clone(), s.visible == SheetVisible::Visible && s.typ == calamine::SheetType::WorkSheet))
+            .collect()
+    };
+    // The sheet named 任务分解表 first, then every other visible worksheet in order.
+    let mut order: Vec<&str> = sheets.iter().filter(|(n, v)| *v && squash(n).contains("任务分解表")).map(|(n, _)| n.as_str()).collect();
+    order.extend(sheets.iter().filter(|(n, v)| *v && !squash(n).contains("任务分解表")).map(|(n, _)| n.as_str()));
+    let modified = match &mut book {
+        Book::Xlsx(b) => b.workbook_properties().ok().and_then(|p| p.modified),
+        Book::Xls(b) => b.workbook_properties().ok().and_then(|p| p.modified),
+        Book::Ods(b) => b.workbook_properties().ok().and_then(|p| p.modified),
+        Book::Xlsb(b) => b.workbook_properties().ok().and_then(|p| p.modified),
+    };
+    let mut looked = Vec::new();
+    for name in order.into_iter().take(limits.max_sheets) {
+        looked.push(name.to_string());
+        let mut scan = layout::Scan::new(limits);
+        scan_sheet(&mut book, name, &mut scan)?;
+        if let Some(e) = scan.over_limit.take() {
+            return Err(Unreadable::new(format!("工作表“{name}”{e}，已停止读取")));
+        }
+        let merges = merges(&mut book, name);
+        if let Some((layout, meta, rows)) = scan.finish(&merges) {
+            return Ok(Outcome::Table(Box::new(Table { format, sheet: name.to_string(), layout, meta, rows, modified })));
+        }
+    }
+    Ok(Outcome::NoTable { sheets: looked })
+}
+
+fn merges(book: &mut Book, name: &str) -> Vec<Dimensions> {
+    match book {
+        Book::Xlsx(b) => b.merge_cells_by_sheet_name(name).unwrap_or_default(),
+        Book::Xls(b) => b.merge_cells_by_sheet_name(name).unwrap_or_default(),
+        // calamine has no merged regions for xlsb and ods.
+        Book::Xlsb(_) | Book::Ods(_) => Vec::new(),
+    }
+}
+
+fn from_data(d: &Data) -> Raw {
+    match d {
+        Data::Empty => Raw::Empty,
+        Data::String(s) => Raw::Text(s.clone()),
+        Data::Float(f) => Raw::Number(*f),
+        Data::Int(i) => Raw::Number(*i as f64),
+        Data::Bool(b) => Raw::Bool(*b),
+        Data::DateTime(dt) => from_excel_dt(dt),
+        Data::DateTimeIso(s) => iso_date(s),
+        Data::DurationIso(s) => Raw::Text(s.clone()),
+        Data::Error(e) => Raw::Error(e.to_string()),
+    }
+}
+
+fn from_dataref(d: DataRef<'_>, percent: bool) -> Raw {
+    match d {
+        DataRef::Empty => Raw::Empty,
+        DataRef::String(s) => Raw::Text(s),
+        DataRef::SharedString(s) => Raw::Text(s.to_string()),
+        DataRef::Float(f) if percent => Raw::Percent(f),
+        DataRef::Float(f) => Raw::Number(f),
+        DataRef::Int(i) if percent => Raw::Percent(i as f64),
+        DataRef::Int(i) => Raw::Number(i as f64),
+        DataRef::Bool(b) => Raw::Bool(b),
+        DataRef::DateTime(dt) => from_excel_dt(&dt),
+        DataRef::DateTimeIso(s) => iso_date(&s),
+        DataRef::DurationIso(s) => Raw::Text(s),
+        DataRef::Error(e) => Raw::Error(e.to_string()),
+    }
+}
+
+fn from_excel_dt(dt: &calamine::ExcelDateTime) -> Raw {
+    match dt.as_datetime() {
+        Some(d) if dt.is_datetime() => Raw::Date(d.date()),
+        _ => Raw::Number(dt.as_f64()),
+    }
+}
+
+fn iso_date(s: &str) -> Raw {
+    s.get(..10)
+        .and_then(|d| NaiveDate::parse_from_str(d, "%Y-%m-%d").ok())
+        .map(Raw::Date)
+        .unwrap_or_else(|| Raw::Text(s.to_string()))
+}
+
+fn scan_sheet(book: &mut Book, name: &str, scan: &mut layout::Scan) -> Result<(), Unreadable> {
+    let sheet_err = |e: &dyn std::fmt::Display| Unreadable::new(format!("工作表“{name}”内容损坏，无法读取（{e}），请用 Excel 或 WPS 打开后另存为 .xlsx 再报送"));
+    match book {
+        Book::Xlsx(b) => {
+            let mut reader = b.worksheet_cells_reader(name).map_err(|e| sheet_err(&e))?;
+            let percent: Vec<bool> = reader
+                .styles()
+                .iter()
+                .map(|s| s.number_format.as_ref().is_some_and(|f| f.format_code.contains('%')))
+                .collect();
+            loop {
+                match reader.next_cell_with_style_id() {
+                    Ok(Some((cell, style))) => {
+                        let (r, c) = cell.get_position();
+                        let pct = percent.get(style).copied().unwrap_or(false);
+                        let raw = from_dataref(cell.get_value().clone(), pct);
+                        if !scan.push(r, c, raw) {
+                            break;
+                        }
+                    }
+                    Ok(None) => break,
+                    Err(e) => return Err(sheet_err(&e)),
+                }
+            }
+        }
+        Book::Xlsb(b) => {
+            let range = b.worksheet_range(name).map_err(|e| sheet_err(&e))?;
+            push_range(&range, scan);
+        }
+        Book::Xls(b) => {
+            let range = b.worksheet_range(name).map_err(|e| sheet_err(&e))?;
+            push_range(&range, scan);
+        }
+        Book::Ods(b) => {
+            let range = b.worksheet_range(name).map_err(|e| sheet_err(&e))?;
+            push_range(&range, scan);
+        }
+    }
+    Ok(())
+}
+
+fn push_range(range: &calamine::Range<Data>, scan: &mut layout::Scan) {
+    let (r0, c0) = range.start().unwrap_or((0, 0));
+    for (r, c, d) in range.used_cells() {
+        if !scan.push(r0 + r as u32, c0 + c as u32, from_data(d)) {
+            break;
+        }
+    }
+}

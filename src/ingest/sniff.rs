@@ -1,0 +1,183 @@
+//! What a file really is, judged by its bytes (never its extension), and whether a zip-based
+//! workbook is safe to open at all.
+
+use std::fs::File;
+use std::io::{BufReader, Read};
+use std::path::Path;
+
+use super::limits::Limits;
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Format {
+    Xlsx,
+    Xlsb,
+    Ods,
+    Xls,
+}
+
+impl Format {
+    pub fn label(self) -> &'static str {
+        match self {
+            Format::Xlsx => "xlsx",
+            Format::Xlsb => "xlsb",
+            Format::Ods => "ods",
+            Format::Xls => "xls",
+        }
+    }
+}
+
+/// Why a file cannot be opened as a workbook; `message` is what the clerk reads (F01).
+#[derive(Debug, Clone, PartialEq)]
+pub struct Unreadable {
+    pub message: String,
+}
+
+impl Unreadable {
+    pub fn new(message: impl Into<String>) -> Self {
+        Unreadable { message: message.into() }
+    }
+}
+
+const RESAVE: &str = "请用 Excel 或 WPS 打开后“另存为” .xlsx 格式再报送";
+
+pub fn sniff(path: &Path, limits: &Limits) -> Result<Format, Unreadable> {
+    let meta = std::fs::metadata(path).map_err(|e| Unreadable::new(format!("文件打不开：{}", io_reason(&e))))?;
+    if meta.len() == 0 {
+        return Err(Unreadable::new("空文件（0字节），没有任何内容，请重新报送"));
+    }
+    if meta.len() > limits.max_file_bytes {
+        return Err(Unreadable::new(format!(
+            "文件过大（{:.0} MB，超过上限 {} MB），请删除无关的工作表、图片后重新报送",
+            meta.len() as f64 / 1e6,
+            limits.max_file_bytes / 1_000_000
+        )));
+    }
+    let mut head = [0u8; 512];
+    let n = File::open(path)
+        .and_then(|mut f| read_up_to(&mut f, &mut head))
+        .map_err(|e| Unreadable::new(format!("文件打不开：{}", io_reason(&e))))?;
+    let head = &head[..n];
+    if head.starts_with(b"PK\x03\x04") || head.starts_with(b"PK\x05\x06") {
+        return zip_format(path, limits);
+    }
+    if head.starts_with(&[0xD0, 0xCF, 0x11, 0xE0, 0xA1, 0xB1, 0x1A, 0xE1]) {
+        return cfb_format(path);
+    }
+    let text = text_prefix(head);
+    let lower = text.to_ascii_lowercase();
+    if lower.contains("<html") || lower.contains("<table") || lower.contains("<!doctype html") {
+        return Err(Unreadable::new(format!("这是网页（HTML）文件，只是扩展名改成了表格（常见于业务系统“导出Excel”），{RESAVE}")));
+    }
+    if lower.contains("urn:schemas-microsoft-com:office:spreadsheet") || lower.contains("<workbook") {
+        return Err(Unreadable::new(format!("这是 Excel 2003 XML 表格，不是标准工作簿，{RESAVE}")));
+    }
+    if head.starts_with(&[0xFF, 0xFE]) || head.starts_with(&[0xFE, 0xFF]) || head.starts_with(&[0xEF, 0xBB, 0xBF]) || looks_textual(head) {
+        return Err(Unreadable::new(format!("这是文本文件（如“Unicode 文本”或 CSV），不是电子表格，只是扩展名改成了表格，{RESAVE}")));
+    }
+    Err(Unreadable::new(format!("不是电子表格文件（无法识别的格式），{RESAVE}")))
+}
+
+fn read_up_to(f: &mut File, buf: &mut [u8]) -> std::io::Result<usize> {
+    let mut n = 0;
+    while n < buf.len() {
+        let k = f.read(&mut buf[n..])?;
+        if k == 0 {
+            break;
+        }
+        n += k;
+    }
+    Ok(n)
+}
+
+fn text_prefix(head: &[u8]) -> String {
+    let bytes = head.strip_prefix(&[0xEF, 0xBB, 0xBF][..]).unwrap_or(head);
+    String::from_utf8_lossy(bytes).trim_start().to_string()
+}
+
+fn looks_textual(head: &[u8]) -> bool {
+    if head.is_empty() {
+        return false;
+    }
+    // UTF-8 text (the 512-byte window may cut the last character in half).
+    let valid = match std::str::from_utf8(head) {
+        Ok(s) => s,
+        Err(e) if e.valid_up_to() + 4 >= head.len() => std::str::from_utf8(&head[..e.valid_up_to()]).unwrap_or(""),
+        Err(_) => "",
+    };
+    let utf8_text = !valid.is_empty() && valid.chars().all(|c| !c.is_control() || matches!(c, '\t' | '\r' | '\n'));
+    // UTF-16LE text without a BOM: every other byte zero.
+    let utf16 = head.len() >= 4 && head.iter().skip(1).step_by(2).filter(|&&b| b == 0).count() * 4 >= head.len();
+    utf8_text || utf16
+}
+
+pub fn io_reason(e: &std::io::Error) -> String {
+    match e.kind() {
+        std::io::ErrorKind::NotFound => "文件不存在".into(),
+        std::io::ErrorKind::PermissionDenied => "没有读取权限（文件可能正被其他程序占用）".into(),
+        _ => format!("读取出错（{e}）"),
+    }
+}
+
+fn zip_format(path: &Path, limits: &Limits) -> Result<Format, Unreadable> {
+    let file = File::open(path).map_err(|e| Unreadable::new(format!("文件打不开：{}", io_reason(&e))))?;
+    let mut zip = zip::ZipArchive::new(BufReader::new(file))
+        .map_err(|_| Unreadable::new("文件已损坏（压缩包不完整，可能是下载或拷贝时中断），请重新保存后报送"))?;
+    if zip.len() > limits.max_zip_entries {
+        return Err(Unreadable::new(format!("文件内部结构异常（包含 {} 个部件，超过上限 {}）", zip.len(), limits.max_zip_entries)));
+    }
+    let mut total: u64 = 0;
+    let mut kind = None;
+    for i in 0..zip.len() {
+        let entry = zip
+            .by_index_raw(i)
+            .map_err(|_| Unreadable::new("文件已损坏（压缩包目录无法读取），请重新保存后报送"))?;
+        let name = entry.name().map(|n| n.replace('\\', "/")).unwrap_or_default();
+        let size = entry.size();
+        if size > limits.max_part_bytes {
+            return Err(Unreadable::new(format!(
+                "文件内部部件“{}”解压后达 {} MB，超过上限 {} MB（疑似压缩炸弹），已拒绝读取",
+                name,
+                size / 1_000_000,
+                limits.max_part_bytes / 1_000_000
+            )));
+        }
+        let compressed = entry.compressed_size().max(1);
+        if size > 10_000_000 && size / compressed > limits.max_ratio {
+            return Err(Unreadable::new(format!("文件内部部件“{name}”压缩比异常（{}:1，疑似压缩炸弹），已拒绝读取", size / compressed)));
+        }
+        total = total.saturating_add(size);
+        match name.as_str() {
+            "xl/workbook.xml" => kind = Some(Format::Xlsx),
+            "xl/workbook.bin" => kind = kind.or(Some(Format::Xlsb)),
+            "content.xml" => kind = kind.or(Some(Format::Ods)),
+            _ if name.starts_with("xl/") && name.ends_with(".xml") && kind.is_none() => kind = Some(Format::Xlsx),
+            _ => {}
+        }
+    }
+    if total > limits.max_unzipped_bytes {
+        return Err(Unreadable::new(format!(
+            "文件解压后共 {} MB，超过上限 {} MB，已拒绝读取",
+            total / 1_000_000,
+            limits.max_unzipped_bytes / 1_000_000
+        )));
+    }
+    match kind {
+        Some(k) => Ok(k),
+        None if zip.by_name("word/document.xml").is_ok() => Err(Unreadable::new(format!("这是 Word 文档，不是电子表格，{RESAVE}"))),
+        None => Err(Unreadable::new(format!("这是压缩包，里面没有工作簿，{RESAVE}"))),
+    }
+}
+
+/// An OLE compound file: a real .xls, or an Office file encrypted with an open password.
+fn cfb_format(path: &Path) -> Result<Format, Unreadable> {
+    let mut bytes = Vec::new();
+    File::open(path)
+        .and_then(|f| f.take(4 << 20).read_to_end(&mut bytes))
+        .map_err(|e| Unreadable::new(format!("文件打不开：{}", io_reason(&e))))?;
+    // Directory entries are UTF-16LE names; an encrypted OOXML package holds `EncryptedPackage`.
+    let needle: Vec<u8> = "EncryptedPackage".encode_utf16().flat_map(|u| u.to_le_bytes()).collect();
+    if bytes.windows(needle.len()).any(|w| w == needle.as_slice()) {
+        return Err(Unreadable::new("文件已加密（设置了打开密码），无法读取；请取消密码后重新报送"));
+    }
+    Ok(Format::Xls)
+}

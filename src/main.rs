@@ -1,0 +1,123 @@
+//! The `luoshi` binary: parse arguments, call the library, map the outcome to an exit code.
+
+use std::path::PathBuf;
+use std::process::ExitCode;
+
+use clap::{Parser, Subcommand, ValueEnum};
+
+use luoshi::finding::Severity;
+use luoshi::plan::Plan;
+use luoshi::{commands, term};
+
+/// 落实：各单位《任务分解表》的校验、汇总与绩效对账。
+#[derive(Parser)]
+#[command(name = "luoshi", version, about, long_about = None)]
+struct Cli {
+    /// 市级任务清单（TOML），默认使用内置的2021年清单
+    #[arg(long, global = true, value_name = "FILE")]
+    tasks: Option<PathBuf>,
+    /// 补充单位名单（TOML，[[units]] 列表：name、group、aliases）
+    #[arg(long, global = true, value_name = "FILE")]
+    units: Option<PathBuf>,
+    #[command(subcommand)]
+    command: Command,
+}
+
+#[derive(Subcommand)]
+enum Command {
+    /// 校验并汇总一个文件夹的报送文件（主要功能），写出汇总表和校验报告
+    Run {
+        /// 存放各单位报送文件的文件夹，如 samples/2021-06
+        dir: PathBuf,
+        /// 输出目录
+        #[arg(short, long, default_value = "out")]
+        out: PathBuf,
+        /// 报送期次，如 2021-06；默认取文件中的“报送期次”或文件夹名
+        #[arg(long, value_name = "YYYY-MM")]
+        period: Option<String>,
+    },
+    /// 只校验，不写文件；逐条列出问题
+    Validate {
+        /// 报送文件或文件夹（可多个）
+        #[arg(required = true)]
+        paths: Vec<PathBuf>,
+        /// 输出格式：text（按单位分组的中文说明）或 jsonl（每行一条 JSON）
+        #[arg(long, value_enum, default_value = "text")]
+        format: Format,
+        /// 有该级别及以上的问题时退出码为 1
+        #[arg(long, value_enum, default_value = "error")]
+        fail_on: FailOn,
+        /// 报送期次，如 2021-06
+        #[arg(long, value_name = "YYYY-MM")]
+        period: Option<String>,
+    },
+    /// 只汇总，写出汇总表
+    Consolidate {
+        dir: PathBuf,
+        /// 汇总表文件名
+        #[arg(short, long)]
+        out: PathBuf,
+        #[arg(long, value_name = "YYYY-MM")]
+        period: Option<String>,
+    },
+    /// 列出正在使用的市级任务清单
+    Tasks,
+}
+
+#[derive(Clone, Copy, ValueEnum)]
+enum Format {
+    Text,
+    Jsonl,
+}
+
+#[derive(Clone, Copy, ValueEnum)]
+enum FailOn {
+    Error,
+    Warning,
+    Never,
+}
+
+fn main() -> ExitCode {
+    let cli = Cli::parse();
+    match run(cli) {
+        Ok(code) => code,
+        Err(e) => {
+            eprintln!("luoshi：{e:#}");
+            ExitCode::from(2)
+        }
+    }
+}
+
+fn run(cli: Cli) -> anyhow::Result<ExitCode> {
+    let plan = Plan::load(cli.tasks.as_deref(), cli.units.as_deref())?;
+    match cli.command {
+        Command::Tasks => {
+            print!("{}", term::tasks_table(&plan));
+            Ok(ExitCode::SUCCESS)
+        }
+        Command::Run { dir, out, period } => {
+            let (batch, outputs) = commands::run(&plan, &dir, &out, period.as_deref())?;
+            print!("{}", term::run_summary(&batch, &outputs, term::use_colour()));
+            Ok(ExitCode::SUCCESS)
+        }
+        Command::Validate { paths, format, fail_on, period } => {
+            let batch = commands::process(&plan, &paths, period.as_deref(), None, true)?;
+            match format {
+                Format::Jsonl => print!("{}", term::jsonl(&batch.findings)),
+                Format::Text => print!("{}", term::text(&batch.findings, batch.files.len(), term::use_colour())),
+            }
+            let level = match fail_on {
+                FailOn::Error => Some(Severity::Error),
+                FailOn::Warning => Some(Severity::Warning),
+                FailOn::Never => None,
+            };
+            Ok(if commands::fails(&batch.findings, level) { ExitCode::from(1) } else { ExitCode::SUCCESS })
+        }
+        Command::Consolidate { dir, out, period } => {
+            let batch = commands::process(&plan, &[dir], period.as_deref(), None, true)?;
+            luoshi::write::summary::write_summary(&out, &plan, batch.period, &batch.consolidated)?;
+            println!("已写出：{}", out.display());
+            Ok(ExitCode::SUCCESS)
+        }
+    }
+}

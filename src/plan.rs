@@ -1,0 +1,492 @@
+//! The master task list (市级任务清单) and the unit roster (单位名单), SPEC §1.
+//!
+//! The default list ships inside the binary (`templates/tasks.toml`); `--tasks FILE` replaces it
+//! and `--units FILE` adds units and aliases.
+
+use std::collections::HashMap;
+use std::path::Path;
+
+use anyhow::{bail, Context, Result};
+use serde::Deserialize;
+
+use crate::fields::squash;
+use crate::normalise::values::{parse_deadline_text, DeadlineValue};
+
+pub const DEFAULT_TASKS: &str = include_str!("../templates/tasks.toml");
+
+/// The six 工作方面, exactly as the plan names them.
+pub const AREAS: [&str; 6] = ["重要指标", "重大项目建设", "营商环境建设", "重点攻坚任务", "重点民生保障", "重大制度性创新"];
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Kind {
+    Growth,
+    Count,
+    LowerBound,
+    UpperBound,
+    Stretch,
+    Milestone,
+    Qualitative,
+}
+
+impl Kind {
+    pub fn label(self) -> &'static str {
+        match self {
+            Kind::Growth => "增速",
+            Kind::Count => "数量",
+            Kind::LowerBound => "下限（超）",
+            Kind::UpperBound => "上限（以内）",
+            Kind::Stretch => "力争",
+            Kind::Milestone => "节点性",
+            Kind::Qualitative => "定性",
+        }
+    }
+    /// Units' figures add up to the city's (counts and amounts); rates and bounds never do.
+    pub fn sums(self) -> bool {
+        matches!(self, Kind::Count | Kind::Stretch | Kind::LowerBound)
+    }
+    pub fn quantified(self) -> bool {
+        !matches!(self, Kind::Milestone | Kind::Qualitative)
+    }
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Group {
+    Zone,
+    Town,
+    Dept,
+}
+
+impl Group {
+    pub fn label(self) -> &'static str {
+        match self {
+            Group::Zone => "开发区",
+            Group::Town => "镇（街道）",
+            Group::Dept => "部门",
+        }
+    }
+    fn parse(s: &str) -> Option<Group> {
+        match squash(s).as_str() {
+            "开发区" => Some(Group::Zone),
+            "镇街" | "镇(街道)" | "镇" | "街道" => Some(Group::Town),
+            "部门" | "市直部门" => Some(Group::Dept),
+            _ => None,
+        }
+    }
+    /// By the name's ending, for units the roster does not classify.
+    pub fn infer(name: &str) -> Group {
+        if name.contains("开发区") {
+            Group::Zone
+        } else if name.ends_with('镇') || name.ends_with("街道") || name.ends_with("管理区") {
+            Group::Town
+        } else {
+            Group::Dept
+        }
+    }
+}
+
+#[derive(Debug, Clone)]
+pub struct Allocation {
+    pub unit: String,
+    pub target: Option<f64>,
+}
+
+#[derive(Debug, Clone)]
+pub struct Task {
+    pub id: String,
+    pub area: String,
+    pub name: String,
+    pub indicator: Option<String>,
+    pub uom: Option<String>,
+    pub kind: Kind,
+    /// The figure judged against; for a stretch-only task, the 力争 value.
+    pub target: Option<f64>,
+    pub stretch: Option<f64>,
+    /// `true` for `<=` (upper bounds).
+    pub at_most: bool,
+    pub deadline: DeadlineValue,
+    pub deadline_text: String,
+    pub nodes: [Option<f64>; 3],
+    pub lead_unit: String,
+    pub units: Vec<Allocation>,
+}
+
+impl Task {
+    pub fn allocation(&self, unit: &str) -> Option<f64> {
+        self.units.iter().find(|a| a.unit == unit).and_then(|a| a.target)
+    }
+    pub fn is_split(&self) -> bool {
+        self.units.iter().any(|a| a.target.is_some())
+    }
+    pub fn responsible(&self, unit: &str) -> bool {
+        self.units.iter().any(|a| a.unit == unit)
+    }
+}
+
+#[derive(Debug, Clone)]
+pub struct Unit {
+    pub name: String,
+    pub group: Group,
+    pub aliases: Vec<String>,
+}
+
+/// Canonical unit names and every way units write them.
+#[derive(Debug, Clone, Default)]
+pub struct Roster {
+    pub units: Vec<Unit>,
+    by_alias: HashMap<String, usize>,
+}
+
+impl Roster {
+    pub fn add(&mut self, unit: Unit) {
+        let idx = match self.units.iter().position(|u| u.name == unit.name) {
+            Some(i) => {
+                let u = &mut self.units[i];
+                u.aliases.extend(unit.aliases.iter().cloned());
+                i
+            }
+            None => {
+                self.units.push(unit.clone());
+                self.units.len() - 1
+            }
+        };
+        for name in std::iter::once(&unit.name).chain(unit.aliases.iter()) {
+            self.by_alias.entry(squash(name)).or_insert(idx);
+        }
+    }
+
+    pub fn contains(&self, name: &str) -> bool {
+        self.units.iter().any(|u| u.name == name)
+    }
+
+    pub fn group_of(&self, name: &str) -> Group {
+        self.units.iter().find(|u| u.name == name).map(|u| u.group).unwrap_or_else(|| Group::infer(name))
+    }
+
+    /// The canonical name for what a unit wrote: `市发改局`, `海城市西柳镇人民政府`, `西柳`.
+    pub fn resolve(&self, written: &str) -> Option<&str> {
+        let s = squash(written);
+        if s.is_empty() {
+            return None;
+        }
+        let mut candidates = vec![s.clone()];
+        let mut cur = s.clone();
+        for prefix in ["海城市", "海城", "市"] {
+            if let Some(rest) = cur.strip_prefix(prefix) {
+                if !rest.is_empty() {
+                    cur = rest.to_string();
+                    candidates.push(cur.clone());
+                }
+            }
+        }
+        for c in candidates.clone() {
+            for suffix in ["人民政府", "管委会", "管理委员会", "办事处", "(盖章)"] {
+                if let Some(rest) = c.strip_suffix(suffix) {
+                    candidates.push(rest.to_string());
+                }
+            }
+        }
+        candidates
+            .iter()
+            .find_map(|c| self.by_alias.get(c))
+            .map(|&i| self.units[i].name.as_str())
+    }
+
+    /// Expand a cell naming units: `市发改局、市工信局`, `各镇（街道）`. Unknown names are kept as written.
+    pub fn expand(&self, cell: &str) -> Vec<String> {
+        let mut out = Vec::new();
+        for part in cell.split(['、', ',', '，', ';', '；', '/', '\n']) {
+            let part = squash(part);
+            if part.is_empty() {
+                continue;
+            }
+            let group = match part.as_str() {
+                "各开发区" => Some(vec![Group::Zone]),
+                "各镇(街道)" | "各镇街" | "各镇" | "各街道" => Some(vec![Group::Town]),
+                "各有关部门" | "市直各部门" | "各部门" => Some(vec![Group::Dept]),
+                "各开发区、镇(街道)" => Some(vec![Group::Zone, Group::Town]),
+                _ => None,
+            };
+            match group {
+                Some(gs) => out.extend(self.units.iter().filter(|u| gs.contains(&u.group)).map(|u| u.name.clone())),
+                None => out.push(self.resolve(&part).map(str::to_string).unwrap_or(part)),
+            }
+        }
+        out
+    }
+}
+
+#[derive(Debug, Clone)]
+pub struct Plan {
+    pub year: i32,
+    pub city: String,
+    pub tasks: Vec<Task>,
+    pub roster: Roster,
+}
+
+impl Plan {
+    pub fn task(&self, id: &str) -> Option<&Task> {
+        self.tasks.iter().find(|t| t.id == id)
+    }
+
+    /// The built-in list of the 2021 plan.
+    pub fn builtin() -> Plan {
+        // The embedded list is tested; failing here is a build defect, not bad user input.
+        Plan::from_toml(DEFAULT_TASKS).expect("templates/tasks.toml is valid")
+    }
+
+    /// `--tasks FILE` (TOML or xlsx) or the built-in list, plus `--units FILE`.
+    pub fn load(tasks: Option<&Path>, units: Option<&Path>) -> Result<Plan> {
+        let mut plan = match tasks {
+            None => Plan::builtin(),
+            Some(p) => {
+                let ext = p.extension().and_then(|e| e.to_str()).unwrap_or("").to_ascii_lowercase();
+                if ext == "toml" {
+                    let text = std::fs::read_to_string(p)
+                        .with_context(|| format!("读不了任务清单 {}", p.display()))?;
+                    Plan::from_toml(&text).with_context(|| format!("任务清单 {} 格式有误", p.display()))?
+                } else {
+                    bail!("任务清单 {} 不是 .toml 文件：请用 luoshi tasks 导出的格式，或参照 templates/tasks.toml 编写", p.display())
+                }
+            }
+        };
+        if let Some(p) = units {
+            let text = std::fs::read_to_string(p).with_context(|| format!("读不了单位名单 {}", p.display()))?;
+            let extra: UnitsFile =
+                toml::from_str(&text).with_context(|| format!("单位名单 {} 格式有误（应为 [[units]] 列表）", p.display()))?;
+            for u in extra.units {
+                plan.roster.add(u.into_unit()?);
+            }
+        }
+        Ok(plan)
+    }
+
+    pub fn from_toml(text: &str) -> Result<Plan> {
+        let file: PlanFile = toml::from_str(text)?;
+        let mut roster = Roster::default();
+        let explicit_roster = !file.units.is_empty();
+        for u in file.units {
+            roster.add(u.into_unit()?);
+        }
+        let mut tasks = Vec::new();
+        for t in file.tasks {
+            let task = t.into_task(&roster).with_context(|| "任务清单中有一项写得不对")?;
+            if tasks.iter().any(|x: &Task| x.id == task.id) {
+                bail!("任务编号 {} 在清单中出现两次", task.id);
+            }
+            tasks.push(task);
+        }
+        if !explicit_roster {
+            for t in &tasks {
+                for name in std::iter::once(&t.lead_unit).chain(t.units.iter().map(|a| &a.unit)) {
+                    if !roster.contains(name) {
+                        roster.add(Unit { name: name.clone(), group: Group::infer(name), aliases: vec![] });
+                    }
+                }
+            }
+        }
+        Ok(Plan { year: file.year, city: file.city, tasks, roster })
+    }
+
+    /// Units expected to report: every unit named in a task (responsible or leading).
+    pub fn expected_units(&self) -> Vec<&Unit> {
+        self.roster
+            .units
+            .iter()
+            .filter(|u| self.tasks.iter().any(|t| t.lead_unit == u.name || t.responsible(&u.name)))
+            .collect()
+    }
+
+    pub fn tasks_of(&self, unit: &str) -> Vec<&Task> {
+        self.tasks.iter().filter(|t| t.responsible(unit)).collect()
+    }
+}
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct PlanFile {
+    year: i32,
+    #[serde(default)]
+    city: String,
+    #[serde(default)]
+    units: Vec<UnitEntry>,
+    #[serde(default)]
+    tasks: Vec<TaskEntry>,
+}
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct UnitsFile {
+    #[serde(default)]
+    units: Vec<UnitEntry>,
+}
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct UnitEntry {
+    name: String,
+    group: Option<String>,
+    #[serde(default)]
+    aliases: Vec<String>,
+}
+
+impl UnitEntry {
+    fn into_unit(self) -> Result<Unit> {
+        let group = match &self.group {
+            None => Group::infer(&self.name),
+            Some(g) => match Group::parse(g) {
+                Some(g) => g,
+                None => bail!("单位 {} 的类别“{}”不对：应为 开发区、镇街 或 部门", self.name, g),
+            },
+        };
+        Ok(Unit { name: self.name, group, aliases: self.aliases })
+    }
+}
+
+#[derive(Deserialize)]
+#[serde(untagged)]
+enum UnitRef {
+    Name(String),
+    Share { name: String, target: Option<f64> },
+}
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct Part {
+    #[allow(dead_code)]
+    name: String,
+    #[allow(dead_code)]
+    target: f64,
+}
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct TaskEntry {
+    id: String,
+    area: String,
+    name: String,
+    indicator: Option<String>,
+    uom: Option<String>,
+    kind: Option<Kind>,
+    target: Option<f64>,
+    stretch: Option<f64>,
+    direction: Option<String>,
+    deadline: Option<String>,
+    q1: Option<f64>,
+    q2: Option<f64>,
+    q3: Option<f64>,
+    lead_unit: String,
+    #[serde(default)]
+    units: Vec<UnitRef>,
+    /// Composite targets keep their parts (新增雏鹰3户和瞪羚1户).
+    #[serde(default)]
+    #[allow(dead_code)]
+    parts: Vec<Part>,
+}
+
+impl TaskEntry {
+    fn into_task(self, roster: &Roster) -> Result<Task> {
+        if !AREAS.contains(&self.area.as_str()) {
+            bail!("任务 {} 的工作方面“{}”不是六个方面之一（{}）", self.id, self.area, AREAS.join("、"));
+        }
+        let at_most = match self.direction.as_deref() {
+            None | Some(">=") | Some("≥") => false,
+            Some("<=") | Some("≤") => true,
+            Some(d) => bail!("任务 {} 的 direction “{}” 应为 \">=\" 或 \"<=\"", self.id, d),
+        };
+        let target = self.target.or(self.stretch);
+        let kind = self.kind.unwrap_or(if target.is_none() {
+            Kind::Qualitative
+        } else if at_most {
+            Kind::UpperBound
+        } else if self.uom.as_deref() == Some("%") {
+            Kind::Growth
+        } else {
+            Kind::Count
+        });
+        let at_most = at_most || kind == Kind::UpperBound;
+        if kind.quantified() && target.is_none() {
+            bail!("任务 {} 是量化任务（{}），但没有 target", self.id, kind.label());
+        }
+        let deadline_text = self.deadline.unwrap_or_else(|| "2021-12-31".into());
+        let deadline = parse_deadline_text(&deadline_text, 2021)
+            .with_context(|| format!("任务 {} 的完成时限“{}”无法识别", self.id, deadline_text))?;
+        let canon = |n: &str| roster.resolve(n).map(str::to_string).unwrap_or_else(|| n.trim().to_string());
+        let units = self
+            .units
+            .into_iter()
+            .map(|u| match u {
+                UnitRef::Name(n) => Allocation { unit: canon(&n), target: None },
+                UnitRef::Share { name, target } => Allocation { unit: canon(&name), target },
+            })
+            .collect();
+        Ok(Task {
+            id: self.id.trim().to_string(),
+            area: self.area,
+            name: self.name,
+            indicator: self.indicator,
+            uom: self.uom,
+            kind,
+            target,
+            stretch: if self.target.is_some() { self.stretch } else { None },
+            at_most,
+            deadline,
+            deadline_text,
+            nodes: [self.q1, self.q2, self.q3],
+            lead_unit: canon(&self.lead_unit),
+            units,
+        })
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn builtin_list_holds_the_plan() {
+        let plan = Plan::builtin();
+        let t = plan.task("1.1").unwrap();
+        assert_eq!((t.kind, t.target, t.uom.as_deref()), (Kind::Growth, Some(6.5), Some("%")));
+        let t = plan.task("2.1").unwrap();
+        assert_eq!((t.kind, t.target, t.stretch), (Kind::LowerBound, Some(75.0), Some(230.0)));
+        let t = plan.task("5.1.1").unwrap();
+        assert_eq!(t.kind, Kind::UpperBound);
+        assert!(t.at_most);
+        let t = plan.task("4.6.1").unwrap();
+        assert_eq!(t.uom.as_deref(), Some("万亩"));
+        let sum: f64 = t.units.iter().filter_map(|a| a.target).sum();
+        assert!((sum - 5.88).abs() < 1e-9);
+        for id in ["4.1.2", "4.6.1", "4.5.4", "4.7.2", "5.7.1"] {
+            let t = plan.task(id).unwrap();
+            assert!(t.is_split(), "{id} is split among units");
+            let sum: f64 = t.units.iter().filter_map(|a| a.target).sum();
+            assert!((sum - t.target.unwrap()).abs() < 1e-9, "{id} allocations add up");
+        }
+        let t = plan.task("4.4.1").unwrap();
+        assert_eq!((t.kind, t.target), (Kind::Stretch, Some(1240.0)));
+        assert!(plan.tasks.iter().any(|t| t.kind == Kind::Qualitative && t.area == "营商环境建设"));
+        for t in &plan.tasks {
+            assert!(plan.roster.contains(&t.lead_unit), "lead unit {} on roster", t.lead_unit);
+            for a in &t.units {
+                assert!(plan.roster.contains(&a.unit), "{} on roster", a.unit);
+            }
+        }
+    }
+
+    #[test]
+    fn aliases_resolve() {
+        let plan = Plan::builtin();
+        let r = &plan.roster;
+        assert_eq!(r.resolve("市发改局"), Some("发改局"));
+        assert_eq!(r.resolve("海城市发展和改革局"), Some("发改局"));
+        assert_eq!(r.resolve("西柳"), Some("西柳镇"));
+        assert_eq!(r.resolve("西柳镇人民政府"), Some("西柳镇"));
+        assert_eq!(r.resolve("海城市西柳镇"), Some("西柳镇"));
+        assert_eq!(r.resolve("海州管理区"), Some("海州街道"));
+        assert_eq!(r.resolve("不存在局"), None);
+        assert_eq!(r.group_of("腾鳌镇"), Group::Town);
+        assert!(r.expand("各开发区").contains(&"腾鳌经济开发区".to_string()));
+        assert_eq!(r.expand("市发改局、市工信局"), vec!["发改局", "工信局"]);
+    }
+}

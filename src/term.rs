@@ -1,0 +1,180 @@
+//! What luoshi prints on the terminal: findings as text or JSON lines, the run summary, the task list.
+
+use std::fmt::Write as _;
+use std::io::IsTerminal;
+use std::path::PathBuf;
+
+use unicode_width::UnicodeWidthStr;
+
+use crate::commands::Batch;
+use crate::finding::{Counts, Finding, Severity};
+use crate::normalise::values::fmt_num;
+use crate::plan::Plan;
+use crate::write::report::sorted;
+
+fn colour(s: &str, sev: Severity, on: bool) -> String {
+    if !on {
+        return s.to_string();
+    }
+    let code = match sev {
+        Severity::Error => "31",
+        Severity::Warning => "33",
+        Severity::Info => "36",
+    };
+    format!("\x1b[{code}m{s}\x1b[0m")
+}
+
+pub fn use_colour() -> bool {
+    std::io::stdout().is_terminal() && std::env::var_os("NO_COLOR").is_none()
+}
+
+/// One JSON object per line, exactly the keys of SPEC §3.
+pub fn jsonl(findings: &[Finding]) -> String {
+    let mut out = String::new();
+    for f in sorted(findings) {
+        out.push_str(&serde_json::to_string(f).unwrap_or_default());
+        out.push('\n');
+    }
+    out
+}
+
+/// Findings grouped by unit, most severe first, with a one-line total.
+pub fn text(findings: &[Finding], files: usize, colour_on: bool) -> String {
+    let mut out = String::new();
+    let mut current: Option<Option<String>> = None;
+    for f in sorted(findings) {
+        if current.as_ref() != Some(&f.unit) {
+            let c = Counts::of(findings.iter().filter(|g| g.unit == f.unit));
+            let name = f.unit.clone().unwrap_or_else(|| "全市（跨单位）".into());
+            let _ = writeln!(out, "\n【{}】错误 {}，警告 {}，提示 {}", name, c.errors, c.warnings, c.infos);
+            current = Some(f.unit.clone());
+        }
+        let tag = colour(&format!("{}{}", f.severity.label(), f.rule), f.severity, colour_on);
+        let _ = writeln!(out, "  {} {}", tag, f.located_message());
+    }
+    let c = Counts::of(findings);
+    let _ = writeln!(out, "\n共检查 {} 个文件：错误 {} 条，警告 {} 条，提示 {} 条", files, c.errors, c.warnings, c.infos);
+    out
+}
+
+/// The run summary: files read and skipped, units, rows, findings by severity, where the outputs are.
+pub fn run_summary(batch: &Batch, outputs: &[PathBuf], colour_on: bool) -> String {
+    let mut out = String::new();
+    let read = batch.files.iter().filter(|f| f.state == "已读取").count();
+    let unreadable = batch.files.len() - read;
+    let units: std::collections::BTreeSet<&str> = batch.submissions.iter().filter(|s| s.superseded_by.is_none()).filter_map(|s| s.unit.as_deref()).collect();
+    let rows: usize = batch.submissions.iter().filter(|s| s.superseded_by.is_none() && s.unit.is_some()).map(|s| s.rows.len()).sum();
+    let c = Counts::of(&batch.findings);
+    let _ = writeln!(out, "报送期次：{}", batch.period.chinese());
+    let _ = writeln!(out, "文件：读取 {} 个，无法使用 {} 个，跳过 {} 个", read, unreadable, batch.skipped.len());
+    for s in &batch.skipped {
+        let _ = writeln!(out, "  已跳过：{s}");
+    }
+    let missing = batch.findings.iter().filter(|f| f.rule == "V01").count();
+    let _ = writeln!(out, "单位：{} 个已报送，{} 个未报送；任务行 {} 行", units.len(), missing, rows);
+    let _ = writeln!(
+        out,
+        "问题：{}，{}，{}",
+        colour(&format!("错误 {} 条", c.errors), Severity::Error, colour_on),
+        colour(&format!("警告 {} 条", c.warnings), Severity::Warning, colour_on),
+        colour(&format!("提示 {} 条", c.infos), Severity::Info, colour_on)
+    );
+    let mut per_unit: Vec<(String, Counts)> = Vec::new();
+    for f in &batch.findings {
+        let name = f.unit.clone().unwrap_or_else(|| "全市（跨单位）".into());
+        match per_unit.iter_mut().find(|(n, _)| *n == name) {
+            Some((_, c)) => *c = add(*c, f.severity),
+            None => per_unit.push((name, add(Counts::default(), f.severity))),
+        }
+    }
+    per_unit.sort_by(|a, b| (b.1.errors, b.1.warnings, &a.0).cmp(&(a.1.errors, a.1.warnings, &b.0)));
+    if !per_unit.is_empty() {
+        let _ = writeln!(out, "\n  {}  错误  警告", pad("单位", 16));
+        for (name, c) in &per_unit {
+            let _ = writeln!(out, "  {}  {:>4}  {:>4}", pad(name, 16), c.errors, c.warnings);
+        }
+    }
+    let _ = writeln!(out, "\n已写出：");
+    for p in outputs {
+        let _ = writeln!(out, "  {}", p.display());
+    }
+    out
+}
+
+fn add(mut c: Counts, s: Severity) -> Counts {
+    match s {
+        Severity::Error => c.errors += 1,
+        Severity::Warning => c.warnings += 1,
+        Severity::Info => c.infos += 1,
+    }
+    c
+}
+
+/// Pad to a display width (a CJK character is two columns wide).
+pub fn pad(s: &str, width: usize) -> String {
+    let w = s.width();
+    if w >= width {
+        s.to_string()
+    } else {
+        format!("{}{}", s, " ".repeat(width - w))
+    }
+}
+
+fn cut(s: &str, width: usize) -> String {
+    let mut out = String::new();
+    for c in s.chars() {
+        if out.width() + c.to_string().width() > width.saturating_sub(1) {
+            out.push('…');
+            return out;
+        }
+        out.push(c);
+    }
+    out
+}
+
+/// `luoshi tasks`: the master list in use, one line per task.
+pub fn tasks_table(plan: &Plan) -> String {
+    let mut out = String::new();
+    let _ = writeln!(out, "{}{}年市级任务清单：{} 项任务，{} 个单位", plan.city, plan.year, plan.tasks.len(), plan.roster.units.len());
+    let header = [("编号", 7), ("工作方面", 14), ("任务", 44), ("类型", 12), ("目标", 14), ("牵头单位", 12), ("责任单位", 30)];
+    let mut line = String::new();
+    for (h, w) in header {
+        line.push_str(&pad(h, w));
+        line.push(' ');
+    }
+    let _ = writeln!(out, "{}", line.trim_end());
+    for t in &plan.tasks {
+        let target = match (t.target, &t.uom) {
+            (Some(v), Some(u)) => format!("{}{}{}", if t.at_most { "≤" } else { "" }, fmt_num(v), u),
+            _ => String::new(),
+        };
+        let target = match t.stretch {
+            Some(s) => format!("{target}（力争{}）", fmt_num(s)),
+            None => target,
+        };
+        let units: Vec<String> = t
+            .units
+            .iter()
+            .map(|a| match a.target {
+                Some(v) => format!("{}{}", a.unit, fmt_num(v)),
+                None => a.unit.clone(),
+            })
+            .collect();
+        let cells = [
+            (t.id.clone(), 7),
+            (t.area.clone(), 14),
+            (cut(&t.name, 44), 44),
+            (t.kind.label().to_string(), 12),
+            (target, 14),
+            (t.lead_unit.clone(), 12),
+            (cut(&units.join("、"), 60), 30),
+        ];
+        let mut line = String::new();
+        for (v, w) in cells {
+            line.push_str(&pad(&v, w));
+            line.push(' ');
+        }
+        let _ = writeln!(out, "{}", line.trim_end());
+    }
+    out
+}

@@ -1,0 +1,305 @@
+//! Validate: the rules one submission can judge on its own (F03–F05, F07, C01, C05, L01–L08, V03),
+//! and the choice between resubmissions (F06). Cross-file rules live in `consolidate`.
+
+use std::collections::{HashMap, HashSet};
+
+use chrono::NaiveDate;
+
+use crate::fields::{Field, Need, FIELDS};
+use crate::finding::Finding;
+use crate::normalise::values::{fmt_num, month_end, phone_ok, DeadlineValue, Status};
+use crate::normalise::{Submission, TaskRow};
+use crate::plan::{Kind, Plan, Task};
+
+/// The period being processed.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Period {
+    pub year: i32,
+    pub month: u32,
+}
+
+impl Period {
+    pub fn parse(s: &str) -> Option<Period> {
+        let (y, m) = s.trim().split_once('-')?;
+        let p = Period { year: y.parse().ok()?, month: m.parse().ok()? };
+        ((1..=12).contains(&p.month) && (1990..=2100).contains(&p.year)).then_some(p)
+    }
+    pub fn end(self) -> NaiveDate {
+        month_end(self.year, self.month).unwrap_or_default()
+    }
+    pub fn label(self) -> String {
+        format!("{}-{:02}", self.year, self.month)
+    }
+    pub fn chinese(self) -> String {
+        format!("{}年{}月", self.year, self.month)
+    }
+    /// Index of the node target due by the end of this period (q1 at March, q2 at June, q3 at September).
+    pub fn due_node(self) -> Option<usize> {
+        match self.month {
+            3..=5 => Some(0),
+            6..=8 => Some(1),
+            9..=12 => Some(2),
+            _ => None,
+        }
+    }
+}
+
+/// Every rule on one submission. `unit_written` is the best guess at the unit when it is not on the roster.
+pub fn check_submission(plan: &Plan, period: Period, sub: &Submission, unit_written: Option<&str>) -> Vec<Finding> {
+    let mut out = Vec::new();
+    if sub.unit.is_none() {
+        let msg = match unit_written {
+            Some(u) => format!("无法确定报送单位：“{}”不在单位名单中", u),
+            None => "无法确定报送单位：表中没有“填报单位”，文件名和责任单位也对不上单位名单".to_string(),
+        };
+        out.push(sub.file_finding("F05", msg).unit(unit_written));
+    }
+    let any_quantified = sub.rows.iter().any(|r| plan.task(r.task_id()).is_some_and(|t| t.kind.quantified()));
+    for def in FIELDS {
+        let required = match def.need {
+            Need::Always => true,
+            Need::Quantified => any_quantified,
+            Need::No | Need::Derivable => false,
+        };
+        if required && !sub.has(def.field) {
+            out.push(sub.file_finding("F03", format!("缺少必填列“{}”", def.header)));
+        }
+    }
+    if let Some((y, m)) = sub.period {
+        if (y, m) != (period.year, period.month) {
+            let written = sub.period_text.clone().unwrap_or_else(|| format!("{y}年{m}月"));
+            out.push(sub.file_finding("F07", format!("报送期次写“{}”，本期应为{}", written, period.chinese())));
+        }
+    }
+    let mut seen: HashMap<&str, u32> = HashMap::new();
+    for row in &sub.rows {
+        check_row(plan, period, sub, row, &mut seen, &mut out);
+    }
+    out
+}
+
+fn check_row<'a>(plan: &Plan, period: Period, sub: &Submission, row: &'a TaskRow, seen: &mut HashMap<&'a str, u32>, out: &mut Vec<Finding>) {
+    let id = row.task_id();
+    let task = plan.task(id);
+    let quantified = task.is_some_and(|t| t.kind.quantified());
+    // C01: required values.
+    for def in FIELDS {
+        let needed = match def.need {
+            Need::Always => true,
+            Need::Quantified => quantified,
+            _ => false,
+        };
+        if needed && sub.has(def.field) && row.get(def.field).is_empty() && !has_cell_error(row, def.field) {
+            out.push(sub.at("C01", format!("{}为空", sub.headers[def.field.index()]), row, def.field));
+        }
+    }
+    let phone = row.get(Field::Phone);
+    if !phone.is_empty() && !phone_ok(phone) {
+        let digits = phone.chars().filter(|c| c.is_ascii_digit()).count();
+        let msg = format!("联系电话“{}”格式不对（{}位数字），应为11位手机号或带区号的固定电话", phone, digits);
+        out.push(sub.at("C05", msg, row, Field::Phone));
+    }
+    if id.is_empty() {
+        return;
+    }
+    let Some(task) = task else {
+        out.push(sub.at("L01", format!("任务编号{}不在市级任务清单中", id), row, Field::TaskId));
+        return;
+    };
+    if let Some(first) = seen.get(id) {
+        let msg = format!("任务编号{}重复出现（第{}行已填过）", id, first + 1);
+        out.push(sub.at("L02", msg, row, Field::TaskId));
+        return;
+    }
+    seen.insert(id, row.row);
+    if task.kind.quantified() {
+        check_figures(period, sub, row, task, out);
+        if row.nodes.iter().all(Option::is_none) {
+            let at = if sub.has(Field::Q1) { Field::Q1 } else { Field::TaskId };
+            out.push(sub.at("V03", format!("{}是量化任务，本行没有填节点目标（一、二、三季度）", task_label(task)), row, at));
+        }
+    }
+    if let (Some(DeadlineValue::Date(d)), status) = (row.deadline, row.status) {
+        if d < period.end() && status != Some(Status::Done) {
+            let state = status.map(|s| format!("状态仍为“{}”", s.label())).unwrap_or_else(|| "尚未完成".into());
+            let msg = format!("完成时限{}已过，{}", d.format("%Y-%m-%d"), state);
+            out.push(sub.at("L07", msg, row, Field::Deadline));
+        }
+    }
+}
+
+fn has_cell_error(row: &TaskRow, f: Field) -> bool {
+    row.get(f).starts_with('#')
+}
+
+fn task_label(task: &Task) -> String {
+    task.indicator.clone().unwrap_or_else(|| task.id.clone())
+}
+
+/// Whether `actual` meets `target` by the task's kind (SPEC §1).
+pub fn meets(kind: Kind, actual: f64, target: f64) -> bool {
+    match kind {
+        Kind::UpperBound => actual <= target + 1e-9,
+        Kind::LowerBound => actual > target - 1e-9,
+        _ => actual >= target - 1e-9,
+    }
+}
+
+fn close(a: f64, b: f64) -> bool {
+    (a - b).abs() <= 1e-6 * a.abs().max(b.abs()).max(1.0)
+}
+
+fn check_figures(period: Period, sub: &Submission, row: &TaskRow, task: &Task, out: &mut Vec<Finding>) {
+    let uom = task.uom.clone().unwrap_or_default();
+    let unit = sub.unit.as_deref().unwrap_or("");
+    let target = row.target.or_else(|| task.allocation(unit)).or(if task.is_split() { None } else { task.target });
+    // L03: cumulative node targets never go down.
+    if task.kind.sums() && row.uom_ok {
+        let nodes = [(Field::Q1, row.nodes[0]), (Field::Q2, row.nodes[1]), (Field::Q3, row.nodes[2]), (Field::Target, row.target)];
+        let names = ["一季度节点", "二季度节点", "三季度节点", "全年目标"];
+        'outer: for i in 0..3 {
+            let Some(a) = nodes[i].1 else { continue };
+            for j in i + 1..4 {
+                if let Some(b) = nodes[j].1 {
+                    if a > b + 1e-9 {
+                        let msg = format!("{}{}大于{}{}，节点目标应逐季累计、不减少", names[i], fmt_num(a), names[j], fmt_num(b));
+                        out.push(sub.at("L03", msg, row, nodes[i].0));
+                        break 'outer;
+                    }
+                    break;
+                }
+            }
+        }
+    }
+    let (Some(actual), Some(target)) = (row.actual, target) else { return };
+    if !row.uom_ok {
+        return;
+    }
+    // L04: far beyond the target — often a 万/亿 or 亩/万亩 slip.
+    if task.kind.sums() && target > 0.0 && actual > target * 1.5 {
+        let msg = format!(
+            "累计完成{}{}是全年目标{}{}的{}倍，请核对数值和计量单位（万/亿、亩/万亩）",
+            fmt_num(actual),
+            uom,
+            fmt_num(target),
+            uom,
+            fmt_num((actual / target * 10.0).round() / 10.0)
+        );
+        out.push(sub.at("L04", msg, row, Field::Actual));
+    }
+    // L05: stated rate against actual/target.
+    if let Some(rate) = row.rate {
+        if task.kind != Kind::UpperBound && target != 0.0 {
+            let computed = actual / target * 100.0;
+            if (rate - computed).abs() > 1.0 {
+                let msg = format!(
+                    "完成率填{}%，按 累计完成{}÷全年目标{} 应为{}%",
+                    fmt_num((rate * 10.0).round() / 10.0),
+                    fmt_num(actual),
+                    fmt_num(target),
+                    fmt_num((computed * 10.0).round() / 10.0)
+                );
+                out.push(sub.at("L05", msg, row, Field::Rate));
+            }
+        }
+    }
+    // L06: the stated status contradicts the figures.
+    match row.status {
+        Some(Status::Done) if !meets(task.kind, actual, target) => {
+            let msg = format!("状态填“已完成”，但累计完成{}{}未达到全年目标{}{}", fmt_num(actual), uom, fmt_num(target), uom);
+            out.push(sub.at("L06", msg, row, Field::Status));
+        }
+        Some(Status::OnTrack) => {
+            let node = period.due_node().and_then(|i| {
+                let own = row.nodes[i];
+                let master = if task.is_split() { None } else { task.nodes[i] };
+                own.or(master).map(|v| (i, v))
+            });
+            if let Some((i, node)) = node {
+                if !meets(task.kind, actual, node) {
+                    let q = ["一季度", "二季度", "三季度"][i];
+                    let msg = format!("状态填“正常推进”，但累计完成{}{}未达到{}节点目标{}{}", fmt_num(actual), uom, q, fmt_num(node), uom);
+                    out.push(sub.at("L06", msg, row, Field::Status));
+                }
+            }
+        }
+        _ => {}
+    }
+    // L08: the unit's target differs from its allocation.
+    if let (Some(own), Some(alloc)) = (row.target, task.allocation(unit)) {
+        if !close(own, alloc) {
+            let msg = format!("全年目标写{}{}，市级任务清单分配给本单位{}{}", fmt_num(own), uom, fmt_num(alloc), uom);
+            out.push(sub.at("L08", msg, row, Field::Target));
+        }
+    }
+}
+
+/// How recent a submission is, for choosing between resubmissions (F06): a 更正版 name, then
+/// the 报送日期 it states, then the document's modified time, then the file's time.
+fn recency(sub: &Submission) -> (bool, Option<NaiveDate>, Option<String>, Option<std::time::SystemTime>) {
+    let name = sub.file.to_lowercase();
+    let corrected = ["更正", "修正", "修改", "最新", "终版", "定稿"].iter().any(|w| name.contains(w));
+    let mtime = std::fs::metadata(&sub.path).and_then(|m| m.modified()).ok();
+    (corrected, sub.reported_on, sub.modified.clone(), mtime)
+}
+
+/// Mark superseded resubmissions and report each unit that sent more than one file (F06).
+pub fn resolve_resubmissions(subs: &mut [Submission]) -> Vec<Finding> {
+    let mut by_unit: HashMap<String, Vec<usize>> = HashMap::new();
+    for (i, s) in subs.iter().enumerate() {
+        if let Some(u) = &s.unit {
+            by_unit.entry(u.clone()).or_default().push(i);
+        }
+    }
+    let mut units: Vec<_> = by_unit.into_iter().filter(|(_, v)| v.len() > 1).collect();
+    units.sort();
+    let mut out = Vec::new();
+    for (unit, idx) in units {
+        let newest = *idx.iter().max_by_key(|&&i| recency(&subs[i])).unwrap_or(&idx[0]);
+        let newest_file = subs[newest].file.clone();
+        let others: Vec<String> = idx.iter().filter(|&&i| i != newest).map(|&i| subs[i].file.clone()).collect();
+        for &i in &idx {
+            if i != newest {
+                subs[i].superseded_by = Some(newest_file.clone());
+            }
+        }
+        let msg = format!(
+            "{}本期报送了{}份：采用最新的“{}”，未采用“{}”",
+            unit,
+            idx.len(),
+            newest_file,
+            others.join("”“")
+        );
+        out.push(Finding::new("F06", msg).file(&newest_file).unit(Some(&unit)));
+    }
+    out
+}
+
+/// Findings about a superseded file's rows are dropped: only the file that counts is judged.
+pub fn drop_superseded(findings: &mut Vec<Finding>, subs: &[Submission]) {
+    let superseded: HashSet<&str> = subs.iter().filter(|s| s.superseded_by.is_some()).map(|s| s.file.as_str()).collect();
+    findings.retain(|f| f.rule == "F06" || !f.file.as_deref().is_some_and(|file| superseded.contains(file)));
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn periods() {
+        let p = Period::parse("2021-06").unwrap();
+        assert_eq!(p.end(), NaiveDate::from_ymd_opt(2021, 6, 30).unwrap());
+        assert_eq!(p.due_node(), Some(1));
+        assert!(Period::parse("2021-13").is_none());
+        assert!(Period::parse("六月").is_none());
+    }
+
+    #[test]
+    fn meeting_by_kind() {
+        assert!(meets(Kind::Growth, 7.9, 6.5));
+        assert!(!meets(Kind::Growth, 5.1, 6.0));
+        assert!(meets(Kind::UpperBound, 2.9, 3.0));
+        assert!(!meets(Kind::UpperBound, 3.1, 3.0));
+        assert!(!meets(Kind::LowerBound, 75.0 - 0.1, 75.0));
+    }
+}

@@ -1,0 +1,59 @@
+//! The standard 任务分解表 layout (SPEC §2): merged title, 填报单位/报送期次 row, a two-row header
+//! with 节点目标 and 责任落实 over their sub-columns, then one row per task. The sample batch,
+//! the templates and the 退回 files all write it, so what luoshi hands out it reads back.
+
+use rust_xlsxwriter::{Workbook, Worksheet, XlsxError};
+
+use super::style::{print_setup, safe, Paper, Styles, Val};
+use crate::fields::{Field, FIELDS, STANDARD_COLUMNS};
+use crate::validate::Period;
+
+pub const SHEET: &str = "任务分解表";
+pub const TITLE: &str = "海城市政府系统抓落实专项行动任务分解表";
+/// 0-based row of the first data row (Excel row 5).
+pub const FIRST_DATA_ROW: u32 = 4;
+
+/// Sheet column of a field in the standard layout.
+pub fn column(f: Field) -> u16 {
+    f.index() as u16
+}
+
+/// Write the standard sheet: `rows` hold one value per standard column (序号 … 状态).
+pub fn write_form<'w>(wb: &'w mut Workbook, st: &Styles, unit: &str, period: Period, rows: &[Vec<Val>]) -> Result<&'w mut Worksheet, XlsxError> {
+    let ws = wb.add_worksheet();
+    ws.set_name(SHEET)?;
+    let last = (STANDARD_COLUMNS - 1) as u16;
+    ws.merge_range(0, 0, 0, last, TITLE, &st.title)?;
+    ws.set_row_height(0, 30)?;
+    ws.write_string_with_format(1, 0, &safe(&format!("填报单位：{unit}")), &st.subtitle)?;
+    ws.write_string_with_format(1, 5, &format!("报送期次：{}", period.chinese()), &st.subtitle)?;
+    ws.write_string_with_format(1, 12, "填报人：", &st.subtitle)?;
+    ws.write_string_with_format(1, 17, "联系电话：", &st.subtitle)?;
+    for def in &FIELDS[..STANDARD_COLUMNS] {
+        let c = column(def.field);
+        match def.field.group() {
+            Some(_) => ws.write_string_with_format(3, c, def.header, &st.header)?,
+            None => ws.merge_range(2, c, 3, c, def.header, &st.header)?,
+        };
+        ws.set_column_width(c, def.width)?;
+    }
+    ws.merge_range(2, column(Field::Q1), 2, column(Field::Q3), "节点目标", &st.header)?;
+    ws.merge_range(2, column(Field::Leader), 2, column(Field::Person), "责任落实", &st.header)?;
+    let wrap_fields = [Field::Task, Field::Measures, Field::Progress, Field::Problems, Field::NextSteps];
+    for (i, row) in rows.iter().enumerate() {
+        let r = FIRST_DATA_ROW + i as u32;
+        for (c, v) in row.iter().enumerate().take(STANDARD_COLUMNS) {
+            let wrap = wrap_fields.iter().any(|f| column(*f) as usize == c);
+            let fmt = if wrap { &st.wrap } else { &st.text };
+            match v {
+                Val::Empty => ws.write_blank(r, c as u16, fmt)?,
+                Val::Text(s) => ws.write_string_with_format(r, c as u16, &safe(s), fmt)?,
+                Val::Num(x, f) => ws.write_number_with_format(r, c as u16, *x, &st.number(f))?,
+                Val::Pct(x) => ws.write_number_with_format(r, c as u16, *x, &st.pct)?,
+            };
+        }
+    }
+    ws.set_freeze_panes(FIRST_DATA_ROW, column(Field::Task) + 1)?;
+    print_setup(ws, Paper::A3, 3)?;
+    Ok(ws)
+}

@@ -1,0 +1,163 @@
+//! 校验报告_<period>.xlsx: 问题清单 (every finding, sorted by unit then severity), 文件清单
+//! (every input file and what became of it) and 未报送单位.
+
+use std::path::Path;
+
+use anyhow::Result;
+
+use super::style::{write_table, ColSpec, Paper, Styles, TableSheet, Val, ERROR_FILL, INFO_FILL, WARNING_FILL};
+use super::{new_workbook, save_atomic};
+use crate::finding::{Finding, Severity};
+use crate::plan::Plan;
+use crate::validate::Period;
+
+pub const FINDINGS_SHEET: &str = "问题清单";
+pub const FILES_SHEET: &str = "文件清单";
+pub const MISSING_SHEET: &str = "未报送单位";
+
+/// One input file and what became of it.
+#[derive(Debug, Clone)]
+pub struct FileLine {
+    pub file: String,
+    pub unit: String,
+    /// 已读取 / 已跳过 / 无法读取 / 无任务分解表 / 未采用（已被更正版取代）
+    pub state: String,
+    pub sheet: String,
+    pub rows: usize,
+    pub errors: usize,
+    pub warnings: usize,
+}
+
+/// Findings in report order: by unit (batch-level first), then most severe first, then place.
+pub fn sorted(findings: &[Finding]) -> Vec<&Finding> {
+    let mut v: Vec<&Finding> = findings.iter().collect();
+    v.sort_by(|a, b| {
+        (a.unit.is_some(), &a.unit, std::cmp::Reverse(a.severity), &a.file, a.row, &a.cell, a.rule).cmp(&(
+            b.unit.is_some(),
+            &b.unit,
+            std::cmp::Reverse(b.severity),
+            &b.file,
+            b.row,
+            &b.cell,
+            b.rule,
+        ))
+    });
+    v
+}
+
+pub fn write_report(path: &Path, plan: &Plan, period: Period, findings: &[Finding], files: &[FileLine]) -> Result<()> {
+    let title = format!("{}政府系统抓落实专项行动报送校验报告", plan.city);
+    let mut wb = new_workbook(&title, period);
+    let st = Styles::new();
+    let counts = crate::finding::Counts::of(findings);
+    let subtitle = format!(
+        "报送期次：{}　　文件{}个　　错误{}条　警告{}条　提示{}条",
+        period.chinese(),
+        files.len(),
+        counts.errors,
+        counts.warnings,
+        counts.infos
+    );
+    let columns = vec![
+        ColSpec::new("单位", 14.0),
+        ColSpec::new("级别", 6.0),
+        ColSpec::new("规则", 6.0),
+        ColSpec::new("问题类型", 18.0),
+        ColSpec::wrap("问题说明", 50.0),
+        ColSpec::wrap("修改建议", 36.0),
+        ColSpec::new("文件", 30.0),
+        ColSpec::new("工作表", 12.0),
+        ColSpec::new("单元格", 7.0),
+        ColSpec::new("任务编号", 9.0),
+        ColSpec::new("列", 10.0),
+        ColSpec::wrap("填写内容", 24.0),
+    ];
+    let ordered = sorted(findings);
+    let rows: Vec<Vec<Val>> = ordered
+        .iter()
+        .map(|f| {
+            let def = f.def();
+            vec![
+                Val::text(f.unit.clone().unwrap_or_else(|| "（全市）".into())),
+                Val::text(f.severity.label()),
+                Val::text(f.rule),
+                Val::text(def.title),
+                Val::text(&f.message),
+                Val::text(def.fix),
+                Val::text(f.file.clone().unwrap_or_default()),
+                Val::text(f.sheet.clone().unwrap_or_default()),
+                Val::text(f.cell.clone().unwrap_or_default()),
+                Val::text(f.task_id.clone().unwrap_or_default()),
+                Val::text(f.column.clone().unwrap_or_default()),
+                Val::text(f.value.clone().unwrap_or_default()),
+            ]
+        })
+        .collect();
+    let table = TableSheet { name: FINDINGS_SHEET, title: title.clone(), subtitle: Some(subtitle), columns, rows, paper: Paper::A3 };
+    let hr = super::style::header_row(&table);
+    let ws = write_table(&mut wb, &st, &table)?;
+    // Colour the 级别 cell by severity.
+    for (i, f) in ordered.iter().enumerate() {
+        let fill = match f.severity {
+            Severity::Error => ERROR_FILL,
+            Severity::Warning => WARNING_FILL,
+            Severity::Info => INFO_FILL,
+        };
+        ws.write_string_with_format(hr + 1 + i as u32, 1, f.severity.label(), &st.fill(&st.center, fill))?;
+    }
+
+    let rows: Vec<Vec<Val>> = files
+        .iter()
+        .map(|l| {
+            vec![
+                Val::text(&l.file),
+                Val::text(&l.unit),
+                Val::text(&l.state),
+                Val::text(&l.sheet),
+                Val::Num(l.rows as f64, "0"),
+                Val::Num(l.errors as f64, "0"),
+                Val::Num(l.warnings as f64, "0"),
+            ]
+        })
+        .collect();
+    write_table(
+        &mut wb,
+        &st,
+        &TableSheet {
+            name: FILES_SHEET,
+            title: "报送文件清单".into(),
+            subtitle: Some(format!("报送期次：{}　　共{}个文件", period.chinese(), files.len())),
+            columns: vec![
+                ColSpec::new("文件", 40.0),
+                ColSpec::new("单位", 14.0),
+                ColSpec::new("处理结果", 24.0),
+                ColSpec::new("工作表", 14.0),
+                ColSpec::new("任务行数", 8.0),
+                ColSpec::new("错误", 6.0),
+                ColSpec::new("警告", 6.0),
+            ],
+            rows,
+            paper: Paper::A4,
+        },
+    )?;
+
+    let missing: Vec<Vec<Val>> = findings
+        .iter()
+        .filter(|f| f.rule == "V01")
+        .filter_map(|f| f.unit.clone())
+        .map(|u| vec![Val::text(plan.roster.group_of(&u).label()), Val::text(u)])
+        .collect();
+    write_table(
+        &mut wb,
+        &st,
+        &TableSheet {
+            name: MISSING_SHEET,
+            title: "未报送单位".into(),
+            subtitle: Some(format!("报送期次：{}　　共{}个单位未报送", period.chinese(), missing.len())),
+            columns: vec![ColSpec::new("类别", 12.0), ColSpec::new("单位", 20.0)],
+            rows: missing,
+            paper: Paper::A4,
+        },
+    )?;
+    save_atomic(&mut wb, path)
+}

@@ -1,0 +1,234 @@
+//! What every workbook luoshi writes shares: formats, Chinese-aware column widths, safe text,
+//! and the print set-up a meeting expects (landscape, fit to width, repeated header, page numbers).
+
+use rust_xlsxwriter::{Color, Format, FormatAlign, FormatBorder, Workbook, Worksheet, XlsxError};
+use unicode_width::UnicodeWidthStr;
+
+pub const FONT: &str = "宋体";
+pub const HEADER_FILL: u32 = 0xDDEBF7;
+pub const ERROR_FILL: u32 = 0xFFC7CE;
+pub const WARNING_FILL: u32 = 0xFFEB9C;
+pub const INFO_FILL: u32 = 0xDDEBF7;
+
+/// A cell value to write.
+#[derive(Debug, Clone, PartialEq)]
+pub enum Val {
+    Empty,
+    Text(String),
+    /// A figure with a number format chosen by its unit of measure.
+    Num(f64, &'static str),
+    /// A fraction shown as a percentage.
+    Pct(f64),
+}
+
+impl Val {
+    pub fn text(s: impl Into<String>) -> Val {
+        let s = s.into();
+        if s.is_empty() {
+            Val::Empty
+        } else {
+            Val::Text(s)
+        }
+    }
+    pub fn num(v: Option<f64>, fmt: &'static str) -> Val {
+        match v {
+            Some(v) if v.is_finite() => Val::Num(v, fmt),
+            _ => Val::Empty,
+        }
+    }
+    fn width(&self) -> usize {
+        match self {
+            Val::Empty => 0,
+            Val::Text(s) => s.lines().map(UnicodeWidthStr::width).max().unwrap_or(0),
+            Val::Num(v, _) => format!("{v}").len().min(14),
+            Val::Pct(_) => 7,
+        }
+    }
+}
+
+/// Number format for a figure in `uom`: whole counts without decimals, amounts with two.
+pub fn num_format(uom: &str) -> &'static str {
+    match uom {
+        "%" => "0.0",
+        "个" | "户" | "家" | "项" | "场" | "座" | "处" | "人" | "次" => "#,##0",
+        _ => "#,##0.00",
+    }
+}
+
+/// Text that is safe in a cell: no characters XML forbids, no more than Excel's 32,767, and never
+/// read as a formula (rust_xlsxwriter writes strings as strings; this only cleans).
+pub fn safe(s: &str) -> String {
+    let cleaned: String = s
+        .chars()
+        .filter(|&c| c != '\u{FFFE}' && c != '\u{FFFF}' && (c >= ' ' || c == '\n' || c == '\t'))
+        .take(32_767)
+        .collect();
+    cleaned
+}
+
+pub struct Styles {
+    pub title: Format,
+    pub subtitle: Format,
+    pub header: Format,
+    pub text: Format,
+    pub wrap: Format,
+    pub center: Format,
+    pub pct: Format,
+}
+
+impl Styles {
+    pub fn new() -> Styles {
+        let base = Format::new().set_font_name(FONT).set_font_size(10).set_border(FormatBorder::Thin).set_align(FormatAlign::VerticalCenter);
+        Styles {
+            title: Format::new().set_font_name("黑体").set_font_size(16).set_bold().set_align(FormatAlign::Center).set_align(FormatAlign::VerticalCenter),
+            subtitle: Format::new().set_font_name(FONT).set_font_size(10).set_align(FormatAlign::Left).set_align(FormatAlign::VerticalCenter),
+            header: base
+                .clone()
+                .set_bold()
+                .set_text_wrap()
+                .set_align(FormatAlign::Center)
+                .set_background_color(Color::RGB(HEADER_FILL)),
+            text: base.clone(),
+            wrap: base.clone().set_text_wrap().set_align(FormatAlign::Top),
+            center: base.clone().set_align(FormatAlign::Center),
+            pct: base.clone().set_num_format("0.0%"),
+        }
+    }
+    pub fn number(&self, fmt: &str) -> Format {
+        self.text.clone().set_num_format(fmt)
+    }
+    pub fn fill(&self, base: &Format, rgb: u32) -> Format {
+        base.clone().set_background_color(Color::RGB(rgb))
+    }
+}
+
+impl Default for Styles {
+    fn default() -> Self {
+        Styles::new()
+    }
+}
+
+#[derive(Debug, Clone)]
+pub struct ColSpec {
+    pub header: String,
+    /// Widest the column may get, in character widths (a CJK character counts two).
+    pub max_width: f64,
+    pub wrap: bool,
+}
+
+impl ColSpec {
+    pub fn new(header: impl Into<String>, max_width: f64) -> Self {
+        ColSpec { header: header.into(), max_width, wrap: false }
+    }
+    pub fn wrap(header: impl Into<String>, max_width: f64) -> Self {
+        ColSpec { header: header.into(), max_width, wrap: true }
+    }
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Paper {
+    A4,
+    A3,
+}
+
+/// A titled table on its own sheet: the shape of almost everything luoshi writes.
+pub struct TableSheet<'a> {
+    pub name: &'a str,
+    pub title: String,
+    pub subtitle: Option<String>,
+    pub columns: Vec<ColSpec>,
+    pub rows: Vec<Vec<Val>>,
+    pub paper: Paper,
+}
+
+/// Row (0-based) where a TableSheet's header sits.
+pub fn header_row(t: &TableSheet) -> u32 {
+    if t.subtitle.is_some() {
+        2
+    } else {
+        1
+    }
+}
+
+pub fn write_table<'w>(wb: &'w mut Workbook, st: &Styles, t: &TableSheet) -> Result<&'w mut Worksheet, XlsxError> {
+    let ws = wb.add_worksheet();
+    ws.set_name(t.name)?;
+    let ncols = t.columns.len().max(1) as u16;
+    ws.merge_range(0, 0, 0, ncols - 1, &safe(&t.title), &st.title)?;
+    ws.set_row_height(0, 30)?;
+    let hr = header_row(t);
+    if let Some(sub) = &t.subtitle {
+        ws.merge_range(1, 0, 1, ncols - 1, &safe(sub), &st.subtitle)?;
+    }
+    for (c, spec) in t.columns.iter().enumerate() {
+        ws.write_string_with_format(hr, c as u16, &safe(&spec.header), &st.header)?;
+    }
+    ws.set_row_height(hr, 30)?;
+    let mut formats: Vec<(String, Format)> = Vec::new();
+    for (i, row) in t.rows.iter().enumerate() {
+        let r = hr + 1 + i as u32;
+        for (c, v) in row.iter().enumerate() {
+            let c16 = c as u16;
+            let wrap = t.columns.get(c).is_some_and(|s| s.wrap);
+            match v {
+                Val::Empty => {
+                    ws.write_blank(r, c16, if wrap { &st.wrap } else { &st.text })?;
+                }
+                Val::Text(s) => {
+                    ws.write_string_with_format(r, c16, &safe(s), if wrap { &st.wrap } else { &st.text })?;
+                }
+                Val::Num(x, fmt) => {
+                    let f = match formats.iter().find(|(k, _)| k == fmt) {
+                        Some((_, f)) => f.clone(),
+                        None => {
+                            let f = st.number(fmt);
+                            formats.push((fmt.to_string(), f.clone()));
+                            f
+                        }
+                    };
+                    ws.write_number_with_format(r, c16, *x, &f)?;
+                }
+                Val::Pct(x) => {
+                    ws.write_number_with_format(r, c16, *x, &st.pct)?;
+                }
+            }
+        }
+    }
+    for (c, spec) in t.columns.iter().enumerate() {
+        let content = t.rows.iter().filter_map(|r| r.get(c)).map(Val::width).max().unwrap_or(0);
+        let header = spec.header.lines().map(UnicodeWidthStr::width).max().unwrap_or(0);
+        let w = (content.max(header) as f64 + 2.0).clamp(6.0, spec.max_width.max(6.0));
+        ws.set_column_width(c as u16, w)?;
+    }
+    let last_row = hr + t.rows.len() as u32;
+    ws.set_freeze_panes(hr + 1, 0)?;
+    ws.autofilter(hr, 0, last_row.max(hr), ncols - 1)?;
+    print_setup(ws, t.paper, hr)?;
+    Ok(ws)
+}
+
+/// Landscape, one page wide, header rows repeated, 第 N 页 共 M 页.
+pub fn print_setup(ws: &mut Worksheet, paper: Paper, header_row: u32) -> Result<(), XlsxError> {
+    ws.set_landscape();
+    ws.set_paper_size(match paper {
+        Paper::A4 => 9,
+        Paper::A3 => 8,
+    });
+    ws.set_print_fit_to_pages(1, 0);
+    ws.set_repeat_rows(0, header_row)?;
+    ws.set_footer("&C第 &P 页 共 &N 页");
+    ws.set_margins(0.4, 0.4, 0.6, 0.6, 0.3, 0.3);
+    ws.set_print_center_horizontally(true);
+    Ok(())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn safe_text() {
+        assert_eq!(safe("a\u{FFFE}b\u{1}c\nd"), "abc\nd");
+        assert_eq!(safe("=cmd|' /C calc'!A0"), "=cmd|' /C calc'!A0");
+    }
+}
