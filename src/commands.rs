@@ -89,8 +89,6 @@ fn read_all(inputs: &[Input], limits: &Limits, progress: bool) -> Vec<Ingested> 
     } else {
         indicatif::ProgressBar::hidden()
     };
-    let previous = std::panic::take_hook();
-    std::panic::set_hook(Box::new(|_| {}));
     let out: Vec<Ingested> = inputs
         .par_iter()
         .map(|i| {
@@ -99,7 +97,6 @@ fn read_all(inputs: &[Input], limits: &Limits, progress: bool) -> Vec<Ingested> 
             r
         })
         .collect();
-    std::panic::set_hook(previous);
     bar.finish_and_clear();
     out
 }

@@ -79,6 +79,7 @@ enum FailOn {
 
 fn main() -> ExitCode {
     let cli = Cli::parse();
+    luoshi::ingest::quiet_reader_panics();
     match run(cli) {
         Ok(code) => code,
         Err(e) => {

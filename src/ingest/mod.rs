@@ -106,13 +106,31 @@ pub fn read_file(path: &Path, file: &str, limits: &Limits) -> Ingested {
     let outcome = if is_skipped_name(&name) {
         Outcome::Skipped
     } else {
-        match std::panic::catch_unwind(|| read_workbook(path, limits)) {
+        READING.with(|r| r.set(true));
+        let result = std::panic::catch_unwind(|| read_workbook(path, limits));
+        READING.with(|r| r.set(false));
+        match result {
             Ok(Ok(o)) => o,
             Ok(Err(u)) => Outcome::Unreadable(u.message),
             Err(_) => Outcome::Unreadable("文件结构异常，读取时出错（文件可能已损坏），请重新保存为 .xlsx 后报送".into()),
         }
     };
     Ingested { path: path.to_path_buf(), file: file.to_string(), outcome }
+}
+
+thread_local! {
+    static READING: std::cell::Cell<bool> = const { std::cell::Cell::new(false) };
+}
+
+/// Keep panics inside a file's reading off the terminal (they become that file's F01);
+/// any other panic is still reported. Call once from the binary.
+pub fn quiet_reader_panics() {
+    let default = std::panic::take_hook();
+    std::panic::set_hook(Box::new(move |info| {
+        if !READING.with(|r| r.get()) {
+            default(info);
+        }
+    }));
 }
 
 enum Book {
