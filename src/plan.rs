@@ -30,6 +30,20 @@ pub enum Kind {
 }
 
 impl Kind {
+    /// English key or Chinese label.
+    pub fn parse(s: &str) -> Option<Kind> {
+        Some(match squash(s).as_str() {
+            "growth" | "增速" => Kind::Growth,
+            "count" | "数量" => Kind::Count,
+            "lower_bound" | "下限" | "下限(超)" => Kind::LowerBound,
+            "upper_bound" | "上限" | "上限(以内)" => Kind::UpperBound,
+            "stretch" | "力争" => Kind::Stretch,
+            "milestone" | "节点性" | "里程碑" => Kind::Milestone,
+            "qualitative" | "定性" => Kind::Qualitative,
+            _ => return None,
+        })
+    }
+
     pub fn label(self) -> &'static str {
         match self {
             Kind::Growth => "增速",
@@ -245,8 +259,10 @@ impl Plan {
                     let text = std::fs::read_to_string(p)
                         .with_context(|| format!("读不了任务清单 {}", p.display()))?;
                     Plan::from_toml(&text).with_context(|| format!("任务清单 {} 格式有误", p.display()))?
+                } else if ["xlsx", "xlsm", "xls", "ods"].contains(&ext.as_str()) {
+                    Plan::from_xlsx(p).with_context(|| format!("任务清单 {} 格式有误", p.display()))?
                 } else {
-                    bail!("任务清单 {} 不是 .toml 文件：请用 luoshi tasks 导出的格式，或参照 templates/tasks.toml 编写", p.display())
+                    bail!("任务清单 {} 应为 .toml 或 .xlsx 文件（参照 templates/tasks.toml）", p.display())
                 }
             }
         };
@@ -263,25 +279,115 @@ impl Plan {
 
     pub fn from_toml(text: &str) -> Result<Plan> {
         let file: PlanFile = toml::from_str(text)?;
+        Plan::from_file(file)
+    }
+
+    /// The office's own Excel list: sheet 任务清单 (one task a row) and optional sheet 单位名单.
+    pub fn from_xlsx(path: &Path) -> Result<Plan> {
+        use calamine::{open_workbook_auto, Reader};
+        let mut wb = open_workbook_auto(path)?;
+        let table = |wb: &mut calamine::Sheets<_>, name: &str| -> Result<Option<Vec<HashMap<String, String>>>> {
+            let Some(sheet) = wb.sheet_names().into_iter().find(|n| squash(n) == name) else { return Ok(None) };
+            let range = wb.worksheet_range(&sheet)?;
+            let mut rows = range.rows().map(|r| r.iter().map(|c| crate::normalise::values::clean_text(&c.to_string())).collect::<Vec<_>>());
+            let header: Vec<String> = loop {
+                match rows.next() {
+                    Some(h) if h.iter().any(|c| c == "任务编号" || c == "单位") => break h.iter().map(|c| squash(c)).collect(),
+                    Some(_) => continue,
+                    None => bail!("工作表“{}”中找不到表头（应有“任务编号”或“单位”列）", name),
+                }
+            };
+            Ok(Some(
+                rows.filter(|r| r.iter().any(|c| !c.is_empty()))
+                    .map(|r| header.iter().cloned().zip(r).filter(|(_, v)| !v.is_empty()).collect())
+                    .collect(),
+            ))
+        };
+        let Some(task_rows) = table(&mut wb, "任务清单")? else { bail!("没有名为“任务清单”的工作表") };
+        let unit_rows = table(&mut wb, "单位名单")?.unwrap_or_default();
+        let num = |r: &HashMap<String, String>, k: &str| -> Result<Option<f64>> {
+            match r.get(k) {
+                None => Ok(None),
+                Some(v) => crate::normalise::values::parse_number_text(v)
+                    .map(|n| Some(n.value))
+                    .with_context(|| format!("“{k}”不是数字：{v}")),
+            }
+        };
+        let mut tasks = Vec::new();
+        for r in &task_rows {
+            let get = |k: &str| r.get(k).cloned();
+            let id = get("任务编号").context("有一行没有任务编号")?;
+            let kind = match get("类型").as_deref() {
+                None => None,
+                Some(k) => Some(Kind::parse(k).with_context(|| format!("任务 {id} 的类型“{k}”不认识"))?),
+            };
+            let units = get("责任单位")
+                .unwrap_or_default()
+                .split(['、', ',', '，'])
+                .filter(|s| !s.trim().is_empty())
+                .map(|part| match part.split_once([':', '：']) {
+                    Some((n, v)) => Ok(UnitRef::Share {
+                        name: n.trim().to_string(),
+                        target: Some(crate::normalise::values::parse_number_text(v).with_context(|| format!("任务 {id} 的份额“{v}”不是数字"))?.value),
+                    }),
+                    None => Ok(UnitRef::Name(part.trim().to_string())),
+                })
+                .collect::<Result<Vec<_>>>()?;
+            tasks.push(TaskEntry {
+                area: get("工作方面").with_context(|| format!("任务 {id} 没有工作方面"))?,
+                name: get("重点任务").with_context(|| format!("任务 {id} 没有重点任务"))?,
+                indicator: get("指标名称"),
+                uom: get("计量单位"),
+                kind,
+                target: num(r, "全年目标")?,
+                stretch: num(r, "力争目标")?,
+                direction: None,
+                deadline: get("完成时限"),
+                q1: num(r, "一季度")?,
+                q2: num(r, "二季度")?,
+                q3: num(r, "三季度")?,
+                lead_unit: get("牵头单位").with_context(|| format!("任务 {id} 没有牵头单位"))?,
+                units,
+                parts: Vec::new(),
+                id,
+            });
+        }
+        let units = unit_rows
+            .iter()
+            .filter_map(|r| {
+                Some(UnitEntry {
+                    name: r.get("单位")?.clone(),
+                    group: r.get("类别").cloned(),
+                    aliases: r.get("别名").map(|a| a.split(['、', ',', '，']).map(|s| s.trim().to_string()).filter(|s| !s.is_empty()).collect()).unwrap_or_default(),
+                })
+            })
+            .collect();
+        let year = task_rows
+            .iter()
+            .filter_map(|r| r.get("完成时限"))
+            .find_map(|d| d.get(..4).and_then(|y| y.parse().ok()))
+            .unwrap_or(2021);
+        Plan::from_file(PlanFile { year, city: "海城市".into(), units, tasks })
+    }
+
+    fn from_file(file: PlanFile) -> Result<Plan> {
         let mut roster = Roster::default();
-        let explicit_roster = !file.units.is_empty();
         for u in file.units {
             roster.add(u.into_unit()?);
         }
         let mut tasks = Vec::new();
         for t in file.tasks {
-            let task = t.into_task(&roster).with_context(|| "任务清单中有一项写得不对")?;
+            let task = t.into_task(&roster)?;
             if tasks.iter().any(|x: &Task| x.id == task.id) {
                 bail!("任务编号 {} 在清单中出现两次", task.id);
             }
             tasks.push(task);
         }
-        if !explicit_roster {
-            for t in &tasks {
-                for name in std::iter::once(&t.lead_unit).chain(t.units.iter().map(|a| &a.unit)) {
-                    if !roster.contains(name) {
-                        roster.add(Unit { name: name.clone(), group: Group::infer(name), aliases: vec![] });
-                    }
+        // Every unit a task names is on the roster, listed or not.
+        for t in &tasks {
+            for name in std::iter::once(&t.lead_unit).chain(t.units.iter().map(|a| &a.unit)) {
+                if !roster.contains(name) {
+                    roster.add(Unit { name: name.clone(), group: Group::infer(name), aliases: vec![] });
                 }
             }
         }
@@ -488,5 +594,37 @@ mod tests {
         assert_eq!(r.group_of("腾鳌镇"), Group::Town);
         assert!(r.expand("各开发区").contains(&"腾鳌经济开发区".to_string()));
         assert_eq!(r.expand("市发改局、市工信局"), vec!["发改局", "工信局"]);
+    }
+
+    #[test]
+    fn xlsx_task_list() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("清单.xlsx");
+        let mut wb = rust_xlsxwriter::Workbook::new();
+        let ws = wb.add_worksheet();
+        ws.set_name("任务清单").unwrap();
+        let head = ["任务编号", "工作方面", "重点任务", "指标名称", "计量单位", "类型", "全年目标", "力争目标", "一季度", "二季度", "三季度", "完成时限", "牵头单位", "责任单位"];
+        let row = ["4.1.2", "重点攻坚任务", "新建5G基站222个", "新建5G基站", "个", "数量", "222", "", "40", "100", "170", "2021-12-31", "工信局", "工信局:150、海城经济开发区:72"];
+        let row2 = ["6.2", "重大制度性创新", "形成一批制度性创新成果", "", "", "", "", "", "", "", "", "长期坚持", "发改局", "发改局"];
+        for (c, (h, (v, v2))) in head.iter().zip(row.iter().zip(row2.iter())).enumerate() {
+            ws.write_string(0, c as u16, *h).unwrap();
+            ws.write_string(1, c as u16, *v).unwrap();
+            ws.write_string(2, c as u16, *v2).unwrap();
+        }
+        let ws = wb.add_worksheet();
+        ws.set_name("单位名单").unwrap();
+        for (r, cells) in [["单位", "类别", "别名"], ["工信局", "部门", "市工信局、海城市工业和信息化局"], ["海城经济开发区", "开发区", "开发区"]].iter().enumerate() {
+            for (c, v) in cells.iter().enumerate() {
+                ws.write_string(r as u32, c as u16, *v).unwrap();
+            }
+        }
+        wb.save(&path).unwrap();
+        let plan = Plan::from_xlsx(&path).unwrap();
+        let t = plan.task("4.1.2").unwrap();
+        assert_eq!((t.kind, t.target, t.nodes[1]), (Kind::Count, Some(222.0), Some(100.0)));
+        assert_eq!(t.allocation("海城经济开发区"), Some(72.0));
+        assert_eq!(plan.task("6.2").unwrap().kind, Kind::Qualitative);
+        assert_eq!(plan.roster.resolve("海城市工业和信息化局"), Some("工信局"));
+        assert_eq!(plan.roster.group_of("海城经济开发区"), Group::Zone);
     }
 }
