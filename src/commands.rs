@@ -9,6 +9,7 @@ use rayon::prelude::*;
 
 use crate::consolidate::{self, Consolidated};
 use crate::finding::{Counts, Finding, Severity};
+use crate::lights::Thresholds;
 use crate::ingest::{self, is_skipped_name, is_workbook_name, Ingested, Limits, Outcome};
 use crate::normalise::{self, Submission};
 use crate::plan::Plan;
@@ -129,15 +130,30 @@ fn infer_period(given: Option<&str>, ingested: &[Ingested], paths: &[PathBuf]) -
     bail!("无法确定报送期次：文件中没有“报送期次”，请用 --period 指定，如 --period 2021-06")
 }
 
+/// How a batch is processed.
+#[derive(Debug, Clone, Default)]
+pub struct Options {
+    /// `YYYY-MM`; inferred from the files when absent.
+    pub period: Option<String>,
+    /// Last period's submissions (`--previous`), for L10 and the change since last month.
+    pub previous: Option<PathBuf>,
+    pub thresholds: Thresholds,
+    /// Show a progress bar on long batches.
+    pub progress: bool,
+    /// A folder never to read (the output folder).
+    pub exclude: Option<PathBuf>,
+}
+
 /// Read, normalise, validate and consolidate a batch.
-pub fn process(plan: &Plan, paths: &[PathBuf], period: Option<&str>, exclude: Option<&Path>, progress: bool) -> Result<Batch> {
-    let inputs = collect_inputs(paths, exclude)?;
+pub fn process(plan: &Plan, paths: &[PathBuf], opts: &Options) -> Result<Batch> {
+    let period = opts.period.as_deref();
+    let inputs = collect_inputs(paths, opts.exclude.as_deref())?;
     let limits = Limits::default();
     let (readable, other): (Vec<Input>, Vec<Input>) = inputs.into_iter().partition(|i| {
         let name = i.path.file_name().map(|n| n.to_string_lossy().to_string()).unwrap_or_default();
         is_workbook_name(&name) || is_skipped_name(&name)
     });
-    let ingested = read_all(&readable, &limits, progress);
+    let ingested = read_all(&readable, &limits, opts.progress);
     let period = infer_period(period, &ingested, paths)?;
 
     let mut findings = Vec::new();
@@ -165,6 +181,12 @@ pub fn process(plan: &Plan, paths: &[PathBuf], period: Option<&str>, exclude: Op
     }
     findings.extend(validate::resolve_resubmissions(&mut subs));
     validate::drop_superseded(&mut findings, &subs);
+    if let Some(prev_dir) = &opts.previous {
+        let prev_opts = Options { period: Some(period.previous().label()), previous: None, progress: opts.progress, ..opts.clone() };
+        let prev = process(plan, std::slice::from_ref(prev_dir), &prev_opts)
+            .with_context(|| format!("读取上期报送 {} 失败", prev_dir.display()))?;
+        findings.extend(validate::compare_with_previous(&mut subs, &prev.submissions));
+    }
     for l in &mut lines {
         if let Some(s) = subs.iter().find(|s| s.file == l.file) {
             if let Some(by) = &s.superseded_by {
@@ -172,7 +194,7 @@ pub fn process(plan: &Plan, paths: &[PathBuf], period: Option<&str>, exclude: Op
             }
         }
     }
-    let consolidated = consolidate::consolidate(plan, &subs, &units_with_files)?;
+    let consolidated = consolidate::consolidate(plan, period, opts.thresholds, &subs, &units_with_files)?;
     findings.extend(consolidated.findings.iter().cloned());
     for l in &mut lines {
         let c = Counts::of(findings.iter().filter(|f| f.file.as_deref() == Some(l.file.as_str())));
@@ -277,17 +299,18 @@ fn absolute(p: &Path) -> PathBuf {
 }
 
 /// `luoshi run`: validate and consolidate, write the workbooks under `out`.
-pub fn run(plan: &Plan, dir: &Path, out: &Path, period: Option<&str>) -> Result<(Batch, Vec<PathBuf>)> {
+pub fn run(plan: &Plan, dir: &Path, out: &Path, opts: &Options) -> Result<(Batch, Vec<PathBuf>)> {
     if !dir.is_dir() {
         bail!("{} 不是文件夹：luoshi run 需要存放各单位报送文件的文件夹", dir.display());
     }
     check_output_dir(out, &[dir.to_path_buf()])?;
-    let batch = process(plan, &[dir.to_path_buf()], period, Some(out), true)?;
+    let opts = Options { exclude: Some(out.to_path_buf()), ..opts.clone() };
+    let batch = process(plan, &[dir.to_path_buf()], &opts)?;
     let label = batch.period.label();
     let summary = out.join(format!("汇总表_{label}.xlsx"));
     let report = out.join(format!("校验报告_{label}.xlsx"));
     let (a, b) = rayon::join(
-        || crate::write::summary::write_summary(&summary, plan, batch.period, &batch.consolidated),
+        || crate::write::summary::write_summary(&summary, plan, &batch),
         || crate::write::report::write_report(&report, plan, batch.period, &batch.findings, &batch.files),
     );
     a?;

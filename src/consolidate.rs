@@ -1,24 +1,32 @@
 //! Consolidate: every task row of every counted submission in one polars DataFrame (the single
-//! source for the workbooks), per-task totals by kind, and the cross-file rules V01, V02, V04, V05
-//! as group-bys and joins over it.
+//! source for the workbooks), per-task totals by kind with their lights, per-unit tallies, and the
+//! cross-file rules V01, V02, V04, V05 as group-bys and joins over it.
 
-use std::collections::HashSet;
+use std::collections::{HashMap, HashSet};
 
 use anyhow::Result;
 use polars::prelude::*;
 
 use crate::fields::{Field, FIELDS};
 use crate::finding::Finding;
-use crate::normalise::values::fmt_num;
-use crate::normalise::Submission;
-use crate::plan::{Kind, Plan};
+use crate::lights::{completion, expected_progress, light, Light, Progress, Thresholds};
+use crate::normalise::values::{fmt_num, Status};
+use crate::normalise::{Submission, TaskRow};
+use crate::plan::{Group, Kind, Plan, Task};
+use crate::validate::Period;
 
 /// Column names of the detail frame (明细) besides the field headers.
 pub mod col {
     pub const UNIT: &str = "单位";
+    pub const GROUP: &str = "类别";
     pub const FILE: &str = "文件";
     pub const SHEET: &str = "工作表";
     pub const ROW: &str = "行号";
+    pub const LIGHT: &str = "亮灯";
+    pub const EXPECTED: &str = "序时进度";
+    pub const DONE: &str = "完成进度";
+    pub const PREVIOUS: &str = "上期累计完成";
+    pub const CHANGE: &str = "较上期变化";
     /// Figures are in the master uom and the task is on the list: the row counts in totals.
     pub const COUNTED: &str = "计入汇总";
 }
@@ -29,15 +37,41 @@ pub struct TaskSummary {
     pub id: String,
     /// Sum over units for count-like kinds; the lead unit's figure for rates and bounds.
     pub actual: Option<f64>,
+    pub previous: Option<f64>,
+    /// Completion in percent of the city target (count-like kinds only).
+    pub completion: Option<f64>,
+    /// 序时进度 in percent.
+    pub expected: f64,
+    pub light: Light,
+    /// Worst status stated by the units.
+    pub status: Option<Status>,
     pub units_reporting: usize,
     pub units_expected: usize,
     pub reporters: Vec<String>,
+    /// `单位：内容` lines.
+    pub progress: Vec<String>,
+    pub problems: Vec<String>,
+    pub next_steps: Vec<String>,
+}
+
+/// One row per unit on the roster (and any unit that reported without being expected).
+#[derive(Debug, Clone)]
+pub struct UnitSummary {
+    pub unit: String,
+    pub group: Group,
+    pub submitted: bool,
+    pub tasks: usize,
+    /// Rows per light, in `Light::ALL` order.
+    pub lights: [usize; 5],
+    /// Mean completion of count-like rows, capped at 100 %.
+    pub avg_completion: Option<f64>,
 }
 
 pub struct Consolidated {
-    /// Every task row, with provenance (单位, 文件, 工作表, 行号).
+    /// Every task row, with provenance (单位, 文件, 工作表, 行号) and its light.
     pub detail: DataFrame,
     pub tasks: Vec<TaskSummary>,
+    pub units: Vec<UnitSummary>,
     /// V01, V02, V04, V05.
     pub findings: Vec<Finding>,
 }
@@ -47,11 +81,40 @@ pub fn counted(subs: &[Submission]) -> impl Iterator<Item = &Submission> {
     subs.iter().filter(|s| s.unit.is_some() && s.superseded_by.is_none())
 }
 
-pub fn detail_frame(plan: &Plan, subs: &[Submission]) -> Result<DataFrame> {
-    let rows: Vec<(&Submission, &crate::normalise::TaskRow)> = counted(subs).flat_map(|s| s.rows.iter().map(move |r| (s, r))).collect();
+/// A row's light and the figures behind it.
+pub struct RowJudgement {
+    pub light: Light,
+    pub expected: Option<f64>,
+    pub completion: Option<f64>,
+}
+
+/// The target a unit is judged against: its own, else its allocation, else the city's (unsplit tasks).
+pub fn unit_target(task: &Task, unit: &str, row: &TaskRow) -> Option<f64> {
+    row.target.or_else(|| task.allocation(unit)).or(if task.is_split() { None } else { task.target })
+}
+
+pub fn judge_row(plan: &Plan, period: Period, th: Thresholds, unit: &str, row: &TaskRow) -> Option<RowJudgement> {
+    let task = plan.task(row.task_id())?;
+    let target = unit_target(task, unit, row);
+    let node = period.due_node().and_then(|i| row.nodes[i].or(if task.is_split() { None } else { task.nodes[i] }));
+    let p = Progress { actual: if row.uom_ok { row.actual } else { None }, target, node, status: row.status, deadline: row.deadline };
+    Some(RowJudgement {
+        light: light(task, period, &p, th),
+        expected: task.kind.quantified().then(|| expected_progress(period, &p)),
+        completion: completion(task.kind, &p),
+    })
+}
+
+pub fn detail_frame(plan: &Plan, period: Period, th: Thresholds, subs: &[Submission]) -> Result<DataFrame> {
+    let rows: Vec<(&Submission, &TaskRow)> = counted(subs).flat_map(|s| s.rows.iter().map(move |r| (s, r))).collect();
+    let judged: Vec<Option<RowJudgement>> = rows.iter().map(|(s, r)| judge_row(plan, period, th, s.unit.as_deref().unwrap_or(""), r)).collect();
     let n = rows.len();
     let mut columns: Vec<Column> = vec![
         Column::new(col::UNIT.into(), rows.iter().map(|(s, _)| s.unit.clone().unwrap_or_default()).collect::<Vec<_>>()),
+        Column::new(
+            col::GROUP.into(),
+            rows.iter().map(|(s, _)| plan.roster.group_of(s.unit.as_deref().unwrap_or("")).label()).collect::<Vec<_>>(),
+        ),
         Column::new(col::FILE.into(), rows.iter().map(|(s, _)| s.file.as_str()).collect::<Vec<_>>()),
         Column::new(col::SHEET.into(), rows.iter().map(|(s, _)| s.sheet.as_str()).collect::<Vec<_>>()),
         Column::new(col::ROW.into(), rows.iter().map(|(_, r)| r.row + 1).collect::<Vec<u32>>()),
@@ -83,6 +146,14 @@ pub fn detail_frame(plan: &Plan, subs: &[Submission]) -> Result<DataFrame> {
         };
         columns.push(c);
     }
+    columns.push(Column::new(col::LIGHT.into(), judged.iter().map(|j| j.as_ref().map(|j| j.light.short()).unwrap_or("")).collect::<Vec<_>>()));
+    columns.push(Column::new(col::EXPECTED.into(), judged.iter().map(|j| j.as_ref().and_then(|j| j.expected)).collect::<Vec<_>>()));
+    columns.push(Column::new(col::DONE.into(), judged.iter().map(|j| j.as_ref().and_then(|j| j.completion)).collect::<Vec<_>>()));
+    columns.push(Column::new(col::PREVIOUS.into(), rows.iter().map(|(_, r)| r.previous).collect::<Vec<_>>()));
+    columns.push(Column::new(
+        col::CHANGE.into(),
+        rows.iter().map(|(_, r)| r.actual.zip(r.previous).map(|(a, p)| a - p)).collect::<Vec<_>>(),
+    ));
     columns.push(Column::new(
         col::COUNTED.into(),
         rows.iter().map(|(_, r)| r.uom_ok && plan.task(r.task_id()).is_some()).collect::<Vec<bool>>(),
@@ -102,25 +173,40 @@ fn master_frame(plan: &Plan) -> Result<DataFrame> {
     )?)
 }
 
-fn strings(df: &DataFrame, name: &str) -> Result<Vec<String>> {
+pub fn strings(df: &DataFrame, name: &str) -> Result<Vec<String>> {
     let s = df.column(name)?.as_materialized_series().cast(&DataType::String)?;
     Ok(s.str()?.iter().map(|v| v.unwrap_or_default().to_string()).collect())
 }
 
-fn floats(df: &DataFrame, name: &str) -> Result<Vec<Option<f64>>> {
+pub fn floats(df: &DataFrame, name: &str) -> Result<Vec<Option<f64>>> {
     let s = df.column(name)?.as_materialized_series().cast(&DataType::Float64)?;
     Ok(s.f64()?.iter().collect())
 }
 
+fn worst(a: Option<Status>, b: Option<Status>) -> Option<Status> {
+    let rank = |s: Option<Status>| match s {
+        Some(Status::Behind) => 3,
+        Some(Status::NotStarted) => 2,
+        Some(Status::OnTrack) => 1,
+        Some(Status::Done) => 0,
+        None => -1,
+    };
+    if rank(b) > rank(a) {
+        b
+    } else {
+        a
+    }
+}
+
 /// Consolidate the batch. `units_with_files` are the units that sent anything at all, readable or not.
-pub fn consolidate(plan: &Plan, subs: &[Submission], units_with_files: &HashSet<String>) -> Result<Consolidated> {
-    let detail = detail_frame(plan, subs)?;
+pub fn consolidate(plan: &Plan, period: Period, th: Thresholds, subs: &[Submission], units_with_files: &HashSet<String>) -> Result<Consolidated> {
+    let detail = detail_frame(plan, period, th, subs)?;
     let master = master_frame(plan)?;
     let task_id = "任务编号";
     let actual = Field::Actual.header();
     let target = Field::Target.header();
 
-    // Per task: total of the counted rows, and who reported.
+    // Per task: total of the counted rows.
     let per_task = detail
         .clone()
         .lazy()
@@ -129,22 +215,20 @@ pub fn consolidate(plan: &Plan, subs: &[Submission], units_with_files: &HashSet<
         .agg([
             col(actual).sum().alias("合计"),
             col(actual).count().alias("填报数"),
+            col(col::PREVIOUS).sum().alias("上期合计"),
+            col(col::PREVIOUS).count().alias("上期填报数"),
             col(target).sum().alias("目标合计"),
         ])
         .collect()?;
+    // Rates and bounds are never summed: the lead unit's own figure.
     let lead_rows = detail
         .clone()
         .lazy()
         .filter(col(col::COUNTED))
         .join(master.clone().lazy(), [col(task_id)], [col(task_id)], JoinArgs::new(JoinType::Inner))
         .filter(col(col::UNIT).eq(col("牵头单位")))
-        .select([col(task_id), col(actual).alias("牵头单位值")])
+        .select([col(task_id), col(actual).alias("牵头单位值"), col(col::PREVIOUS).alias("牵头单位上期")])
         .collect()?;
-
-    let ids = strings(&per_task, task_id)?;
-    let sums = floats(&per_task, "合计")?;
-    let filled = floats(&per_task, "填报数")?;
-    let target_sums = floats(&per_task, "目标合计")?;
     // Who reported each task: distinct (task, unit) pairs.
     let pairs_df = detail
         .clone()
@@ -153,56 +237,75 @@ pub fn consolidate(plan: &Plan, subs: &[Submission], units_with_files: &HashSet<
         .select([col(task_id), col(col::UNIT)])
         .unique_stable(None, UniqueKeepStrategy::First)
         .collect()?;
-    let pair_ids = strings(&pairs_df, task_id)?;
-    let pair_units = strings(&pairs_df, col::UNIT)?;
+
+    let ids = strings(&per_task, task_id)?;
+    let sums = floats(&per_task, "合计")?;
+    let filled = floats(&per_task, "填报数")?;
+    let prev_sums = floats(&per_task, "上期合计")?;
+    let prev_filled = floats(&per_task, "上期填报数")?;
+    let target_sums = floats(&per_task, "目标合计")?;
     let lead_ids = strings(&lead_rows, task_id)?;
     let lead_vals = floats(&lead_rows, "牵头单位值")?;
+    let lead_prev = floats(&lead_rows, "牵头单位上期")?;
+    let pair_ids = strings(&pairs_df, task_id)?;
+    let pair_units = strings(&pairs_df, col::UNIT)?;
+
+    // Notes gathered per task, in unit order of the submissions.
+    let mut notes: HashMap<&str, [Vec<String>; 3]> = HashMap::new();
+    let mut statuses: HashMap<&str, Option<Status>> = HashMap::new();
+    for s in counted(subs) {
+        let unit = s.unit.as_deref().unwrap_or("");
+        for r in &s.rows {
+            let e = notes.entry(r.task_id()).or_default();
+            for (i, f) in [Field::Progress, Field::Problems, Field::NextSteps].into_iter().enumerate() {
+                let t = r.get(f).trim();
+                if !t.is_empty() && !matches!(t, "无" | "/" | "—") {
+                    e[i].push(format!("{unit}：{t}"));
+                }
+            }
+            let st = statuses.entry(r.task_id()).or_insert(None);
+            *st = worst(*st, r.status);
+        }
+    }
 
     let mut findings = Vec::new();
     let mut tasks = Vec::new();
     for t in &plan.tasks {
         let i = ids.iter().position(|x| *x == t.id);
         let who: Vec<String> = pair_ids.iter().zip(&pair_units).filter(|(id, _)| **id == t.id).map(|(_, u)| u.clone()).collect();
-        let actual = match (t.kind.sums(), i) {
-            (true, Some(i)) if filled[i].unwrap_or(0.0) > 0.0 => sums[i],
-            (false, _) => lead_ids.iter().position(|x| *x == t.id).and_then(|j| lead_vals[j]),
-            _ => None,
+        let lead = lead_ids.iter().position(|x| *x == t.id);
+        let (actual, previous) = match (t.kind.sums(), i) {
+            (true, Some(i)) => (
+                sums[i].filter(|_| filled[i].unwrap_or(0.0) > 0.0),
+                prev_sums[i].filter(|_| prev_filled[i].unwrap_or(0.0) > 0.0),
+            ),
+            (false, _) => (lead.and_then(|j| lead_vals[j]), lead.and_then(|j| lead_prev[j])),
+            _ => (None, None),
         };
-        // V04: a split task whose units' targets add up to less than the city's.
         if let (Some(city), Some(i)) = (t.target, i) {
-            let all_reported = t.units.iter().filter(|a| a.target.is_some()).all(|a| who.contains(&a.unit));
-            let sum = target_sums[i].unwrap_or(0.0);
-            if t.is_split() && all_reported && t.kind != Kind::UpperBound && sum + 1e-6 * city.abs().max(1.0) < city {
-                let uom = t.uom.clone().unwrap_or_default();
-                let short: Vec<String> = t
-                    .units
-                    .iter()
-                    .filter_map(|a| a.target.map(|v| (a, v)))
-                    .filter_map(|(a, _)| {
-                        let own = subs_target(subs, &a.unit, &t.id)?;
-                        let alloc = a.target?;
-                        (own + 1e-9 < alloc).then(|| format!("{}少报{}{}", a.unit, fmt_num(alloc - own), uom))
-                    })
-                    .collect();
-                let why = if short.is_empty() { String::new() } else { format!("（{}）", short.join("，")) };
-                let msg = format!(
-                    "{}：各单位全年目标合计{}{}，低于市级目标{}{}{}",
-                    t.indicator.clone().unwrap_or_else(|| t.name.clone()),
-                    fmt_num(sum),
-                    uom,
-                    fmt_num(city),
-                    uom,
-                    why
-                );
-                findings.push(Finding::new("V04", msg).task(&t.id));
+            if let Some(f) = check_split(t, city, target_sums[i].unwrap_or(0.0), &who, subs) {
+                findings.push(f);
             }
         }
+        let status = statuses.get(t.id.as_str()).copied().flatten();
+        let node = period.due_node().and_then(|q| t.nodes[q]);
+        let p = Progress { actual, target: t.target, node, status, deadline: Some(t.deadline) };
+        let light = if who.is_empty() { Light::Grey } else { light(t, period, &p, th) };
+        let [progress, problems, next_steps] = notes.remove(t.id.as_str()).unwrap_or_default();
         tasks.push(TaskSummary {
             id: t.id.clone(),
             actual,
+            previous,
+            completion: completion(t.kind, &p),
+            expected: expected_progress(period, &p),
+            light,
+            status,
             units_reporting: who.len(),
             units_expected: t.units.len(),
             reporters: who,
+            progress,
+            problems,
+            next_steps,
         });
     }
 
@@ -219,14 +322,11 @@ pub fn consolidate(plan: &Plan, subs: &[Submission], units_with_files: &HashSet<
     let pairs = detail.clone().lazy().select([col(col::UNIT).alias("牵头单位"), col(task_id)]);
     let keys = [col("牵头单位"), col(task_id)];
     let missing_lead = master.lazy().join(pairs, keys.clone(), keys, JoinArgs::new(JoinType::Anti)).collect()?;
-    let ml_ids = strings(&missing_lead, task_id)?;
-    let ml_units = strings(&missing_lead, "牵头单位")?;
     let submitted: HashSet<&str> = counted(subs).filter_map(|s| s.unit.as_deref()).collect();
-    for (id, lead) in ml_ids.iter().zip(&ml_units) {
+    for (id, lead) in strings(&missing_lead, task_id)?.iter().zip(strings(&missing_lead, "牵头单位")?) {
         if submitted.contains(lead.as_str()) {
-            let t = plan.task(id);
-            let name = t.map(short_name).unwrap_or_default();
-            findings.push(Finding::new("V05", format!("{}牵头的任务{}（{}）本期未报送", lead, id, name)).task(id).unit(Some(lead)));
+            let name = plan.task(id).map(short_name).unwrap_or_default();
+            findings.push(Finding::new("V05", format!("{}牵头的任务{}（{}）本期未报送", lead, id, name)).task(id).unit(Some(&lead)));
         }
     }
 
@@ -236,10 +336,79 @@ pub fn consolidate(plan: &Plan, subs: &[Submission], units_with_files: &HashSet<
             findings.push(Finding::new("V01", format!("{}本期没有报送", u.name)).unit(Some(&u.name)));
         }
     }
-    Ok(Consolidated { detail, tasks, findings })
+    let units = unit_summaries(plan, &detail, &submitted)?;
+    Ok(Consolidated { detail, tasks, units, findings })
 }
 
-fn short_name(t: &crate::plan::Task) -> String {
+/// V04: a split task whose units' targets add up to less than the city's. Judged only when every
+/// unit with an allocation reported the task (otherwise V01/V02 already say why).
+fn check_split(t: &Task, city: f64, sum: f64, who: &[String], subs: &[Submission]) -> Option<Finding> {
+    let all_reported = t.units.iter().filter(|a| a.target.is_some()).all(|a| who.contains(&a.unit));
+    if !t.is_split() || !all_reported || t.kind == Kind::UpperBound || sum + 1e-6 * city.abs().max(1.0) >= city {
+        return None;
+    }
+    let uom = t.uom.clone().unwrap_or_default();
+    let short: Vec<String> = t
+        .units
+        .iter()
+        .filter_map(|a| {
+            let own = subs_target(subs, &a.unit, &t.id)?;
+            let alloc = a.target?;
+            (own + 1e-9 < alloc).then(|| format!("{}少报{}{}", a.unit, fmt_num(alloc - own), uom))
+        })
+        .collect();
+    let why = if short.is_empty() { String::new() } else { format!("（{}）", short.join("，")) };
+    let msg = format!("{}：各单位全年目标合计{}{}，低于市级目标{}{}{}", short_name(t), fmt_num(sum), uom, fmt_num(city), uom, why);
+    Some(Finding::new("V04", msg).task(&t.id))
+}
+
+/// Rows per light and mean completion per unit, from the detail frame.
+fn unit_summaries(plan: &Plan, detail: &DataFrame, submitted: &HashSet<&str>) -> Result<Vec<UnitSummary>> {
+    let by_light = detail
+        .clone()
+        .lazy()
+        .group_by([col(col::UNIT), col(col::LIGHT)])
+        .agg([len().alias("行数")])
+        .collect()?;
+    let by_unit = detail
+        .clone()
+        .lazy()
+        .group_by([col(col::UNIT)])
+        .agg([len().alias("任务数"), when(col(col::DONE).gt(lit(100.0))).then(lit(100.0)).otherwise(col(col::DONE)).mean().alias("平均完成进度")])
+        .collect()?;
+    let (lu, ll, ln) = (strings(&by_light, col::UNIT)?, strings(&by_light, col::LIGHT)?, floats(&by_light, "行数")?);
+    let (uu, un, ua) = (strings(&by_unit, col::UNIT)?, floats(&by_unit, "任务数")?, floats(&by_unit, "平均完成进度")?);
+    let mut names: Vec<String> = plan.expected_units().iter().map(|u| u.name.clone()).collect();
+    for u in &uu {
+        if !names.contains(u) {
+            names.push(u.clone());
+        }
+    }
+    Ok(names
+        .into_iter()
+        .map(|name| {
+            let mut lights = [0usize; 5];
+            for ((u, l), n) in lu.iter().zip(&ll).zip(&ln) {
+                if *u == name {
+                    if let Some(k) = Light::ALL.iter().position(|x| x.short() == l) {
+                        lights[k] += n.unwrap_or(0.0) as usize;
+                    }
+                }
+            }
+            let i = uu.iter().position(|u| *u == name);
+            UnitSummary {
+                group: plan.roster.group_of(&name),
+                submitted: submitted.contains(name.as_str()),
+                tasks: i.and_then(|i| un[i]).unwrap_or(0.0) as usize,
+                avg_completion: i.and_then(|i| ua[i]),
+                lights,
+                unit: name,
+            }
+        })
+        .collect())
+}
+
+pub fn short_name(t: &Task) -> String {
     t.indicator.clone().unwrap_or_else(|| t.name.clone())
 }
 

@@ -17,6 +17,7 @@ pub mod consolidate;
 pub mod fields;
 pub mod finding;
 pub mod ingest;
+pub mod lights;
 pub mod normalise;
 pub mod plan;
 pub mod term;

@@ -6,6 +6,7 @@ use std::process::ExitCode;
 use clap::{Parser, Subcommand, ValueEnum};
 
 use luoshi::finding::Severity;
+use luoshi::lights::Thresholds;
 use luoshi::plan::Plan;
 use luoshi::{commands, term};
 
@@ -19,6 +20,12 @@ struct Cli {
     /// 补充单位名单（TOML，[[units]] 列表：name、group、aliases）
     #[arg(long, global = true, value_name = "FILE")]
     units: Option<PathBuf>,
+    /// 亮灯阈值：落后序时进度超过该百分点为黄灯
+    #[arg(long, global = true, default_value_t = 10.0, value_name = "点")]
+    yellow: f64,
+    /// 亮灯阈值：落后序时进度超过该百分点为红灯
+    #[arg(long, global = true, default_value_t = 30.0, value_name = "点")]
+    red: f64,
     #[command(subcommand)]
     command: Command,
 }
@@ -35,6 +42,9 @@ enum Command {
         /// 报送期次，如 2021-06；默认取文件中的“报送期次”或文件夹名
         #[arg(long, value_name = "YYYY-MM")]
         period: Option<String>,
+        /// 上期报送文件夹：计算较上期变化，检查变化超过30%的数据（L10）
+        #[arg(long, value_name = "DIR")]
+        previous: Option<PathBuf>,
     },
     /// 只校验，不写文件；逐条列出问题
     Validate {
@@ -50,6 +60,9 @@ enum Command {
         /// 报送期次，如 2021-06
         #[arg(long, value_name = "YYYY-MM")]
         period: Option<String>,
+        /// 上期报送文件夹（启用 L10）
+        #[arg(long, value_name = "DIR")]
+        previous: Option<PathBuf>,
     },
     /// 只汇总，写出汇总表
     Consolidate {
@@ -59,6 +72,9 @@ enum Command {
         out: PathBuf,
         #[arg(long, value_name = "YYYY-MM")]
         period: Option<String>,
+        /// 上期报送文件夹（计算较上期变化）
+        #[arg(long, value_name = "DIR")]
+        previous: Option<PathBuf>,
     },
     /// 列出正在使用的市级任务清单
     Tasks,
@@ -91,18 +107,28 @@ fn main() -> ExitCode {
 
 fn run(cli: Cli) -> anyhow::Result<ExitCode> {
     let plan = Plan::load(cli.tasks.as_deref(), cli.units.as_deref())?;
+    if !(0.0 <= cli.yellow && cli.yellow <= cli.red) {
+        anyhow::bail!("亮灯阈值不对：应满足 0 ≤ --yellow ≤ --red（现为 {} 和 {}）", cli.yellow, cli.red);
+    }
+    let opts = |period: Option<String>, previous: Option<PathBuf>| commands::Options {
+        period,
+        previous,
+        thresholds: Thresholds { yellow: cli.yellow, red: cli.red },
+        progress: true,
+        exclude: None,
+    };
     match cli.command {
         Command::Tasks => {
             print!("{}", term::tasks_table(&plan));
             Ok(ExitCode::SUCCESS)
         }
-        Command::Run { dir, out, period } => {
-            let (batch, outputs) = commands::run(&plan, &dir, &out, period.as_deref())?;
+        Command::Run { dir, out, period, previous } => {
+            let (batch, outputs) = commands::run(&plan, &dir, &out, &opts(period, previous))?;
             print!("{}", term::run_summary(&batch, &outputs, term::use_colour()));
             Ok(ExitCode::SUCCESS)
         }
-        Command::Validate { paths, format, fail_on, period } => {
-            let batch = commands::process(&plan, &paths, period.as_deref(), None, true)?;
+        Command::Validate { paths, format, fail_on, period, previous } => {
+            let batch = commands::process(&plan, &paths, &opts(period, previous))?;
             match format {
                 Format::Jsonl => print!("{}", term::jsonl(&batch.findings)),
                 Format::Text => print!("{}", term::text(&batch.findings, batch.files.len(), term::use_colour())),
@@ -114,9 +140,9 @@ fn run(cli: Cli) -> anyhow::Result<ExitCode> {
             };
             Ok(if commands::fails(&batch.findings, level) { ExitCode::from(1) } else { ExitCode::SUCCESS })
         }
-        Command::Consolidate { dir, out, period } => {
-            let batch = commands::process(&plan, &[dir], period.as_deref(), None, true)?;
-            luoshi::write::summary::write_summary(&out, &plan, batch.period, &batch.consolidated)?;
+        Command::Consolidate { dir, out, period, previous } => {
+            let batch = commands::process(&plan, &[dir], &opts(period, previous))?;
+            luoshi::write::summary::write_summary(&out, &plan, &batch)?;
             println!("已写出：{}", out.display());
             Ok(ExitCode::SUCCESS)
         }

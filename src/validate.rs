@@ -33,6 +33,13 @@ impl Period {
     pub fn chinese(self) -> String {
         format!("{}年{}月", self.year, self.month)
     }
+    pub fn previous(self) -> Period {
+        if self.month == 1 {
+            Period { year: self.year - 1, month: 12 }
+        } else {
+            Period { year: self.year, month: self.month - 1 }
+        }
+    }
     /// Index of the node target due by the end of this period (q1 at March, q2 at June, q3 at September).
     pub fn due_node(self) -> Option<usize> {
         match self.month {
@@ -232,6 +239,41 @@ fn check_figures(period: Period, sub: &Submission, row: &TaskRow, task: &Task, o
             out.push(sub.at("L08", msg, row, Field::Target));
         }
     }
+}
+
+/// Give every row last period's 累计完成 and flag changes of more than 30 % (L10).
+pub fn compare_with_previous(subs: &mut [Submission], previous: &[Submission]) -> Vec<Finding> {
+    let mut last: HashMap<(&str, &str), f64> = HashMap::new();
+    for s in previous.iter().filter(|s| s.superseded_by.is_none()) {
+        let Some(unit) = s.unit.as_deref() else { continue };
+        for r in s.rows.iter().filter(|r| r.uom_ok) {
+            if let Some(a) = r.actual {
+                last.entry((unit, r.task_id())).or_insert(a);
+            }
+        }
+    }
+    let mut out = Vec::new();
+    for s in subs.iter_mut().filter(|s| s.superseded_by.is_none()) {
+        let Some(unit) = s.unit.clone() else { continue };
+        let mut found = Vec::new();
+        for (i, r) in s.rows.iter().enumerate() {
+            let Some(&prev) = last.get(&(unit.as_str(), r.task_id())) else { continue };
+            found.push((i, prev));
+        }
+        for (i, prev) in found {
+            s.rows[i].previous = Some(prev);
+            let r = &s.rows[i];
+            if let Some(now) = r.actual.filter(|_| r.uom_ok) {
+                let change = if prev.abs() > 1e-9 { (now - prev) / prev.abs() } else if now.abs() > 1e-9 { f64::INFINITY } else { 0.0 };
+                if change.abs() > 0.30 {
+                    let pct = if change.is_finite() { format!("{}%", fmt_num((change * 1000.0).round() / 10.0)) } else { "从0起".into() };
+                    let msg = format!("累计完成由上期{}变为{}（变化{}），超过30%，请附说明", fmt_num(prev), fmt_num(now), pct);
+                    out.push(s.at("L10", msg, r, Field::Actual));
+                }
+            }
+        }
+    }
+    out
 }
 
 /// How recent a submission is, for choosing between resubmissions (F06): a 更正版 name, then

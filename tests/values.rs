@@ -12,7 +12,8 @@ use luoshi::plan::Plan;
 fn batch() -> Batch {
     let dir = PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures");
     let plan = Plan::load(Some(&dir.join("tasks.toml")), None).unwrap();
-    process(&plan, &[dir.join("2021-06")], Some("2021-06"), None, false).unwrap()
+    let opts = luoshi::commands::Options { period: Some("2021-06".into()), ..Default::default() };
+    process(&plan, &[dir.join("2021-06")], &opts).unwrap()
 }
 
 fn sub<'a>(b: &'a Batch, file: &str) -> &'a Submission {

@@ -36,6 +36,8 @@ pub struct TaskRow {
     pub uom_ok: bool,
     /// Values of columns luoshi does not know, parallel to `Submission::extra_headers`.
     pub extras: Vec<String>,
+    /// 累计完成 of the same unit and task last period (`--previous`).
+    pub previous: Option<f64>,
 }
 
 impl TaskRow {
@@ -184,6 +186,7 @@ pub fn normalise(plan: &Plan, file: &str, path: PathBuf, table: Table, year: i32
             status: None,
             uom_ok: true,
             extras: extra_slots.iter().map(|&s| clean_text(&cells[s].display())).collect(),
+            previous: None,
         };
         // Ditto marks take the value above (C07), before anything is parsed.
         let mut dittos = Vec::new();

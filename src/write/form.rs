@@ -50,6 +50,7 @@ pub fn write_form<'w>(wb: &'w mut Workbook, st: &Styles, unit: &str, period: Per
                 Val::Text(s) => ws.write_string_with_format(r, c as u16, &safe(s), fmt)?,
                 Val::Num(x, f) => ws.write_number_with_format(r, c as u16, *x, &st.number(f))?,
                 Val::Pct(x) => ws.write_number_with_format(r, c as u16, *x, &st.pct)?,
+                Val::Fill(s, rgb) => ws.write_string_with_format(r, c as u16, &safe(s), &st.fill(fmt, *rgb))?,
             };
         }
     }

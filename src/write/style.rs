@@ -19,6 +19,8 @@ pub enum Val {
     Num(f64, &'static str),
     /// A fraction shown as a percentage.
     Pct(f64),
+    /// Text on a coloured fill (a light: the word and its colour).
+    Fill(String, u32),
 }
 
 impl Val {
@@ -42,6 +44,7 @@ impl Val {
             Val::Text(s) => s.lines().map(UnicodeWidthStr::width).max().unwrap_or(0),
             Val::Num(v, _) => format!("{v}").len().min(14),
             Val::Pct(_) => 7,
+            Val::Fill(s, _) => s.width(),
         }
     }
 }
@@ -190,6 +193,9 @@ pub fn write_table<'w>(wb: &'w mut Workbook, st: &Styles, t: &TableSheet) -> Res
                 }
                 Val::Pct(x) => {
                     ws.write_number_with_format(r, c16, *x, &st.pct)?;
+                }
+                Val::Fill(s, rgb) => {
+                    ws.write_string_with_format(r, c16, &safe(s), &st.fill(&st.center, *rgb))?;
                 }
             }
         }

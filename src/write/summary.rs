@@ -1,82 +1,47 @@
-//! 汇总表_<period>.xlsx: 任务汇总 (one row per master task) and 明细 (every row with provenance),
-//! both from the consolidated DataFrame.
+//! 汇总表_<period>.xlsx — the 月调度 meeting pack: 总览 (key indicators, lights by area, reporting,
+//! charts), 任务汇总 (one row per master task), 分单位, 督办清单 (red and yellow tasks: the agenda)
+//! and 明细 (every row with provenance). Everything comes from the consolidated DataFrame.
 
 use std::path::Path;
 
 use anyhow::Result;
-use polars::prelude::{DataFrame, DataType};
+use polars::prelude::*;
+use rust_xlsxwriter::{Chart, ChartFormat, ChartSolidFill, ChartType, Color, Workbook};
 
-use super::style::{num_format, write_table, ColSpec, Paper, Styles, TableSheet, Val};
+use super::style::{num_format, print_setup, safe, write_table, ColSpec, Paper, Styles, TableSheet, Val};
 use super::{new_workbook, save_atomic};
-use crate::consolidate::{col, Consolidated};
+use crate::commands::Batch;
+use crate::consolidate::{col as c, floats, strings, Consolidated};
 use crate::fields::Field;
-use crate::plan::{Kind, Plan};
-use crate::validate::Period;
+use crate::finding::Counts;
+use crate::lights::Light;
+use crate::plan::{Plan, AREAS};
 
+pub const OVERVIEW_SHEET: &str = "总览";
 pub const TASKS_SHEET: &str = "任务汇总";
+pub const UNITS_SHEET: &str = "分单位";
+pub const AGENDA_SHEET: &str = "督办清单";
 pub const DETAIL_SHEET: &str = "明细";
 
-pub fn write_summary(path: &Path, plan: &Plan, period: Period, cons: &Consolidated) -> Result<()> {
-    let title = format!("{}政府系统抓落实专项行动任务汇总表", plan.city);
+fn light_val(l: Light) -> Val {
+    Val::Fill(l.short().to_string(), l.rgb())
+}
+
+fn light_of(short: &str) -> Option<Light> {
+    Light::ALL.iter().copied().find(|l| l.short() == short)
+}
+
+pub fn write_summary(path: &Path, plan: &Plan, batch: &Batch) -> Result<()> {
+    let period = batch.period;
+    let cons = &batch.consolidated;
+    let title = format!("{}政府系统抓落实专项行动月调度汇总表", plan.city);
     let mut wb = new_workbook(&title, period);
     let st = Styles::new();
     let as_of = format!("截至{}", period.end().format("%Y年%-m月%-d日"));
-
-    let columns = vec![
-        ColSpec::new("任务编号", 9.0),
-        ColSpec::new("工作方面", 13.0),
-        ColSpec::wrap("重点任务", 40.0),
-        ColSpec::new("牵头单位", 12.0),
-        ColSpec::new("计量单位", 9.0),
-        ColSpec::new("类型", 10.0),
-        ColSpec::new("全年目标", 10.0),
-        ColSpec::new("力争目标", 10.0),
-        ColSpec::new("累计完成", 10.0),
-        ColSpec::new("完成率", 8.0),
-        ColSpec::new("报送单位数", 8.0),
-        ColSpec::new("应报单位数", 8.0),
-        ColSpec::wrap("已报送单位", 30.0),
-        ColSpec::wrap("未报送单位", 30.0),
-    ];
-    let mut rows = Vec::new();
-    for (t, s) in plan.tasks.iter().zip(&cons.tasks) {
-        let uom = t.uom.clone().unwrap_or_default();
-        let fmt = num_format(&uom);
-        let rate = match (t.kind, s.actual, t.target) {
-            (Kind::Count | Kind::Stretch | Kind::LowerBound, Some(a), Some(tg)) if tg > 0.0 => Val::Pct(a / tg),
-            _ => Val::Empty,
-        };
-        let missing: Vec<&str> = t.units.iter().map(|a| a.unit.as_str()).filter(|u| !s.reporters.iter().any(|r| r == u)).collect();
-        rows.push(vec![
-            Val::text(&t.id),
-            Val::text(&t.area),
-            Val::text(&t.name),
-            Val::text(&t.lead_unit),
-            Val::text(&uom),
-            Val::text(t.kind.label()),
-            Val::num(t.target, fmt),
-            Val::num(t.stretch, fmt),
-            Val::num(s.actual, fmt),
-            rate,
-            Val::Num(s.units_reporting as f64, "0"),
-            Val::Num(s.units_expected as f64, "0"),
-            Val::text(s.reporters.join("、")),
-            Val::text(missing.join("、")),
-        ]);
-    }
-    write_table(
-        &mut wb,
-        &st,
-        &TableSheet {
-            name: TASKS_SHEET,
-            title: title.clone(),
-            subtitle: Some(format!("{as_of}　　累计完成：数量、金额类为各单位合计；增速、比率类取牵头单位报送值")),
-            columns,
-            rows,
-            paper: Paper::A3,
-        },
-    )?;
-
+    overview(&mut wb, &st, plan, cons, &title, &as_of)?;
+    tasks_sheet(&mut wb, &st, plan, cons, &as_of)?;
+    units_sheet(&mut wb, &st, batch, &as_of)?;
+    agenda_sheet(&mut wb, &st, plan, cons, &as_of)?;
     let (columns, rows) = detail_table(&cons.detail)?;
     write_table(
         &mut wb,
@@ -93,30 +58,339 @@ pub fn write_summary(path: &Path, plan: &Plan, period: Period, cons: &Consolidat
     save_atomic(&mut wb, path)
 }
 
+fn overview(wb: &mut Workbook, st: &Styles, plan: &Plan, cons: &Consolidated, title: &str, as_of: &str) -> Result<()> {
+    let ws = wb.add_worksheet();
+    ws.set_name(OVERVIEW_SHEET)?;
+    let expected = plan.expected_units().len();
+    let reported = cons.units.iter().filter(|u| u.submitted).count();
+    ws.merge_range(0, 0, 0, 7, &safe(title), &st.title)?;
+    ws.set_row_height(0, 30)?;
+    ws.merge_range(1, 0, 1, 7, &format!("{as_of}　　应报单位{expected}个，已报送{reported}个"), &st.subtitle)?;
+    let section = st.subtitle.clone().set_bold().set_font_size(12);
+    let widths = [16.0, 12.0, 12.0, 12.0, 12.0, 14.0, 10.0, 10.0];
+    for (i, w) in widths.iter().enumerate() {
+        ws.set_column_width(i as u16, *w)?;
+    }
+
+    // 一、主要指标
+    let mut r = 3;
+    ws.write_string_with_format(r, 0, "一、主要指标", &section)?;
+    r += 1;
+    for (i, h) in ["指标", "计量单位", "全年目标", "累计完成", "亮灯"].iter().enumerate() {
+        ws.write_string_with_format(r, i as u16, *h, &st.header)?;
+    }
+    for (t, s) in plan.tasks.iter().zip(&cons.tasks).filter(|(t, _)| t.area == AREAS[0]) {
+        r += 1;
+        let uom = t.uom.clone().unwrap_or_default();
+        let fmt = st.number(num_format(&uom));
+        ws.write_string_with_format(r, 0, &safe(&crate::consolidate::short_name(t)), &st.text)?;
+        ws.write_string_with_format(r, 1, &uom, &st.center)?;
+        match t.target {
+            Some(v) => ws.write_number_with_format(r, 2, v, &fmt)?,
+            None => ws.write_blank(r, 2, &st.text)?,
+        };
+        match s.actual {
+            Some(v) => ws.write_number_with_format(r, 3, v, &fmt)?,
+            None => ws.write_string_with_format(r, 3, "未报", &st.center)?,
+        };
+        ws.write_string_with_format(r, 4, s.light.short(), &st.fill(&st.center, s.light.rgb()))?;
+    }
+
+    // 二、任务亮灯情况（按工作方面）
+    r += 2;
+    ws.write_string_with_format(r, 0, "二、任务亮灯情况（按工作方面）", &section)?;
+    r += 1;
+    let area_header = r;
+    ws.write_string_with_format(r, 0, "工作方面", &st.header)?;
+    for (i, l) in Light::ALL.iter().enumerate() {
+        ws.write_string_with_format(r, 1 + i as u16, l.short(), &st.fill(&st.header, l.rgb()))?;
+    }
+    ws.write_string_with_format(r, 6, "合计", &st.header)?;
+    let mut totals = [0usize; 5];
+    for area in AREAS {
+        r += 1;
+        ws.write_string_with_format(r, 0, area, &st.text)?;
+        let mut counts = [0usize; 5];
+        for (t, s) in plan.tasks.iter().zip(&cons.tasks) {
+            if t.area == area {
+                counts[Light::ALL.iter().position(|l| *l == s.light).unwrap_or(4)] += 1;
+            }
+        }
+        for (i, n) in counts.iter().enumerate() {
+            ws.write_number_with_format(r, 1 + i as u16, *n as f64, &st.center)?;
+            totals[i] += n;
+        }
+        ws.write_number_with_format(r, 6, counts.iter().sum::<usize>() as f64, &st.center)?;
+    }
+    let last_area = r;
+    r += 1;
+    ws.write_string_with_format(r, 0, "合计", &st.header)?;
+    for (i, n) in totals.iter().enumerate() {
+        ws.write_number_with_format(r, 1 + i as u16, *n as f64, &st.header)?;
+    }
+    ws.write_number_with_format(r, 6, totals.iter().sum::<usize>() as f64, &st.header)?;
+
+    // 三、报送情况
+    r += 2;
+    ws.write_string_with_format(r, 0, "三、报送情况", &section)?;
+    let missing: Vec<&str> = cons.units.iter().filter(|u| !u.submitted && plan.expected_units().iter().any(|e| e.name == u.unit)).map(|u| u.unit.as_str()).collect();
+    r += 1;
+    ws.merge_range(
+        r,
+        0,
+        r,
+        7,
+        &format!("应报{}个，已报送{}个，未报送{}个{}", expected, reported, missing.len(), if missing.is_empty() { String::new() } else { format!("：{}", missing.join("、")) }),
+        &st.wrap,
+    )?;
+    ws.set_row_height(r, 32)?;
+
+    // Charts: lights by area (stacked bars), and completion by unit.
+    let mut chart = Chart::new(ChartType::BarStacked);
+    chart.title().set_name("各工作方面任务亮灯情况");
+    for (i, l) in Light::ALL.iter().enumerate() {
+        let mut fill = ChartSolidFill::new();
+        fill.set_color(Color::RGB(l.rgb()));
+        let mut fmt = ChartFormat::new();
+        fmt.set_solid_fill(&fill);
+        chart
+            .add_series()
+            .set_name((OVERVIEW_SHEET, area_header, 1 + i as u16))
+            .set_categories((OVERVIEW_SHEET, area_header + 1, 0, last_area, 0))
+            .set_values((OVERVIEW_SHEET, area_header + 1, 1 + i as u16, last_area, 1 + i as u16))
+            .set_format(&mut fmt);
+    }
+    chart.set_width(620).set_height(320);
+    ws.insert_chart(3, 9, &chart)?;
+
+    let n_units = cons.units.iter().filter(|u| u.submitted).count() as u32;
+    if n_units > 0 {
+        let mut chart = Chart::new(ChartType::Column);
+        chart.title().set_name("各单位平均完成进度（%）");
+        chart
+            .add_series()
+            .set_name("平均完成进度")
+            .set_categories((UNITS_SHEET, 3, 1, 2 + n_units, 1))
+            .set_values((UNITS_SHEET, 3, 9, 2 + n_units, 9));
+        chart.legend().set_hidden();
+        chart.set_width(900).set_height(320);
+        ws.insert_chart(r + 2, 0, &chart)?;
+    }
+    ws.set_landscape();
+    ws.set_paper_size(9);
+    ws.set_print_fit_to_pages(1, 1);
+    ws.set_footer("&C第 &P 页 共 &N 页");
+    Ok(())
+}
+
+fn tasks_sheet(wb: &mut Workbook, st: &Styles, plan: &Plan, cons: &Consolidated, as_of: &str) -> Result<()> {
+    let columns = vec![
+        ColSpec::new("任务编号", 9.0),
+        ColSpec::new("工作方面", 13.0),
+        ColSpec::wrap("重点任务", 36.0),
+        ColSpec::new("牵头单位", 12.0),
+        ColSpec::wrap("责任单位", 20.0),
+        ColSpec::new("计量单位", 9.0),
+        ColSpec::new("全年目标", 10.0),
+        ColSpec::new("力争目标", 10.0),
+        ColSpec::new("累计完成", 10.0),
+        ColSpec::new("完成率", 8.0),
+        ColSpec::new("序时进度", 8.0),
+        ColSpec::new("亮灯", 10.0),
+        ColSpec::new("已报单位", 8.0),
+        ColSpec::new("应报单位", 8.0),
+        ColSpec::new("较上期变化", 10.0),
+        ColSpec::wrap("进展情况", 48.0),
+        ColSpec::wrap("存在问题", 32.0),
+    ];
+    let mut rows = Vec::new();
+    for (t, s) in plan.tasks.iter().zip(&cons.tasks) {
+        let uom = t.uom.clone().unwrap_or_default();
+        let fmt = num_format(&uom);
+        let units: Vec<String> = t.units.iter().map(|a| a.unit.clone()).collect();
+        rows.push(vec![
+            Val::text(&t.id),
+            Val::text(&t.area),
+            Val::text(&t.name),
+            Val::text(&t.lead_unit),
+            Val::text(units.join("、")),
+            Val::text(&uom),
+            Val::num(t.target, fmt),
+            Val::num(t.stretch, fmt),
+            Val::num(s.actual, fmt),
+            s.completion.map(|c| Val::Pct(c / 100.0)).unwrap_or(Val::Empty),
+            if t.kind.quantified() { Val::Pct(s.expected / 100.0) } else { Val::Empty },
+            light_val(s.light),
+            Val::Num(s.units_reporting as f64, "0"),
+            Val::Num(s.units_expected as f64, "0"),
+            Val::num(s.actual.zip(s.previous).map(|(a, p)| a - p), fmt),
+            Val::text(s.progress.join("\n")),
+            Val::text(s.problems.join("\n")),
+        ]);
+    }
+    write_table(
+        wb,
+        st,
+        &TableSheet {
+            name: TASKS_SHEET,
+            title: format!("{}政府系统抓落实专项行动任务汇总表", plan.city),
+            subtitle: Some(format!("{as_of}　　累计完成：数量、金额类为各单位合计；增速、比率类取牵头单位报送值，不相加")),
+            columns,
+            rows,
+            paper: Paper::A3,
+        },
+    )?;
+    Ok(())
+}
+
+fn units_sheet(wb: &mut Workbook, st: &Styles, batch: &Batch, as_of: &str) -> Result<()> {
+    let cons = &batch.consolidated;
+    let mut units: Vec<_> = cons.units.iter().collect();
+    units.sort_by_key(|u| u.group as u8);
+    let rows: Vec<Vec<Val>> = units
+        .iter()
+        .map(|u| {
+            let c = Counts::of(batch.findings.iter().filter(|f| f.unit.as_deref() == Some(u.unit.as_str())));
+            let mut row = vec![
+                Val::text(u.group.label()),
+                Val::text(&u.unit),
+                if u.submitted { Val::text("已报送") } else { Val::Fill("未报送".into(), Light::Red.rgb()) },
+                Val::Num(u.tasks as f64, "0"),
+            ];
+            row.extend(u.lights.iter().map(|n| Val::Num(*n as f64, "0")));
+            row.push(Val::num(u.avg_completion.map(|v| (v * 10.0).round() / 10.0), "0.0"));
+            row.push(Val::Num(c.errors as f64, "0"));
+            row.push(Val::Num(c.warnings as f64, "0"));
+            row
+        })
+        .collect();
+    let mut columns = vec![ColSpec::new("类别", 10.0), ColSpec::new("单位", 16.0), ColSpec::new("报送情况", 8.0), ColSpec::new("任务数", 7.0)];
+    columns.extend(Light::ALL.iter().map(|l| ColSpec::new(l.short(), 9.0)));
+    columns.extend([ColSpec::new("平均完成进度(%)", 10.0), ColSpec::new("错误", 6.0), ColSpec::new("警告", 6.0)]);
+    write_table(
+        wb,
+        st,
+        &TableSheet {
+            name: UNITS_SHEET,
+            title: "各单位推进情况".into(),
+            subtitle: Some(format!("{as_of}　　按开发区、镇（街道）、部门分组；平均完成进度只计数量、金额类任务，单项最高按100%计")),
+            columns,
+            rows,
+            paper: Paper::A4,
+        },
+    )?;
+    Ok(())
+}
+
+fn agenda_sheet(wb: &mut Workbook, st: &Styles, plan: &Plan, cons: &Consolidated, as_of: &str) -> Result<()> {
+    let lagging: Vec<&str> = cons.tasks.iter().filter(|s| matches!(s.light, Light::Red | Light::Yellow)).map(|s| s.id.as_str()).collect();
+    let ids = Series::new("ids".into(), lagging.clone());
+    let rows_df = cons
+        .detail
+        .clone()
+        .lazy()
+        .filter(
+            col(c::LIGHT)
+                .eq(lit(Light::Red.short()))
+                .or(col(c::LIGHT).eq(lit(Light::Yellow.short())))
+                .or(col(Field::TaskId.header()).is_in(lit(ids).implode(true), false)),
+        )
+        .collect()?;
+    let get = |name: &str| strings(&rows_df, name);
+    let (tids, units, lights) = (get(Field::TaskId.header())?, get(c::UNIT)?, get(c::LIGHT)?);
+    let (problems, next, leaders, persons, phones) =
+        (get(Field::Problems.header())?, get(Field::NextSteps.header())?, get(Field::Leader.header())?, get(Field::Person.header())?, get(Field::Phone.header())?);
+    let (targets, actuals, done, expected) = (floats(&rows_df, Field::Target.header())?, floats(&rows_df, Field::Actual.header())?, floats(&rows_df, c::DONE)?, floats(&rows_df, c::EXPECTED)?);
+    let mut order: Vec<usize> = (0..rows_df.height()).collect();
+    let task_pos = |id: &str| plan.tasks.iter().position(|t| t.id == id).unwrap_or(usize::MAX);
+    order.sort_by_key(|&i| (light_of(&lights[i]).map(|l| l.urgency()).unwrap_or(9), task_pos(&tids[i]), units[i].clone()));
+    let rows: Vec<Vec<Val>> = order
+        .iter()
+        .enumerate()
+        .map(|(n, &i)| {
+            let task = plan.task(&tids[i]);
+            let uom = task.and_then(|t| t.uom.clone()).unwrap_or_default();
+            let fmt = num_format(&uom);
+            vec![
+                Val::Num((n + 1) as f64, "0"),
+                light_of(&lights[i]).map(light_val).unwrap_or(Val::Empty),
+                Val::text(&tids[i]),
+                Val::text(task.map(|t| t.name.clone()).unwrap_or_default()),
+                Val::text(&units[i]),
+                Val::text(&uom),
+                Val::num(targets[i], fmt),
+                Val::num(actuals[i], fmt),
+                done[i].map(|d| Val::Pct(d / 100.0)).unwrap_or(Val::Empty),
+                expected[i].map(|d| Val::Pct(d / 100.0)).unwrap_or(Val::Empty),
+                Val::text(&problems[i]),
+                Val::text(&next[i]),
+                Val::text(&leaders[i]),
+                Val::text(&persons[i]),
+                Val::text(&phones[i]),
+            ]
+        })
+        .collect();
+    let columns = vec![
+        ColSpec::new("序号", 5.0),
+        ColSpec::new("亮灯", 10.0),
+        ColSpec::new("任务编号", 9.0),
+        ColSpec::wrap("重点任务", 30.0),
+        ColSpec::new("责任单位", 14.0),
+        ColSpec::new("计量单位", 8.0),
+        ColSpec::new("全年目标", 10.0),
+        ColSpec::new("累计完成", 10.0),
+        ColSpec::new("完成进度", 8.0),
+        ColSpec::new("序时进度", 8.0),
+        ColSpec::wrap("存在问题", 30.0),
+        ColSpec::wrap("下步措施", 30.0),
+        ColSpec::new("责任领导", 9.0),
+        ColSpec::new("责任人", 9.0),
+        ColSpec::new("联系电话", 14.0),
+    ];
+    let ws = write_table(
+        wb,
+        st,
+        &TableSheet {
+            name: AGENDA_SHEET,
+            title: "滞后任务督办清单".into(),
+            subtitle: Some(format!("{as_of}　　红灯（严重滞后）{}项、黄灯（轻度滞后）{}项任务及其责任单位", count(cons, Light::Red), count(cons, Light::Yellow))),
+            columns,
+            rows,
+            paper: Paper::A3,
+        },
+    )?;
+    print_setup(ws, Paper::A4, 2)?;
+    Ok(())
+}
+
+fn count(cons: &Consolidated, l: Light) -> usize {
+    cons.tasks.iter().filter(|s| s.light == l).count()
+}
+
 /// The detail frame as a table: every column but the internal flag, figures as numbers.
 fn detail_table(df: &DataFrame) -> Result<(Vec<ColSpec>, Vec<Vec<Val>>)> {
     let mut specs = Vec::new();
     let mut cols: Vec<Vec<Val>> = Vec::new();
-    for c in df.columns() {
-        let name = c.name().to_string();
-        if name == col::COUNTED {
+    for column in df.columns() {
+        let name = column.name().to_string();
+        if name == c::COUNTED {
             continue;
         }
-        let s = c.as_materialized_series();
+        let s = column.as_materialized_series();
+        let percent = name == Field::Rate.header() || name == c::EXPECTED || name == c::DONE;
         let vals: Vec<Val> = match s.dtype() {
+            DataType::String if name == c::LIGHT => s.str()?.iter().map(|v| light_of(v.unwrap_or_default()).map(light_val).unwrap_or(Val::Empty)).collect(),
             DataType::String => s.str()?.iter().map(|v| Val::text(v.unwrap_or_default())).collect(),
-            _ => {
-                let f = s.cast(&DataType::Float64)?;
-                let is_rate = name == Field::Rate.header();
-                f.f64()?
-                    .iter()
-                    .map(|v| match v {
-                        Some(x) if is_rate => Val::Pct(x / 100.0),
-                        Some(x) => Val::Num(x, "General"),
-                        None => Val::Empty,
-                    })
-                    .collect()
-            }
+            _ => s
+                .cast(&DataType::Float64)?
+                .f64()?
+                .iter()
+                .map(|v| match v {
+                    Some(x) if percent => Val::Pct(x / 100.0),
+                    Some(x) => Val::Num(x, "General"),
+                    None => Val::Empty,
+                })
+                .collect(),
         };
         let long = [Field::Task, Field::Measures, Field::Progress, Field::Problems, Field::NextSteps].iter().any(|f| f.header() == name);
         specs.push(if long { ColSpec::wrap(name, 40.0) } else { ColSpec::new(name, 24.0) });
