@@ -309,11 +309,19 @@ pub fn run(plan: &Plan, dir: &Path, out: &Path, opts: &Options) -> Result<(Batch
     let label = batch.period.label();
     let summary = out.join(format!("汇总表_{label}.xlsx"));
     let report = out.join(format!("校验报告_{label}.xlsx"));
-    let (a, b) = rayon::join(
-        || crate::write::summary::write_summary(&summary, plan, &batch),
-        || crate::write::report::write_report(&report, plan, batch.period, &batch.findings, &batch.files),
+    let returns_dir = out.join("退回");
+    let ((a, b), c) = rayon::join(
+        || {
+            rayon::join(
+                || crate::write::summary::write_summary(&summary, plan, &batch),
+                || crate::write::report::write_report(&report, plan, &batch),
+            )
+        },
+        || crate::write::returns::write_returns(&returns_dir, plan, &batch),
     );
     a?;
     b?;
-    Ok((batch, vec![summary, report]))
+    let mut outputs = vec![summary, report];
+    outputs.extend(c?);
+    Ok((batch, outputs))
 }

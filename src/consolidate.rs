@@ -67,11 +67,32 @@ pub struct UnitSummary {
     pub avg_completion: Option<f64>,
 }
 
+/// One of the plan's three coverages (三个全覆盖).
+#[derive(Debug, Clone)]
+pub struct Coverage {
+    pub name: &'static str,
+    pub covered: usize,
+    pub total: usize,
+    pub missing: Vec<String>,
+}
+
+impl Coverage {
+    pub fn percent(&self) -> f64 {
+        if self.total == 0 {
+            100.0
+        } else {
+            self.covered as f64 / self.total as f64 * 100.0
+        }
+    }
+}
+
 pub struct Consolidated {
     /// Every task row, with provenance (单位, 文件, 工作表, 行号) and its light.
     pub detail: DataFrame,
     pub tasks: Vec<TaskSummary>,
     pub units: Vec<UnitSummary>,
+    /// 目标全覆盖, 任务全覆盖, 责任全覆盖.
+    pub coverage: Vec<Coverage>,
     /// V01, V02, V04, V05.
     pub findings: Vec<Finding>,
 }
@@ -169,6 +190,7 @@ fn master_frame(plan: &Plan) -> Result<DataFrame> {
             Column::new("任务编号".into(), t.iter().map(|t| t.id.as_str()).collect::<Vec<_>>()),
             Column::new("牵头单位".into(), t.iter().map(|t| t.lead_unit.as_str()).collect::<Vec<_>>()),
             Column::new("市级目标".into(), t.iter().map(|t| t.target).collect::<Vec<_>>()),
+            Column::new("量化".into(), t.iter().map(|t| t.kind.quantified()).collect::<Vec<_>>()),
         ],
     )?)
 }
@@ -337,7 +359,60 @@ pub fn consolidate(plan: &Plan, period: Period, th: Thresholds, subs: &[Submissi
         }
     }
     let units = unit_summaries(plan, &detail, &submitted)?;
-    Ok(Consolidated { detail, tasks, units, findings })
+    let coverage = coverage(plan, &detail)?;
+    Ok(Consolidated { detail, tasks, units, coverage, findings })
+}
+
+/// The three coverages of the plan, by anti-joins of what was expected against what was reported.
+fn coverage(plan: &Plan, detail: &DataFrame) -> Result<Vec<Coverage>> {
+    let task_id = Field::TaskId.header();
+    let master = master_frame(plan)?;
+    // 目标全覆盖: every quantified row has its node targets.
+    let quantified = detail
+        .clone()
+        .lazy()
+        .join(master.clone().lazy(), [col(task_id)], [col("任务编号")], JoinArgs::new(JoinType::Inner))
+        .filter(col("量化"))
+        .collect()?;
+    let no_nodes = quantified
+        .clone()
+        .lazy()
+        .filter(col(Field::Q1.header()).is_null().and(col(Field::Q2.header()).is_null()).and(col(Field::Q3.header()).is_null()))
+        .collect()?;
+    let targets = Coverage {
+        name: "目标全覆盖",
+        total: quantified.height(),
+        covered: quantified.height() - no_nodes.height(),
+        missing: strings(&no_nodes, col::UNIT)?.iter().zip(strings(&no_nodes, task_id)?).map(|(u, t)| format!("{u} {t}")).collect(),
+    };
+    // 任务全覆盖: every master task is claimed by a row.
+    let reported = detail.clone().lazy().select([col(task_id).alias("任务编号")]).unique(None, UniqueKeepStrategy::First);
+    let unclaimed = master.clone().lazy().anti_join(reported, col("任务编号"), col("任务编号")).collect()?;
+    let tasks = Coverage {
+        name: "任务全覆盖",
+        total: plan.tasks.len(),
+        covered: plan.tasks.len() - unclaimed.height(),
+        missing: strings(&unclaimed, "任务编号")?,
+    };
+    // 责任全覆盖: every responsible unit reported every task it is responsible for.
+    let pairs: Vec<(&str, &str)> = plan.tasks.iter().flat_map(|t| t.units.iter().map(move |a| (t.id.as_str(), a.unit.as_str()))).collect();
+    let expected = DataFrame::new(
+        pairs.len(),
+        vec![
+            Column::new("任务编号".into(), pairs.iter().map(|p| p.0).collect::<Vec<_>>()),
+            Column::new(col::UNIT.into(), pairs.iter().map(|p| p.1).collect::<Vec<_>>()),
+        ],
+    )?;
+    let got = detail.clone().lazy().select([col(task_id).alias("任务编号"), col(col::UNIT)]);
+    let keys = [col("任务编号"), col(col::UNIT)];
+    let absent = expected.lazy().join(got, keys.clone(), keys, JoinArgs::new(JoinType::Anti)).collect()?;
+    let duty = Coverage {
+        name: "责任全覆盖",
+        total: pairs.len(),
+        covered: pairs.len() - absent.height(),
+        missing: strings(&absent, "任务编号")?.iter().zip(strings(&absent, col::UNIT)?).map(|(t, u)| format!("{t} {u}")).collect(),
+    };
+    Ok(vec![targets, tasks, duty])
 }
 
 /// V04: a split task whose units' targets add up to less than the city's. Judged only when every

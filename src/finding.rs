@@ -86,6 +86,9 @@ pub struct Finding {
     pub task_id: Option<String>,
     pub value: Option<String>,
     pub message: String,
+    /// The column as a field, so the finding can be placed on the standard layout (退回 files).
+    #[serde(skip)]
+    pub field: Option<crate::fields::Field>,
 }
 
 impl Finding {
@@ -104,6 +107,7 @@ impl Finding {
             task_id: None,
             value: None,
             message: message.into(),
+            field: None,
         }
     }
     pub fn file(mut self, file: &str) -> Self {

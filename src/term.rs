@@ -41,13 +41,13 @@ pub fn jsonl(findings: &[Finding]) -> String {
 /// Findings grouped by unit, most severe first, with a one-line total.
 pub fn text(findings: &[Finding], files: usize, colour_on: bool) -> String {
     let mut out = String::new();
-    let mut current: Option<Option<String>> = None;
+    let mut current: Option<String> = None;
     for f in sorted(findings) {
-        if current.as_ref() != Some(&f.unit) {
-            let c = Counts::of(findings.iter().filter(|g| g.unit == f.unit));
-            let name = f.unit.clone().unwrap_or_else(|| "全市（跨单位）".into());
+        let name = owner(f);
+        if current.as_ref() != Some(&name) {
+            let c = Counts::of(findings.iter().filter(|g| owner(g) == name));
             let _ = writeln!(out, "\n【{}】错误 {}，警告 {}，提示 {}", name, c.errors, c.warnings, c.infos);
-            current = Some(f.unit.clone());
+            current = Some(name);
         }
         let tag = colour(&format!("{}{}", f.severity.label(), f.rule), f.severity, colour_on);
         let _ = writeln!(out, "  {} {}", tag, f.located_message());
@@ -81,7 +81,7 @@ pub fn run_summary(batch: &Batch, outputs: &[PathBuf], colour_on: bool) -> Strin
     );
     let mut per_unit: Vec<(String, Counts)> = Vec::new();
     for f in &batch.findings {
-        let name = f.unit.clone().unwrap_or_else(|| "全市（跨单位）".into());
+        let name = owner(f);
         match per_unit.iter_mut().find(|(n, _)| *n == name) {
             Some((_, c)) => *c = add(*c, f.severity),
             None => per_unit.push((name, add(Counts::default(), f.severity))),
@@ -95,10 +95,23 @@ pub fn run_summary(batch: &Batch, outputs: &[PathBuf], colour_on: bool) -> Strin
         }
     }
     let _ = writeln!(out, "\n已写出：");
-    for p in outputs {
+    for p in outputs.iter().take(2) {
         let _ = writeln!(out, "  {}", p.display());
     }
+    let returns: Vec<String> = outputs.iter().skip(2).filter_map(|p| p.file_stem().map(|s| s.to_string_lossy().to_string())).collect();
+    if let Some(dir) = outputs.get(2).and_then(|p| p.parent()) {
+        let _ = writeln!(out, "  {}/（退回文件 {} 个：{}）", dir.display(), returns.len(), returns.join("、"));
+    }
     out
+}
+
+/// Who a finding belongs to, for grouping: the unit, else the file, else the whole city.
+fn owner(f: &Finding) -> String {
+    match (&f.unit, &f.file) {
+        (Some(u), _) => u.clone(),
+        (None, Some(_)) => "未识别单位".into(),
+        (None, None) => "全市（跨单位）".into(),
+    }
 }
 
 fn add(mut c: Counts, s: Severity) -> Counts {

@@ -204,10 +204,21 @@ fn merges(book: &mut Book, name: &str) -> Vec<Dimensions> {
     }
 }
 
+/// Error values pasted as text (`#DIV/0!` copied from another sheet) are still error values.
+const ERROR_LITERALS: &[&str] = &["#DIV/0!", "#REF!", "#N/A", "#VALUE!", "#NAME?", "#NUM!", "#NULL!", "#GETTING_DATA"];
+
+fn text(s: String) -> Raw {
+    if ERROR_LITERALS.contains(&s.trim()) {
+        Raw::Error(s.trim().to_string())
+    } else {
+        Raw::Text(s)
+    }
+}
+
 fn from_data(d: &Data) -> Raw {
     match d {
         Data::Empty => Raw::Empty,
-        Data::String(s) => Raw::Text(s.clone()),
+        Data::String(s) => text(s.clone()),
         Data::Float(f) => Raw::Number(*f),
         Data::Int(i) => Raw::Number(*i as f64),
         Data::Bool(b) => Raw::Bool(*b),
@@ -221,8 +232,8 @@ fn from_data(d: &Data) -> Raw {
 fn from_dataref(d: DataRef<'_>, percent: bool) -> Raw {
     match d {
         DataRef::Empty => Raw::Empty,
-        DataRef::String(s) => Raw::Text(s),
-        DataRef::SharedString(s) => Raw::Text(s.to_string()),
+        DataRef::String(s) => text(s),
+        DataRef::SharedString(s) => text(s.to_string()),
         DataRef::Float(f) if percent => Raw::Percent(f),
         DataRef::Float(f) => Raw::Number(f),
         DataRef::Int(i) if percent => Raw::Percent(i as f64),

@@ -87,6 +87,7 @@ impl Submission {
         if !v.is_empty() {
             f = f.value(v);
         }
+        f.field = Some(field);
         f
     }
     pub fn file_finding(&self, code: &str, msg: impl Into<String>) -> Finding {

@@ -4,6 +4,7 @@
 
 pub mod form;
 pub mod report;
+pub mod returns;
 pub mod style;
 pub mod summary;
 

@@ -1,5 +1,6 @@
-//! 校验报告_<period>.xlsx: 问题清单 (every finding, sorted by unit then severity), 文件清单
-//! (every input file and what became of it) and 未报送单位.
+//! 校验报告_<period>.xlsx: 总览 (per unit: submitted, rows, errors, warnings; the plan's three
+//! coverages), 问题清单 (every finding, sorted by unit then severity, with how to fix it),
+//! 文件清单 (every input file and what became of it) and 未报送单位.
 
 use std::path::Path;
 
@@ -8,9 +9,11 @@ use anyhow::Result;
 use super::style::{write_table, ColSpec, Paper, Styles, TableSheet, Val, ERROR_FILL, INFO_FILL, WARNING_FILL};
 use super::{new_workbook, save_atomic};
 use crate::finding::{Finding, Severity};
+use crate::commands::Batch;
 use crate::plan::Plan;
-use crate::validate::Period;
+use crate::write::returns::units_to_return;
 
+pub const OVERVIEW_SHEET: &str = "总览";
 pub const FINDINGS_SHEET: &str = "问题清单";
 pub const FILES_SHEET: &str = "文件清单";
 pub const MISSING_SHEET: &str = "未报送单位";
@@ -32,7 +35,7 @@ pub struct FileLine {
 pub fn sorted(findings: &[Finding]) -> Vec<&Finding> {
     let mut v: Vec<&Finding> = findings.iter().collect();
     v.sort_by(|a, b| {
-        (a.unit.is_some(), &a.unit, std::cmp::Reverse(a.severity), &a.file, a.row, &a.cell, a.rule).cmp(&(
+        (a.unit.is_some() || a.file.is_some(), &a.unit, std::cmp::Reverse(a.severity), &a.file, a.row, &a.cell, a.rule).cmp(&(
             b.unit.is_some(),
             &b.unit,
             std::cmp::Reverse(b.severity),
@@ -45,10 +48,12 @@ pub fn sorted(findings: &[Finding]) -> Vec<&Finding> {
     v
 }
 
-pub fn write_report(path: &Path, plan: &Plan, period: Period, findings: &[Finding], files: &[FileLine]) -> Result<()> {
+pub fn write_report(path: &Path, plan: &Plan, batch: &Batch) -> Result<()> {
+    let (period, findings, files) = (batch.period, &batch.findings[..], &batch.files[..]);
     let title = format!("{}政府系统抓落实专项行动报送校验报告", plan.city);
     let mut wb = new_workbook(&title, period);
     let st = Styles::new();
+    overview(&mut wb, &st, plan, batch, &title)?;
     let counts = crate::finding::Counts::of(findings);
     let subtitle = format!(
         "报送期次：{}　　文件{}个　　错误{}条　警告{}条　提示{}条",
@@ -160,4 +165,79 @@ pub fn write_report(path: &Path, plan: &Plan, period: Period, findings: &[Findin
         },
     )?;
     save_atomic(&mut wb, path)
+}
+
+fn overview(wb: &mut rust_xlsxwriter::Workbook, st: &Styles, plan: &Plan, batch: &Batch, title: &str) -> Result<()> {
+    let returned = units_to_return(plan, &batch.findings);
+    let mut units: Vec<&crate::consolidate::UnitSummary> = batch.consolidated.units.iter().collect();
+    units.sort_by_key(|u| u.group as u8);
+    let mut rows: Vec<Vec<Val>> = units
+        .iter()
+        .map(|u| {
+            let mine: Vec<&Finding> = batch.findings.iter().filter(|f| f.unit.as_deref() == Some(u.unit.as_str())).collect();
+            let c = crate::finding::Counts::of(mine.iter().copied());
+            let files: Vec<&str> = batch.files.iter().filter(|l| l.unit == u.unit).map(|l| l.file.as_str()).collect();
+            let state = if u.submitted {
+                Val::text("已报送")
+            } else if !files.is_empty() {
+                Val::Fill("文件无法使用".into(), ERROR_FILL)
+            } else {
+                Val::Fill("未报送".into(), ERROR_FILL)
+            };
+            vec![
+                Val::text(u.group.label()),
+                Val::text(&u.unit),
+                state,
+                Val::text(files.join("\n")),
+                Val::Num(u.tasks as f64, "0"),
+                Val::Num(c.errors as f64, "0"),
+                Val::Num(c.warnings as f64, "0"),
+                Val::text(if returned.contains(&u.unit) { "是" } else { "" }),
+            ]
+        })
+        .collect();
+    rows.push(vec![Val::Empty; 8]);
+    for cov in &batch.consolidated.coverage {
+        let missing = if cov.missing.is_empty() { "无".to_string() } else { format!("缺：{}", cov.missing.join("、")) };
+        rows.push(vec![
+            Val::text(cov.name),
+            Val::text(format!("{:.1}%", cov.percent())),
+            Val::text(format!("{}/{}", cov.covered, cov.total)),
+            Val::text(missing),
+            Val::Empty,
+            Val::Empty,
+            Val::Empty,
+            Val::Empty,
+        ]);
+    }
+    let c = crate::finding::Counts::of(&batch.findings);
+    write_table(
+        wb,
+        st,
+        &TableSheet {
+            name: OVERVIEW_SHEET,
+            title: title.to_string(),
+            subtitle: Some(format!(
+                "报送期次：{}　　应报{}个单位　　错误{}条　警告{}条　　退回{}个单位（见“退回”文件夹）",
+                batch.period.chinese(),
+                plan.expected_units().len(),
+                c.errors,
+                c.warnings,
+                returned.len()
+            )),
+            columns: vec![
+                ColSpec::new("类别", 10.0),
+                ColSpec::new("单位", 16.0),
+                ColSpec::new("报送情况", 12.0),
+                ColSpec::wrap("文件", 44.0),
+                ColSpec::new("任务行数", 8.0),
+                ColSpec::new("错误", 6.0),
+                ColSpec::new("警告", 6.0),
+                ColSpec::new("退回", 6.0),
+            ],
+            rows,
+            paper: Paper::A4,
+        },
+    )?;
+    Ok(())
 }

@@ -1,0 +1,174 @@
+//! 退回/<单位>.xlsx: what goes back to a unit — a 退回意见 sheet listing every problem (file-level
+//! first) with how to fix it, and its 任务分解表 in the standard layout with each problem cell
+//! filled (red for errors, yellow for warnings) and a note saying what is wrong. A unit whose file
+//! could not be used gets its pre-filled blank form instead.
+
+use std::path::{Path, PathBuf};
+
+use anyhow::Result;
+use rust_xlsxwriter::Note;
+
+use super::form::{column, prefilled_rows, submitted_rows, write_form, FIRST_DATA_ROW};
+use super::style::{safe, write_table, ColSpec, Paper, Styles, TableSheet, Val, ERROR_FILL, INFO_FILL, WARNING_FILL};
+use super::{new_workbook, save_atomic};
+use crate::commands::Batch;
+use crate::fields::{Field, STANDARD_COLUMNS};
+use crate::finding::{cell_ref, Finding, Severity};
+use crate::plan::Plan;
+
+pub const NOTICE_SHEET: &str = "退回意见";
+
+/// A file name from a roster name, safe on every system: no separators, no reserved device names.
+pub fn safe_file_stem(name: &str) -> String {
+    let mut s: String = name
+        .chars()
+        .map(|c| if c.is_control() || matches!(c, '/' | '\\' | ':' | '*' | '?' | '"' | '<' | '>' | '|') { '_' } else { c })
+        .collect();
+    s = s.trim_matches(|c: char| c == '.' || c.is_whitespace()).to_string();
+    let upper = s.to_ascii_uppercase();
+    let reserved = ["CON", "PRN", "AUX", "NUL"].contains(&upper.as_str())
+        || (upper.len() == 4 && (upper.starts_with("COM") || upper.starts_with("LPT")) && upper.as_bytes()[3].is_ascii_digit());
+    if s.is_empty() || reserved {
+        s = format!("_{s}");
+    }
+    s.chars().take(80).collect()
+}
+
+fn fill(sev: Severity) -> u32 {
+    match sev {
+        Severity::Error => ERROR_FILL,
+        Severity::Warning => WARNING_FILL,
+        Severity::Info => INFO_FILL,
+    }
+}
+
+/// Units that get a return file: on the roster, with a finding other than "did not submit".
+pub fn units_to_return(plan: &Plan, findings: &[Finding]) -> Vec<String> {
+    let mut units: Vec<String> = findings
+        .iter()
+        .filter(|f| f.rule != "V01" && f.severity != Severity::Info)
+        .filter_map(|f| f.unit.clone())
+        .filter(|u| plan.roster.contains(u))
+        .collect();
+    units.sort();
+    units.dedup();
+    units
+}
+
+pub fn write_returns(dir: &Path, plan: &Plan, batch: &Batch) -> Result<Vec<PathBuf>> {
+    let units = units_to_return(plan, &batch.findings);
+    let mut written = Vec::new();
+    for unit in units {
+        let path = dir.join(format!("{}.xlsx", safe_file_stem(&unit)));
+        write_return(&path, plan, batch, &unit)?;
+        written.push(path);
+    }
+    Ok(written)
+}
+
+fn write_return(path: &Path, plan: &Plan, batch: &Batch, unit: &str) -> Result<()> {
+    let period = batch.period;
+    let sub = batch.submissions.iter().find(|s| s.unit.as_deref() == Some(unit) && s.superseded_by.is_none());
+    let mut findings: Vec<&Finding> = batch.findings.iter().filter(|f| f.unit.as_deref() == Some(unit) && f.rule != "V01").collect();
+    // File-level problems first, then by row.
+    findings.sort_by_key(|f| (f.row.is_some(), f.row, f.cell.clone(), std::cmp::Reverse(f.severity)));
+    let rows = match sub {
+        Some(s) => submitted_rows(s),
+        None => prefilled_rows(plan, unit),
+    };
+    // Where each finding lands on the standard layout.
+    let place = |f: &Finding| -> Option<(u32, u16)> {
+        let s = sub?;
+        if f.file.as_deref() != Some(s.file.as_str()) {
+            return None;
+        }
+        let i = s.rows.iter().position(|r| Some(r.row + 1) == f.row)?;
+        Some((FIRST_DATA_ROW + i as u32, column(f.field.unwrap_or(Field::TaskId))))
+    };
+
+    let mut wb = new_workbook(&format!("{unit}退回意见"), period);
+    let st = Styles::new();
+    let notice: Vec<Vec<Val>> = findings
+        .iter()
+        .enumerate()
+        .map(|(n, f)| {
+            let at = match place(f) {
+                Some((r, c)) => format!("任务分解表 {}", cell_ref(r, c as u32)),
+                None => "整个文件".to_string(),
+            };
+            let original = match (&f.file, &f.cell) {
+                (Some(file), Some(cell)) => format!("{file} {cell}"),
+                (Some(file), None) => file.clone(),
+                _ => String::new(),
+            };
+            vec![
+                Val::Num((n + 1) as f64, "0"),
+                Val::Fill(f.severity.label().into(), fill(f.severity)),
+                Val::text(at),
+                Val::text(&f.message),
+                Val::text(f.def().fix),
+                Val::text(original),
+            ]
+        })
+        .collect();
+    let intro = match sub {
+        Some(s) => format!("报送文件：{}。请按下列意见修改后，在“任务分解表”中更正（有问题的单元格已标色并加批注），重新报送。", s.file),
+        None => "报送的文件无法使用。请在“任务分解表”（已预填本单位任务）中填写后重新报送。".to_string(),
+    };
+    write_table(
+        &mut wb,
+        &st,
+        &TableSheet {
+            name: NOTICE_SHEET,
+            title: format!("{unit} {} 任务分解表退回意见", period.chinese()),
+            subtitle: Some(intro),
+            columns: vec![
+                ColSpec::new("序号", 5.0),
+                ColSpec::new("级别", 6.0),
+                ColSpec::new("位置", 18.0),
+                ColSpec::wrap("问题", 50.0),
+                ColSpec::wrap("修改建议", 40.0),
+                ColSpec::new("原文件位置", 30.0),
+            ],
+            rows: notice,
+            paper: Paper::A4,
+        },
+    )?;
+    let ws = write_form(&mut wb, &st, unit, period, &rows)?;
+    ws.set_default_note_author("市政府督查室");
+    let mut marked: Vec<(u32, u16)> = Vec::new();
+    for f in &findings {
+        let Some((r, c)) = place(f) else { continue };
+        let text = format!("【{}】{}\n修改建议：{}", f.severity.label(), f.message, f.def().fix);
+        if marked.contains(&(r, c)) {
+            continue;
+        }
+        marked.push((r, c));
+        let value = rows.get((r - FIRST_DATA_ROW) as usize).and_then(|row| row.get(c as usize)).cloned().unwrap_or(Val::Empty);
+        let base = st.fill(&st.text, fill(f.severity));
+        match value {
+            Val::Num(x, _) => ws.write_number_with_format(r, c, x, &base)?,
+            Val::Text(s) | Val::Fill(s, _) => ws.write_string_with_format(r, c, &safe(&s), &base)?,
+            Val::Pct(x) => ws.write_number_with_format(r, c, x, &base.set_num_format("0.0%"))?,
+            Val::Empty => ws.write_blank(r, c, &base)?,
+        };
+        ws.insert_note(r, c, &Note::new(safe(&text)).set_width(320).set_height(120))?;
+    }
+    debug_assert!(rows.iter().all(|r| r.len() == STANDARD_COLUMNS));
+    save_atomic(&mut wb, path)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn file_names_never_escape() {
+        assert_eq!(safe_file_stem("../../../../tmp/x"), "_.._.._.._tmp_x");
+        assert_eq!(safe_file_stem("CON"), "_CON");
+        assert_eq!(safe_file_stem("com1"), "_com1");
+        assert_eq!(safe_file_stem("a\\b"), "a_b");
+        assert_eq!(safe_file_stem("腾鳌镇"), "腾鳌镇");
+        assert_eq!(safe_file_stem(".."), "_");
+    }
+}
