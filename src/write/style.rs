@@ -200,17 +200,40 @@ pub fn write_table<'w>(wb: &'w mut Workbook, st: &Styles, t: &TableSheet) -> Res
             }
         }
     }
+    let mut widths = Vec::with_capacity(t.columns.len());
     for (c, spec) in t.columns.iter().enumerate() {
         let content = t.rows.iter().filter_map(|r| r.get(c)).map(Val::width).max().unwrap_or(0);
         let header = spec.header.lines().map(UnicodeWidthStr::width).max().unwrap_or(0);
         let w = (content.max(header) as f64 + 2.0).clamp(6.0, spec.max_width.max(6.0));
         ws.set_column_width(c as u16, w)?;
+        widths.push(w);
+    }
+    // Viewers do not grow rows for wrapped text on their own: size each row to its longest cell.
+    for (i, row) in t.rows.iter().enumerate() {
+        let lines = row
+            .iter()
+            .zip(&t.columns)
+            .zip(&widths)
+            .filter(|((_, spec), _)| spec.wrap)
+            .map(|((v, _), w)| wrapped_lines(v, *w))
+            .max()
+            .unwrap_or(1);
+        if lines > 1 {
+            ws.set_row_height(hr + 1 + i as u32, (lines as f64 * 13.5 + 3.0).min(400.0))?;
+        }
     }
     let last_row = hr + t.rows.len() as u32;
     ws.set_freeze_panes(hr + 1, 0)?;
     ws.autofilter(hr, 0, last_row.max(hr), ncols - 1)?;
     print_setup(ws, t.paper, hr)?;
     Ok(ws)
+}
+
+/// Lines a text takes in a column `width` characters wide.
+pub fn wrapped_lines(v: &Val, width: f64) -> usize {
+    let Val::Text(s) = v else { return 1 };
+    let per_line = ((width - 1.0) * 1.15).max(1.0);
+    s.lines().map(|l| ((l.width() as f64) / per_line).ceil().max(1.0) as usize).sum::<usize>().max(1)
 }
 
 /// Landscape, one page wide, header rows repeated, 第 N 页 共 M 页.
