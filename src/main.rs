@@ -7,6 +7,7 @@ use clap::{Parser, Subcommand, ValueEnum};
 
 use luoshi::finding::Severity;
 use luoshi::lights::Thresholds;
+use luoshi::validate::Period;
 use luoshi::plan::Plan;
 use luoshi::{commands, term};
 
@@ -76,6 +77,27 @@ enum Command {
         #[arg(long, value_name = "DIR")]
         previous: Option<PathBuf>,
     },
+    /// 生成下发的《任务分解表》：空白表，或按单位预填本单位任务
+    Template {
+        /// 输出文件（--all-units 时为输出文件夹）
+        #[arg(short, long)]
+        out: Option<PathBuf>,
+        /// 为该单位预填任务，如 腾鳌镇
+        #[arg(long, conflicts_with = "all_units")]
+        unit: Option<String>,
+        /// 为名单上每个单位各生成一份
+        #[arg(long)]
+        all_units: bool,
+        /// 报送期次，填入“报送期次”，如 2021-06
+        #[arg(long, value_name = "YYYY-MM")]
+        period: Option<String>,
+        /// 上期报送文件夹：预填各单位上期报送的数据，只需更新
+        #[arg(long, value_name = "DIR")]
+        previous: Option<PathBuf>,
+        /// 工作表保护密码（默认不设密码）
+        #[arg(long)]
+        password: Option<String>,
+    },
     /// 列出正在使用的市级任务清单
     Tasks,
 }
@@ -139,6 +161,23 @@ fn run(cli: Cli) -> anyhow::Result<ExitCode> {
                 FailOn::Never => None,
             };
             Ok(if commands::fails(&batch.findings, level) { ExitCode::from(1) } else { ExitCode::SUCCESS })
+        }
+        Command::Template { out, unit, all_units, period, previous, password } => {
+            let period = match period {
+                Some(p) => Period::parse(&p).ok_or_else(|| anyhow::anyhow!("--period “{p}”写法不对，应为 年-月，如 2021-06"))?,
+                None => Period { year: plan.year, month: 6 },
+            };
+            let kind = match (&unit, all_units) {
+                (Some(u), _) => commands::TemplateKind::Unit(u),
+                (None, true) => commands::TemplateKind::AllUnits,
+                (None, false) => commands::TemplateKind::Blank,
+            };
+            let written = commands::template(&plan, kind, out.as_deref(), period, previous.as_deref(), password.as_deref())?;
+            match written.as_slice() {
+                [one] => println!("已写出：{}", one.display()),
+                many => println!("已写出 {} 个单位的任务分解表：{}", many.len(), many.first().and_then(|p| p.parent()).map(|p| p.display().to_string()).unwrap_or_default()),
+            }
+            Ok(ExitCode::SUCCESS)
         }
         Command::Consolidate { dir, out, period, previous } => {
             let batch = commands::process(&plan, &[dir], &opts(period, previous))?;

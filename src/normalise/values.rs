@@ -6,11 +6,28 @@ use unicode_normalization::UnicodeNormalization;
 
 use crate::fields::{is_invisible, squash};
 
-/// Text as we keep it: NFKC, `_x000D_` debris and invisible characters removed, line breaks kept,
-/// each line trimmed.
+/// Full-width punctuation (，；：（）) is how Chinese is written: kept as typed. Full-width
+/// points, signs and percent (６．５％) are figures and are folded like the digits.
+fn is_fullwidth_punctuation(c: char) -> bool {
+    matches!(c, '，' | '；' | '：' | '（' | '）' | '！' | '？' | '［' | '］' | '｛' | '｝' | '～')
+}
+
+/// Text as we keep it: NFKC (full-width letters and digits, U+3000, NBSP) except Chinese
+/// punctuation, `_x000D_` debris and invisible characters removed, line breaks kept, lines trimmed.
 pub fn clean_text(s: &str) -> String {
     let s = s.replace("_x000D_", "").replace("\r\n", "\n").replace('\r', "\n");
-    let s: String = s.nfkc().filter(|c| !is_invisible(*c)).collect();
+    let mut buf = [0u8; 4];
+    let s: String = s
+        .chars()
+        .filter(|c| !is_invisible(*c))
+        .flat_map(|c| -> Vec<char> {
+            if is_fullwidth_punctuation(c) {
+                vec![c]
+            } else {
+                c.encode_utf8(&mut buf).nfkc().collect()
+            }
+        })
+        .collect();
     let lines: Vec<&str> = s.split('\n').map(|l| l.trim()).collect();
     let mut out = lines.join("\n");
     while out.ends_with('\n') {
@@ -489,5 +506,6 @@ mod tests {
         assert_eq!(find_year_month("报送期次：2021年6月"), Some((2021, 6)));
         assert_eq!(find_year_month("截至2021年6月30日"), Some((2021, 6)));
         assert_eq!(clean_text("  a_x000D_\r\nｂ\u{3000}c \u{200B}"), "a\nb c");
+        assert_eq!(clean_text("增长６．４%，低于目标（预计）。"), "增长6.4%，低于目标（预计）。");
     }
 }

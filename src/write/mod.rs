@@ -7,6 +7,7 @@ pub mod report;
 pub mod returns;
 pub mod style;
 pub mod summary;
+pub mod template;
 
 use std::io::Write;
 use std::path::Path;
