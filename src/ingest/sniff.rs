@@ -161,11 +161,49 @@ fn zip_format(path: &Path, limits: &Limits) -> Result<Format, Unreadable> {
             limits.max_unzipped_bytes / 1_000_000
         )));
     }
+    if kind == Some(Format::Ods) {
+        check_ods_expansion(&mut zip, limits)?;
+    }
     match kind {
         Some(k) => Ok(k),
         None if zip.by_name("word/document.xml").is_ok() => Err(Unreadable::new(format!("这是 Word 文档，不是电子表格，{RESAVE}"))),
         None => Err(Unreadable::new(format!("这是压缩包，里面没有工作簿，{RESAVE}"))),
     }
+}
+
+fn attr_u64(tag: &str, name: &str) -> Option<u64> {
+    let start = tag.find(name)? + name.len();
+    let rest = tag[start..].trim_start_matches(['=', '"', '\'']);
+    let end = rest.find(|c: char| !c.is_ascii_digit()).unwrap_or(rest.len());
+    rest[..end].parse().ok()
+}
+
+/// ODS stores repeated rows and columns once; calamine expands them into a dense grid. Count the
+/// cells with a value after expansion, before calamine does, and refuse a file that would explode.
+fn check_ods_expansion<R: std::io::Read + std::io::Seek>(zip: &mut zip::ZipArchive<R>, limits: &Limits) -> Result<(), Unreadable> {
+    let Ok(entry) = zip.by_name("content.xml") else { return Ok(()) };
+    let mut xml = String::new();
+    if entry.take(limits.max_part_bytes.min(500_000_000)).read_to_string(&mut xml).is_err() {
+        return Err(Unreadable::new("文件内容损坏（content.xml 无法读取），请重新保存后报送"));
+    }
+    let mut total: u64 = 0;
+    for row in xml.split("<table:table-row").skip(1) {
+        let head = &row[..row.find('>').unwrap_or(row.len())];
+        let repeat = attr_u64(head, "table:number-rows-repeated").unwrap_or(1).max(1);
+        let body = &row[..row.find("</table:table-row>").unwrap_or(row.len())];
+        let mut cells: u64 = 0;
+        for cell in body.split("<table:table-cell").skip(1) {
+            let tag = &cell[..cell.find('>').unwrap_or(cell.len())];
+            if tag.contains("office:value-type") {
+                cells = cells.saturating_add(attr_u64(tag, "table:number-columns-repeated").unwrap_or(1).max(1));
+            }
+        }
+        total = total.saturating_add(repeat.saturating_mul(cells));
+        if total > limits.max_cells {
+            return Err(Unreadable::new(format!("表格展开后超过 {} 个有内容的单元格（超出读取上限），已拒绝读取", limits.max_cells)));
+        }
+    }
+    Ok(())
 }
 
 /// An OLE compound file: a real .xls, or an Office file encrypted with an open password.
