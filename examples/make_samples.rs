@@ -192,6 +192,7 @@ fn main() -> anyhow::Result<()> {
     std::fs::create_dir_all(&dir)?;
     let st = Styles::new();
     let mut planted = Vec::new();
+    let mut verified: Vec<(String, String, f64, String)> = Vec::new();
     for unit in plan.expected_units() {
         let name = unit.name.as_str();
         if name == "感王镇" {
@@ -283,6 +284,12 @@ fn main() -> anyhow::Result<()> {
                 r[column(Field::Phone) as usize] = Val::Empty;
             }
         }
+        for r in &rows {
+            if let (Val::Text(id), Val::Num(actual, _)) = (&r[column(Field::TaskId) as usize], &r[column(Field::Actual) as usize]) {
+                let source = plan.task(id).map(|t| format!("{}核定", t.lead_unit)).unwrap_or_default();
+                verified.push((name.to_string(), id.clone(), *actual, source));
+            }
+        }
         let mut wb = new_workbook("任务分解表", period);
         let ws = write_form(&mut wb, &st, name, period, &rows)?;
         if drop_phone {
@@ -291,6 +298,27 @@ fn main() -> anyhow::Result<()> {
         }
         save_atomic(&mut wb, &dir.join(&file))?;
     }
+    // 核定数据 from the data departments: most figures agree, some were overstated, some are not verified yet.
+    let mut wb = new_workbook("核定数据", period);
+    let ws = wb.add_worksheet();
+    ws.set_name("核定数据")?;
+    for (c, h) in ["单位", "任务编号", "核定值", "数据来源", "备注"].iter().enumerate() {
+        ws.write_string(0, c as u16, *h)?;
+    }
+    let mut r = 1;
+    for (i, (unit, id, actual, source)) in verified.iter().enumerate() {
+        if i % 11 == 7 {
+            continue;
+        }
+        let (value, note) = if i % 9 == 4 { ((actual * 0.8 * 100.0).round() / 100.0, "自报数含未竣工项目") } else { (*actual, "") };
+        ws.write_string(r, 0, unit)?;
+        ws.write_string(r, 1, id)?;
+        ws.write_number(r, 2, value)?;
+        ws.write_string(r, 3, source)?;
+        ws.write_string(r, 4, note)?;
+        r += 1;
+    }
+    save_atomic(&mut wb, &dir.parent().unwrap_or(&dir).join("核定数据_2021-06.xlsx"))?;
     // An Excel lock file left behind by an open workbook: skipped, never read.
     std::fs::write(dir.join("~$腾鳌镇_2021-06.xlsx"), b"\x0dAdministrator                                  ")?;
     let json: Vec<serde_json::Value> = planted

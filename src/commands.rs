@@ -376,3 +376,70 @@ pub fn template(plan: &Plan, kind: TemplateKind, out: Option<&Path>, period: Per
         }
     }
 }
+
+/// `luoshi reconcile`: the batch against verified figures, scored and ranked, into one workbook.
+pub fn reconcile(plan: &Plan, dir: &Path, verified: Option<&Path>, scoring: Option<&Path>, out: Option<&Path>, opts: &Options) -> Result<(crate::reconcile::Reconciliation, PathBuf)> {
+    use crate::reconcile::{read_verified, reconcile, Scoring};
+    if !dir.is_dir() {
+        bail!("{} 不是文件夹：luoshi reconcile 需要存放各单位报送文件的文件夹", dir.display());
+    }
+    let scoring = Scoring::load(scoring)?;
+    let batch = process(plan, &[dir.to_path_buf()], opts)?;
+    let (figures, findings) = match verified {
+        Some(p) => {
+            if !p.is_file() {
+                bail!("找不到核定数据文件 {}", p.display());
+            }
+            read_verified(plan, p, &p.display().to_string())
+        }
+        None => (Vec::new(), Vec::new()),
+    };
+    let rec = reconcile(plan, &batch, &figures, findings, &scoring);
+    let path = out.map(Path::to_path_buf).unwrap_or_else(|| PathBuf::from(format!("绩效对账表_{}.xlsx", batch.period.label())));
+    crate::write::reconcile::write_reconciliation(&path, plan, &rec)?;
+    Ok((rec, path))
+}
+
+/// The blank 核定数据 form: one row per unit × quantified task to verify.
+pub fn verified_template(plan: &Plan, out: Option<&Path>, period: Period) -> Result<PathBuf> {
+    use crate::write::style::{write_table, ColSpec, Paper, Styles, TableSheet, Val};
+    let path = out.map(Path::to_path_buf).unwrap_or_else(|| PathBuf::from(format!("核定数据_{}.xlsx", period.label())));
+    let mut rows = Vec::new();
+    for t in plan.tasks.iter().filter(|t| t.kind.quantified()) {
+        for a in &t.units {
+            rows.push(vec![
+                Val::text(&a.unit),
+                Val::text(&t.id),
+                Val::text(crate::consolidate::short_name(t)),
+                Val::text(t.uom.clone().unwrap_or_default()),
+                Val::Empty,
+                Val::Empty,
+                Val::Empty,
+            ]);
+        }
+    }
+    let mut wb = crate::write::new_workbook("核定数据", period);
+    let st = Styles::new();
+    write_table(
+        &mut wb,
+        &st,
+        &TableSheet {
+            name: "核定数据",
+            title: format!("{} 绩效对账核定数据", period.chinese()),
+            subtitle: Some("请数据主管部门（统计局、财政局、人社局及各牵头部门）填写“核定值”和“数据来源”；核定值按计量单位只填数字。".into()),
+            columns: vec![
+                ColSpec::new("单位", 16.0),
+                ColSpec::new("任务编号", 9.0),
+                ColSpec::wrap("指标名称", 30.0),
+                ColSpec::new("计量单位", 9.0),
+                ColSpec::new("核定值", 12.0),
+                ColSpec::new("数据来源", 16.0),
+                ColSpec::wrap("备注", 24.0),
+            ],
+            rows,
+            paper: Paper::A4,
+        },
+    )?;
+    crate::write::save_atomic(&mut wb, &path)?;
+    Ok(path)
+}

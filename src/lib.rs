@@ -20,6 +20,7 @@ pub mod ingest;
 pub mod lights;
 pub mod normalise;
 pub mod plan;
+pub mod reconcile;
 pub mod term;
 pub mod validate;
 pub mod write;

@@ -97,6 +97,26 @@ enum Command {
         /// 工作表保护密码（默认不设密码）
         #[arg(long)]
         password: Option<String>,
+        /// 生成绩效对账用的核定数据表（单位 × 任务，由数据主管部门填写）
+        #[arg(long, conflicts_with_all = ["unit", "all_units"])]
+        verified: bool,
+    },
+    /// 绩效对账：自报值与核定值比对，计分并按类别排名
+    Reconcile {
+        /// 存放各单位报送文件的文件夹
+        dir: PathBuf,
+        /// 核定数据表（单位、任务编号、核定值、数据来源、备注）
+        #[arg(long, value_name = "FILE")]
+        verified: Option<PathBuf>,
+        /// 计分办法（TOML），默认见 templates/scoring.toml
+        #[arg(long, value_name = "FILE")]
+        scoring: Option<PathBuf>,
+        /// 报送期次，如 2021-06
+        #[arg(long, value_name = "YYYY-MM")]
+        period: Option<String>,
+        /// 输出文件，默认 绩效对账表_<期次>.xlsx
+        #[arg(short, long)]
+        out: Option<PathBuf>,
     },
     /// 列出正在使用的市级任务清单
     Tasks,
@@ -162,11 +182,21 @@ fn run(cli: Cli) -> anyhow::Result<ExitCode> {
             };
             Ok(if commands::fails(&batch.findings, level) { ExitCode::from(1) } else { ExitCode::SUCCESS })
         }
-        Command::Template { out, unit, all_units, period, previous, password } => {
+        Command::Reconcile { dir, verified, scoring, period, out } => {
+            let (rec, path) = commands::reconcile(&plan, &dir, verified.as_deref(), scoring.as_deref(), out.as_deref(), &opts(period, None))?;
+            print!("{}", term::reconcile_summary(&rec, &path));
+            Ok(ExitCode::SUCCESS)
+        }
+        Command::Template { out, unit, all_units, period, previous, password, verified } => {
             let period = match period {
                 Some(p) => Period::parse(&p).ok_or_else(|| anyhow::anyhow!("--period “{p}”写法不对，应为 年-月，如 2021-06"))?,
                 None => Period { year: plan.year, month: 6 },
             };
+            if verified {
+                let path = commands::verified_template(&plan, out.as_deref(), period)?;
+                println!("已写出：{}", path.display());
+                return Ok(ExitCode::SUCCESS);
+            }
             let kind = match (&unit, all_units) {
                 (Some(u), _) => commands::TemplateKind::Unit(u),
                 (None, true) => commands::TemplateKind::AllUnits,

@@ -191,3 +191,36 @@ pub fn tasks_table(plan: &Plan) -> String {
     }
     out
 }
+
+/// After `reconcile`: verdicts, the top of each group, where the workbook is.
+pub fn reconcile_summary(rec: &crate::reconcile::Reconciliation, path: &std::path::Path) -> String {
+    use crate::reconcile::Verdict;
+    let mut out = String::new();
+    let count = |v: Verdict| rec.lines.iter().filter(|l| l.verdict == v).count();
+    let _ = writeln!(out, "对账期次：{}", rec.period.chinese());
+    let _ = writeln!(
+        out,
+        "对账 {} 项：一致 {}，差异超限 {}，未核定 {}，未报 {}；定性任务 {} 项按状态计分",
+        rec.lines.len(),
+        count(Verdict::Agree),
+        count(Verdict::Beyond),
+        count(Verdict::Unverified),
+        count(Verdict::NotReported),
+        count(Verdict::Qualitative)
+    );
+    for f in &rec.findings {
+        let _ = writeln!(out, "  {}{} {}", f.severity.label(), f.rule, f.located_message());
+    }
+    let mut group = None;
+    for s in &rec.scores {
+        if group != Some(s.group) {
+            let _ = writeln!(out, "\n【{}】", s.group.label());
+            group = Some(s.group);
+        }
+        if s.rank <= 3 {
+            let _ = writeln!(out, "  第{}名 {} {:.2}分", s.rank, pad(&s.unit, 14), s.total);
+        }
+    }
+    let _ = writeln!(out, "\n已写出：{}", path.display());
+    out
+}

@@ -1,14 +1,15 @@
 //! Every rule on a workbook that triggers it, and on the clean batch that must not.
 //! The batch is built here in the standard layout; each case changes one thing.
 
+mod common;
+
 use std::path::Path;
 
 use luoshi::commands::{process, Options};
 use luoshi::fields::{Field, STANDARD_COLUMNS};
 use luoshi::finding::Finding;
 use luoshi::plan::Plan;
-use luoshi::validate::Period;
-use luoshi::write::form::{column, prefilled_rows, write_form};
+use luoshi::write::form::{column, write_form};
 use luoshi::write::style::{Styles, Val};
 use luoshi::write::{new_workbook, save_atomic};
 
@@ -52,36 +53,10 @@ lead_unit = "腾鳌镇"
 units = ["腾鳌镇"]
 "#;
 
-const PERIOD: Period = Period { year: 2021, month: 6 };
+use common::{clean_rows, PERIOD};
 
 fn plan() -> Plan {
     Plan::from_toml(PLAN).unwrap()
-}
-
-/// A unit's rows, filled in as a careful unit would: on track, every required cell filled.
-fn clean_rows(plan: &Plan, unit: &str) -> Vec<Vec<Val>> {
-    let mut rows = prefilled_rows(plan, unit);
-    for row in &mut rows {
-        let set = |row: &mut Vec<Val>, f: Field, v: Val| row[column(f) as usize] = v;
-        let target = match &row[column(Field::Target) as usize] {
-            Val::Num(v, _) => Some(*v),
-            _ => None,
-        };
-        if let Some(t) = target {
-            let id = row[column(Field::TaskId) as usize].clone();
-            let actual = if id == Val::text("1.1") { 7.0 } else { (t * 0.5).round() };
-            set(row, Field::Actual, Val::Num(actual, "0.0"));
-            set(row, Field::Rate, Val::Pct(actual / t));
-        }
-        set(row, Field::Measures, Val::text("成立工作专班，倒排工期。"));
-        set(row, Field::Leader, Val::text("王建国"));
-        set(row, Field::Section, Val::text("经济发展办"));
-        set(row, Field::Person, Val::text("李海波"));
-        set(row, Field::Phone, Val::text("13941266830"));
-        set(row, Field::Progress, Val::text("按计划推进。"));
-        set(row, Field::Status, Val::text("正常推进"));
-    }
-    rows
 }
 
 struct Case {

@@ -183,7 +183,7 @@ fn read_workbook(path: &Path, limits: &Limits) -> Result<Outcome, Unreadable> {
     for name in order.into_iter().take(limits.max_sheets) {
         looked.push(name.to_string());
         let mut scan = layout::Scan::new(limits);
-        scan_sheet(&mut book, name, &mut scan)?;
+        scan_sheet(&mut book, name, &mut |r, c, raw| scan.push(r, c, raw))?;
         if let Some(e) = scan.over_limit.take() {
             return Err(Unreadable::new(format!("工作表“{name}”{e}，已停止读取")));
         }
@@ -260,7 +260,8 @@ fn iso_date(s: &str) -> Raw {
         .unwrap_or_else(|| Raw::Text(s.to_string()))
 }
 
-fn scan_sheet(book: &mut Book, name: &str, scan: &mut layout::Scan) -> Result<(), Unreadable> {
+/// Stream a sheet's cells into `sink` (row, column, value) until it returns `false`.
+fn scan_sheet(book: &mut Book, name: &str, sink: &mut dyn FnMut(u32, u32, Raw) -> bool) -> Result<(), Unreadable> {
     let sheet_err = |e: &dyn std::fmt::Display| Unreadable::new(format!("工作表“{name}”内容损坏，无法读取（{e}），请用 Excel 或 WPS 打开后另存为 .xlsx 再报送"));
     match book {
         Book::Xlsx(b) => {
@@ -276,7 +277,7 @@ fn scan_sheet(book: &mut Book, name: &str, scan: &mut layout::Scan) -> Result<()
                         let (r, c) = cell.get_position();
                         let pct = percent.get(style).copied().unwrap_or(false);
                         let raw = from_dataref(cell.get_value().clone(), pct);
-                        if !scan.push(r, c, raw) {
+                        if !sink(r, c, raw) {
                             break;
                         }
                     }
@@ -287,25 +288,78 @@ fn scan_sheet(book: &mut Book, name: &str, scan: &mut layout::Scan) -> Result<()
         }
         Book::Xlsb(b) => {
             let range = b.worksheet_range(name).map_err(|e| sheet_err(&e))?;
-            push_range(&range, scan);
+            push_range(&range, sink);
         }
         Book::Xls(b) => {
             let range = b.worksheet_range(name).map_err(|e| sheet_err(&e))?;
-            push_range(&range, scan);
+            push_range(&range, sink);
         }
         Book::Ods(b) => {
             let range = b.worksheet_range(name).map_err(|e| sheet_err(&e))?;
-            push_range(&range, scan);
+            push_range(&range, sink);
         }
     }
     Ok(())
 }
 
-fn push_range(range: &calamine::Range<Data>, scan: &mut layout::Scan) {
+fn push_range(range: &calamine::Range<Data>, sink: &mut dyn FnMut(u32, u32, Raw) -> bool) {
     let (r0, c0) = range.start().unwrap_or((0, 0));
     for (r, c, d) in range.used_cells() {
-        if !scan.push(r0 + r as u32, c0 + c as u32, from_data(d)) {
+        if !sink(r0 + r as u32, c0 + c as u32, from_data(d)) {
             break;
         }
     }
+}
+
+/// A plain sheet as rows of non-empty cells: for small side files (核定数据) that are not task tables.
+pub type Grid = std::collections::BTreeMap<u32, std::collections::BTreeMap<u32, Raw>>;
+
+/// Read every visible sheet of a small workbook as grids, with the same sniffing and limits.
+pub fn read_grids(path: &Path, limits: &Limits) -> Result<Vec<(String, Grid)>, Unreadable> {
+    let run = || -> Result<Vec<(String, Grid)>, Unreadable> {
+        let format = sniff::sniff(path, limits)?;
+        let open = || File::open(path).map(BufReader::new).map_err(|e| Unreadable::new(format!("文件打不开：{}", sniff::io_reason(&e))));
+        let mut book = match format {
+            Format::Xlsx => Book::Xlsx(Xlsx::new(open()?).map_err(open_err)?),
+            Format::Xlsb => Book::Xlsb(Xlsb::new(open()?).map_err(open_err)?),
+            Format::Xls => Book::Xls(Xls::new(open()?).map_err(open_err)?),
+            Format::Ods => Book::Ods(Ods::new(open()?).map_err(open_err)?),
+        };
+        let names: Vec<String> = match &book {
+            Book::Xlsx(b) => b.sheets_metadata().to_vec(),
+            Book::Xlsb(b) => b.sheets_metadata().to_vec(),
+            Book::Xls(b) => b.sheets_metadata().to_vec(),
+            Book::Ods(b) => b.sheets_metadata().to_vec(),
+        }
+        .into_iter()
+        .filter(|s| s.visible == SheetVisible::Visible)
+        .map(|s| s.name)
+        .collect();
+        let mut out = Vec::new();
+        for name in names.into_iter().take(limits.max_sheets) {
+            let mut grid = Grid::new();
+            let mut seen: u64 = 0;
+            let mut over = false;
+            scan_sheet(&mut book, &name, &mut |r, c, raw| {
+                seen += 1;
+                if seen > limits.max_cells {
+                    over = true;
+                    return false;
+                }
+                if !raw.is_empty() && c < limits.max_cols {
+                    grid.entry(r).or_default().insert(c, raw);
+                }
+                true
+            })?;
+            if over {
+                return Err(Unreadable::new(format!("工作表“{name}”的单元格超过 {} 个（超出读取上限）", limits.max_cells)));
+            }
+            out.push((name, grid));
+        }
+        Ok(out)
+    };
+    READING.with(|r| r.set(true));
+    let result = std::panic::catch_unwind(run);
+    READING.with(|r| r.set(false));
+    result.unwrap_or_else(|_| Err(Unreadable::new("文件结构异常，读取时出错（文件可能已损坏），请重新保存为 .xlsx 后报送")))
 }

@@ -3,6 +3,7 @@
 //! same input gives the same bytes.
 
 pub mod form;
+pub mod reconcile;
 pub mod report;
 pub mod returns;
 pub mod style;

@@ -1,0 +1,173 @@
+//! 绩效对账表_<period>.xlsx: 排名 (per group, scores and their parts), 对账明细 (every unit × task),
+//! and one printable 对账单 per unit with a 签字确认 block.
+
+use std::path::Path;
+
+use anyhow::Result;
+
+use super::style::{num_format, print_setup, safe, write_table, ColSpec, Paper, Styles, TableSheet, Val, ERROR_FILL, WARNING_FILL};
+use super::{new_workbook, save_atomic};
+use crate::plan::Plan;
+use crate::reconcile::{Line, Reconciliation, UnitScore, Verdict};
+
+pub const RANK_SHEET: &str = "排名";
+pub const LINES_SHEET: &str = "对账明细";
+
+fn verdict_val(v: Verdict) -> Val {
+    match v {
+        Verdict::Agree | Verdict::Qualitative => Val::text(v.label()),
+        Verdict::Beyond => Val::Fill(v.label().into(), ERROR_FILL),
+        Verdict::Unverified | Verdict::NotReported => Val::Fill(v.label().into(), WARNING_FILL),
+    }
+}
+
+/// `对账单-腾鳌镇`: a sheet name Excel accepts (≤31 characters, none of `[]:*?/\`).
+pub fn statement_sheet_name(unit: &str) -> String {
+    let clean: String = unit.chars().filter(|c| !matches!(c, '[' | ']' | ':' | '*' | '?' | '/' | '\\')).collect();
+    format!("对账单-{}", clean).chars().take(31).collect()
+}
+
+fn score_row(u: &UnitScore) -> Vec<Val> {
+    let d = &u.deducted;
+    vec![
+        Val::text(u.group.label()),
+        Val::Num(u.rank as f64, "0"),
+        Val::text(&u.unit),
+        Val::Num(u.task_score, "0.00"),
+        Val::Num(u.bonus, "0.00"),
+        Val::Num(d.late, "0.00"),
+        Val::Num(d.missing, "0.00"),
+        Val::Num(d.not_submitted, "0.00"),
+        Val::Num(d.overstated, "0.00"),
+        Val::Num(d.errors, "0.00"),
+        Val::Num(d.total(), "0.00"),
+        Val::Num(u.total, "0.00"),
+    ]
+}
+
+fn line_row(plan: &Plan, l: &Line, with_unit: bool) -> Vec<Val> {
+    let task = plan.task(&l.task_id);
+    let uom = task.and_then(|t| t.uom.clone()).unwrap_or_default();
+    let fmt = num_format(&uom);
+    let mut row = Vec::new();
+    if with_unit {
+        row.push(Val::text(&l.unit));
+    }
+    row.extend([
+        Val::text(&l.task_id),
+        Val::text(task.map(crate::consolidate::short_name).unwrap_or_default()),
+        Val::text(&uom),
+        Val::num(l.target, fmt),
+        Val::num(l.reported, fmt),
+        Val::num(l.verified, fmt),
+        Val::num(l.difference(), fmt),
+        l.difference_rate().map(Val::Pct).unwrap_or(Val::Empty),
+        Val::text(&l.source),
+        verdict_val(l.verdict),
+        Val::num(l.accepted, fmt),
+        Val::Num(l.weight, "0.##"),
+        Val::Num((l.score * 1000.0).round() / 1000.0, "0.000"),
+        Val::Num((l.bonus * 1000.0).round() / 1000.0, "0.000"),
+    ]);
+    row
+}
+
+fn line_columns(with_unit: bool) -> Vec<ColSpec> {
+    let mut c = Vec::new();
+    if with_unit {
+        c.push(ColSpec::new("单位", 14.0));
+    }
+    c.extend([
+        ColSpec::new("任务编号", 9.0),
+        ColSpec::wrap("指标/任务", 28.0),
+        ColSpec::new("计量单位", 8.0),
+        ColSpec::new("本单位目标", 10.0),
+        ColSpec::new("自报值", 10.0),
+        ColSpec::new("核定值", 10.0),
+        ColSpec::new("差异", 9.0),
+        ColSpec::new("差异率", 8.0),
+        ColSpec::new("数据来源", 12.0),
+        ColSpec::new("对账结论", 9.0),
+        ColSpec::new("采信值", 10.0),
+        ColSpec::new("权重", 6.0),
+        ColSpec::new("单项得分", 8.0),
+        ColSpec::new("加分", 6.0),
+    ]);
+    c
+}
+
+pub fn write_reconciliation(path: &Path, plan: &Plan, rec: &Reconciliation) -> Result<()> {
+    let period = rec.period;
+    let title = format!("{}政府系统抓落实专项行动绩效对账表", plan.city);
+    let mut wb = new_workbook(&title, period);
+    let st = Styles::new();
+    let as_of = format!("对账期次：{}", period.chinese());
+    write_table(
+        &mut wb,
+        &st,
+        &TableSheet {
+            name: RANK_SHEET,
+            title: format!("{}（排名）", title),
+            subtitle: Some(format!("{as_of}　　总分 = 任务得分 + 加分 − 扣分；按开发区、镇（街道）、部门分组排名，同分同名次")),
+            columns: vec![
+                ColSpec::new("类别", 10.0),
+                ColSpec::new("名次", 6.0),
+                ColSpec::new("单位", 16.0),
+                ColSpec::new("任务得分", 9.0),
+                ColSpec::new("加分", 7.0),
+                ColSpec::new("迟报扣分", 8.0),
+                ColSpec::new("漏报扣分", 8.0),
+                ColSpec::new("未报扣分", 8.0),
+                ColSpec::new("虚报扣分", 8.0),
+                ColSpec::new("问题扣分", 8.0),
+                ColSpec::new("扣分合计", 8.0),
+                ColSpec::new("总分", 8.0),
+            ],
+            rows: rec.scores.iter().map(score_row).collect(),
+            paper: Paper::A4,
+        },
+    )?;
+    write_table(
+        &mut wb,
+        &st,
+        &TableSheet {
+            name: LINES_SHEET,
+            title: format!("{}（对账明细）", title),
+            subtitle: Some(format!("{as_of}　　采信值：有核定值的用核定值，没有的用自报值")),
+            columns: line_columns(true),
+            rows: rec.lines.iter().map(|l| line_row(plan, l, true)).collect(),
+            paper: Paper::A3,
+        },
+    )?;
+    for u in &rec.scores {
+        let lines: Vec<Vec<Val>> = rec.lines.iter().filter(|l| l.unit == u.unit).map(|l| line_row(plan, l, false)).collect();
+        let n = lines.len() as u32;
+        let table = TableSheet {
+            name: &statement_sheet_name(&u.unit),
+            title: format!("{} {} 绩效对账单", u.unit, period.chinese()),
+            subtitle: Some(format!("类别：{}　　{}", u.group.label(), as_of)),
+            columns: line_columns(false),
+            rows: lines,
+            paper: Paper::A4,
+        };
+        let hr = super::style::header_row(&table);
+        let ws = write_table(&mut wb, &st, &table)?;
+        let mut r = hr + n + 2;
+        let bold = st.subtitle.clone().set_bold();
+        let d = &u.deducted;
+        let summary = [
+            format!("任务得分：{:.2}　　加分：{:.2}　　扣分：{:.2}　　总分：{:.2}　　在{}中排名第{}", u.task_score, u.bonus, d.total(), u.total, u.group.label(), u.rank),
+            if u.reasons.is_empty() { "扣分事项：无".to_string() } else { format!("扣分事项：{}", u.reasons.join("；")) },
+        ];
+        for line in summary {
+            ws.merge_range(r, 0, r, 13, &safe(&line), &bold)?;
+            r += 1;
+        }
+        r += 2;
+        ws.merge_range(r, 0, r, 13, "以上对账结果经本单位核对无误。", &st.subtitle)?;
+        r += 2;
+        ws.merge_range(r, 0, r, 13, "单位主要负责人（签字）：＿＿＿＿＿＿＿＿　　　　　　日期：＿＿＿＿年＿＿月＿＿日　　　　　　（单位盖章）", &st.subtitle)?;
+        print_setup(ws, Paper::A4, hr)?;
+    }
+    save_atomic(&mut wb, path)
+}

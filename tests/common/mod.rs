@@ -1,0 +1,54 @@
+//! Helpers shared by the integration tests: a unit's form filled in as a careful unit would.
+#![allow(dead_code)]
+
+use std::path::Path;
+
+use luoshi::fields::Field;
+use luoshi::plan::Plan;
+use luoshi::validate::Period;
+use luoshi::write::form::{column, prefilled_rows, write_form};
+use luoshi::write::style::{Styles, Val};
+use luoshi::write::{new_workbook, save_atomic};
+
+pub const PERIOD: Period = Period { year: 2021, month: 6 };
+
+/// A unit's rows: on track, every required cell filled, 累计完成 half the target (7.0 for 1.1).
+pub fn clean_rows(plan: &Plan, unit: &str) -> Vec<Vec<Val>> {
+    let mut rows = prefilled_rows(plan, unit);
+    for row in &mut rows {
+        let set = |row: &mut Vec<Val>, f: Field, v: Val| row[column(f) as usize] = v;
+        let target = match &row[column(Field::Target) as usize] {
+            Val::Num(v, _) => Some(*v),
+            _ => None,
+        };
+        if let Some(t) = target {
+            let id = row[column(Field::TaskId) as usize].clone();
+            let actual = if id == Val::text("1.1") { 7.0 } else { (t * 0.5).round() };
+            set(row, Field::Actual, Val::Num(actual, "0.0"));
+            set(row, Field::Rate, Val::Pct(actual / t));
+        }
+        set(row, Field::Measures, Val::text("成立工作专班，倒排工期。"));
+        set(row, Field::Leader, Val::text("王建国"));
+        set(row, Field::Section, Val::text("经济发展办"));
+        set(row, Field::Person, Val::text("李海波"));
+        set(row, Field::Phone, Val::text("13941266830"));
+        set(row, Field::Progress, Val::text("按计划推进。"));
+        set(row, Field::Status, Val::text("正常推进"));
+    }
+    rows
+}
+
+pub fn set(rows: &mut [Vec<Val>], task: &str, f: Field, v: Val) {
+    let row = rows.iter_mut().find(|r| r[column(Field::TaskId) as usize] == Val::text(task)).expect("task row");
+    row[column(f) as usize] = v;
+}
+
+/// Write a unit's form; `cells` overwrite single cells afterwards: (row, col, text).
+pub fn write_unit(dir: &Path, file: &str, unit: &str, rows: &[Vec<Val>], cells: &[(u32, u16, String)]) {
+    let mut wb = new_workbook("任务分解表", PERIOD);
+    let ws = write_form(&mut wb, &Styles::new(), unit, PERIOD, rows).unwrap();
+    for (r, c, t) in cells {
+        ws.write_string(*r, *c, t.as_str()).unwrap();
+    }
+    save_atomic(&mut wb, &dir.join(file)).unwrap();
+}
