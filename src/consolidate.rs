@@ -132,10 +132,15 @@ pub fn detail_frame(plan: &Plan, period: Period, th: Thresholds, subs: &[Submiss
     let n = rows.len();
     let mut columns: Vec<Column> = vec![
         Column::new(col::UNIT.into(), rows.iter().map(|(s, _)| s.unit.clone().unwrap_or_default()).collect::<Vec<_>>()),
-        Column::new(
-            col::GROUP.into(),
-            rows.iter().map(|(s, _)| plan.roster.group_of(s.unit.as_deref().unwrap_or("")).label()).collect::<Vec<_>>(),
-        ),
+        Column::new(col::GROUP.into(), {
+            let mut groups: HashMap<&str, &str> = HashMap::new();
+            rows.iter()
+                .map(|(s, _)| {
+                    let unit = s.unit.as_deref().unwrap_or("");
+                    *groups.entry(unit).or_insert_with(|| plan.roster.group_of(unit).label())
+                })
+                .collect::<Vec<_>>()
+        }),
         Column::new(col::FILE.into(), rows.iter().map(|(s, _)| s.file.as_str()).collect::<Vec<_>>()),
         Column::new(col::SHEET.into(), rows.iter().map(|(s, _)| s.sheet.as_str()).collect::<Vec<_>>()),
         Column::new(col::ROW.into(), rows.iter().map(|(_, r)| r.row + 1).collect::<Vec<u32>>()),
@@ -290,12 +295,18 @@ pub fn consolidate(plan: &Plan, period: Period, th: Thresholds, subs: &[Submissi
         }
     }
 
+    let id_pos: HashMap<&str, usize> = ids.iter().enumerate().map(|(i, id)| (id.as_str(), i)).collect();
+    let lead_pos: HashMap<&str, usize> = lead_ids.iter().enumerate().map(|(i, id)| (id.as_str(), i)).collect();
+    let mut reporters: HashMap<&str, Vec<String>> = HashMap::new();
+    for (id, u) in pair_ids.iter().zip(&pair_units) {
+        reporters.entry(id.as_str()).or_default().push(u.clone());
+    }
     let mut findings = Vec::new();
     let mut tasks = Vec::new();
     for t in &plan.tasks {
-        let i = ids.iter().position(|x| *x == t.id);
-        let who: Vec<String> = pair_ids.iter().zip(&pair_units).filter(|(id, _)| **id == t.id).map(|(_, u)| u.clone()).collect();
-        let lead = lead_ids.iter().position(|x| *x == t.id);
+        let i = id_pos.get(t.id.as_str()).copied();
+        let who: Vec<String> = reporters.remove(t.id.as_str()).unwrap_or_default();
+        let lead = lead_pos.get(t.id.as_str()).copied();
         let (actual, previous) = match (t.kind.sums(), i) {
             (true, Some(i)) => (
                 sums[i].filter(|_| filled[i].unwrap_or(0.0) > 0.0),
@@ -454,23 +465,20 @@ fn unit_summaries(plan: &Plan, detail: &DataFrame, submitted: &HashSet<&str>) ->
     let (lu, ll, ln) = (strings(&by_light, col::UNIT)?, strings(&by_light, col::LIGHT)?, floats(&by_light, "行数")?);
     let (uu, un, ua) = (strings(&by_unit, col::UNIT)?, floats(&by_unit, "任务数")?, floats(&by_unit, "平均完成进度")?);
     let mut names: Vec<String> = plan.expected_units().iter().map(|u| u.name.clone()).collect();
-    for u in &uu {
-        if !names.contains(u) {
-            names.push(u.clone());
+    let known: HashSet<String> = names.iter().cloned().collect();
+    names.extend(uu.iter().filter(|u| !known.contains(*u)).cloned());
+    let mut light_counts: HashMap<&str, [usize; 5]> = HashMap::new();
+    for ((u, l), n) in lu.iter().zip(&ll).zip(&ln) {
+        if let Some(k) = Light::ALL.iter().position(|x| x.short() == l) {
+            light_counts.entry(u.as_str()).or_default()[k] += n.unwrap_or(0.0) as usize;
         }
     }
+    let unit_pos: HashMap<&str, usize> = uu.iter().enumerate().map(|(i, u)| (u.as_str(), i)).collect();
     Ok(names
         .into_iter()
         .map(|name| {
-            let mut lights = [0usize; 5];
-            for ((u, l), n) in lu.iter().zip(&ll).zip(&ln) {
-                if *u == name {
-                    if let Some(k) = Light::ALL.iter().position(|x| x.short() == l) {
-                        lights[k] += n.unwrap_or(0.0) as usize;
-                    }
-                }
-            }
-            let i = uu.iter().position(|u| *u == name);
+            let lights = light_counts.get(name.as_str()).copied().unwrap_or_default();
+            let i = unit_pos.get(name.as_str()).copied();
             UnitSummary {
                 group: plan.roster.group_of(&name),
                 submitted: submitted.contains(name.as_str()),

@@ -236,11 +236,13 @@ pub struct Plan {
     pub city: String,
     pub tasks: Vec<Task>,
     pub roster: Roster,
+    /// Task id → position in `tasks`.
+    index: HashMap<String, usize>,
 }
 
 impl Plan {
     pub fn task(&self, id: &str) -> Option<&Task> {
-        self.tasks.iter().find(|t| t.id == id)
+        self.index.get(id).map(|&i| &self.tasks[i])
     }
 
     /// The built-in list of the 2021 plan.
@@ -376,9 +378,10 @@ impl Plan {
             roster.add(u.into_unit()?);
         }
         let mut tasks = Vec::new();
+        let mut index = HashMap::new();
         for t in file.tasks {
             let task = t.into_task(&roster)?;
-            if tasks.iter().any(|x: &Task| x.id == task.id) {
+            if index.insert(task.id.clone(), tasks.len()).is_some() {
                 bail!("任务编号 {} 在清单中出现两次", task.id);
             }
             tasks.push(task);
@@ -391,16 +394,14 @@ impl Plan {
                 }
             }
         }
-        Ok(Plan { year: file.year, city: file.city, tasks, roster })
+        Ok(Plan { year: file.year, city: file.city, tasks, roster, index })
     }
 
     /// Units expected to report: every unit named in a task (responsible or leading).
     pub fn expected_units(&self) -> Vec<&Unit> {
-        self.roster
-            .units
-            .iter()
-            .filter(|u| self.tasks.iter().any(|t| t.lead_unit == u.name || t.responsible(&u.name)))
-            .collect()
+        let named: std::collections::HashSet<&str> =
+            self.tasks.iter().flat_map(|t| std::iter::once(t.lead_unit.as_str()).chain(t.units.iter().map(|a| a.unit.as_str()))).collect();
+        self.roster.units.iter().filter(|u| named.contains(u.name.as_str())).collect()
     }
 
     pub fn tasks_of(&self, unit: &str) -> Vec<&Task> {

@@ -82,9 +82,14 @@ pub fn write_report(path: &Path, plan: &Plan, batch: &Batch) -> Result<()> {
         .iter()
         .map(|f| {
             let def = f.def();
+            let fill = match f.severity {
+                Severity::Error => ERROR_FILL,
+                Severity::Warning => WARNING_FILL,
+                Severity::Info => INFO_FILL,
+            };
             vec![
                 Val::text(f.unit.clone().unwrap_or_else(|| "（全市）".into())),
-                Val::text(f.severity.label()),
+                Val::Fill(f.severity.label().into(), fill),
                 Val::text(f.rule),
                 Val::text(def.title),
                 Val::text(&f.message),
@@ -99,17 +104,7 @@ pub fn write_report(path: &Path, plan: &Plan, batch: &Batch) -> Result<()> {
         })
         .collect();
     let table = TableSheet { name: FINDINGS_SHEET, title: title.clone(), subtitle: Some(subtitle), columns, rows, paper: Paper::A3 };
-    let hr = super::style::header_row(&table);
-    let ws = write_table(&mut wb, &st, &table)?;
-    // Colour the 级别 cell by severity.
-    for (i, f) in ordered.iter().enumerate() {
-        let fill = match f.severity {
-            Severity::Error => ERROR_FILL,
-            Severity::Warning => WARNING_FILL,
-            Severity::Info => INFO_FILL,
-        };
-        ws.write_string_with_format(hr + 1 + i as u32, 1, f.severity.label(), &st.fill(&st.center, fill))?;
-    }
+    write_table(&mut wb, &st, &table)?;
 
     let rows: Vec<Vec<Val>> = files
         .iter()

@@ -153,10 +153,22 @@ pub fn header_row(t: &TableSheet) -> u32 {
     }
 }
 
+/// Tables longer than this are written row by row in constant memory (the detail of a province).
+pub const CONSTANT_MEMORY_ROWS: usize = 20_000;
+
 pub fn write_table<'w>(wb: &'w mut Workbook, st: &Styles, t: &TableSheet) -> Result<&'w mut Worksheet, XlsxError> {
-    let ws = wb.add_worksheet();
+    let ws = if t.rows.len() > CONSTANT_MEMORY_ROWS { wb.add_worksheet_with_constant_memory()? } else { wb.add_worksheet() };
     ws.set_name(t.name)?;
     let ncols = t.columns.len().max(1) as u16;
+    // Widths first: a constant-memory sheet cannot change them once rows are out.
+    let mut widths = Vec::with_capacity(t.columns.len());
+    for (c, spec) in t.columns.iter().enumerate() {
+        let content = t.rows.iter().filter_map(|r| r.get(c)).map(Val::width).max().unwrap_or(0);
+        let header = spec.header.lines().map(UnicodeWidthStr::width).max().unwrap_or(0);
+        let w = (content.max(header) as f64 + 2.0).clamp(6.0, spec.max_width.max(6.0));
+        ws.set_column_width(c as u16, w)?;
+        widths.push(w);
+    }
     ws.merge_range(0, 0, 0, ncols - 1, &safe(&t.title), &st.title)?;
     ws.set_row_height(0, 30)?;
     let hr = header_row(t);
@@ -199,17 +211,7 @@ pub fn write_table<'w>(wb: &'w mut Workbook, st: &Styles, t: &TableSheet) -> Res
                 }
             }
         }
-    }
-    let mut widths = Vec::with_capacity(t.columns.len());
-    for (c, spec) in t.columns.iter().enumerate() {
-        let content = t.rows.iter().filter_map(|r| r.get(c)).map(Val::width).max().unwrap_or(0);
-        let header = spec.header.lines().map(UnicodeWidthStr::width).max().unwrap_or(0);
-        let w = (content.max(header) as f64 + 2.0).clamp(6.0, spec.max_width.max(6.0));
-        ws.set_column_width(c as u16, w)?;
-        widths.push(w);
-    }
-    // Viewers do not grow rows for wrapped text on their own: size each row to its longest cell.
-    for (i, row) in t.rows.iter().enumerate() {
+        // Viewers do not grow rows for wrapped text on their own: size each row to its longest cell.
         let lines = row
             .iter()
             .zip(&t.columns)
@@ -219,7 +221,7 @@ pub fn write_table<'w>(wb: &'w mut Workbook, st: &Styles, t: &TableSheet) -> Res
             .max()
             .unwrap_or(1);
         if lines > 1 {
-            ws.set_row_height(hr + 1 + i as u32, (lines as f64 * 13.5 + 3.0).min(400.0))?;
+            ws.set_row_height(r, (lines as f64 * 13.5 + 3.0).min(400.0))?;
         }
     }
     let last_row = hr + t.rows.len() as u32;

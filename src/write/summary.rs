@@ -133,7 +133,8 @@ fn overview(wb: &mut Workbook, st: &Styles, plan: &Plan, cons: &Consolidated, ti
     // 三、报送情况
     r += 2;
     ws.write_string_with_format(r, 0, "三、报送情况", &section)?;
-    let missing: Vec<&str> = cons.units.iter().filter(|u| !u.submitted && plan.expected_units().iter().any(|e| e.name == u.unit)).map(|u| u.unit.as_str()).collect();
+    let expected_names: std::collections::HashSet<&str> = plan.expected_units().iter().map(|u| u.name.as_str()).collect();
+    let missing: Vec<&str> = cons.units.iter().filter(|u| !u.submitted && expected_names.contains(u.unit.as_str())).map(|u| u.unit.as_str()).collect();
     r += 1;
     ws.merge_range(
         r,
