@@ -144,6 +144,13 @@ pub struct Options {
     pub exclude: Option<PathBuf>,
 }
 
+/// With `LUOSHI_PROFILE=1`, each stage's time goes to stderr (for the benchmark).
+pub fn stage(name: &str, since: std::time::Instant) {
+    if std::env::var_os("LUOSHI_PROFILE").is_some() {
+        eprintln!("[profile] {name}: {:.3}s", since.elapsed().as_secs_f64());
+    }
+}
+
 /// Read, normalise, validate and consolidate a batch.
 pub fn process(plan: &Plan, paths: &[PathBuf], opts: &Options) -> Result<Batch> {
     let period = opts.period.as_deref();
@@ -153,7 +160,10 @@ pub fn process(plan: &Plan, paths: &[PathBuf], opts: &Options) -> Result<Batch> 
         let name = i.path.file_name().map(|n| n.to_string_lossy().to_string()).unwrap_or_default();
         is_workbook_name(&name) || is_skipped_name(&name)
     });
+    let t = std::time::Instant::now();
     let ingested = read_all(&readable, &limits, opts.progress);
+    stage("read", t);
+    let t = std::time::Instant::now();
     let period = infer_period(period, &ingested, paths)?;
 
     let mut findings = Vec::new();
@@ -194,7 +204,10 @@ pub fn process(plan: &Plan, paths: &[PathBuf], opts: &Options) -> Result<Batch> 
             }
         }
     }
+    stage("normalise+validate", t);
+    let t = std::time::Instant::now();
     let consolidated = consolidate::consolidate(plan, period, opts.thresholds, &subs, &units_with_files)?;
+    stage("consolidate", t);
     findings.extend(consolidated.findings.iter().cloned());
     for l in &mut lines {
         let c = Counts::of(findings.iter().filter(|f| f.file.as_deref() == Some(l.file.as_str())));
@@ -310,6 +323,7 @@ pub fn run(plan: &Plan, dir: &Path, out: &Path, opts: &Options) -> Result<(Batch
     let summary = out.join(format!("汇总表_{label}.xlsx"));
     let report = out.join(format!("校验报告_{label}.xlsx"));
     let returns_dir = out.join("退回");
+    let t = std::time::Instant::now();
     let ((a, b), c) = rayon::join(
         || {
             rayon::join(
@@ -319,6 +333,7 @@ pub fn run(plan: &Plan, dir: &Path, out: &Path, opts: &Options) -> Result<(Batch
         },
         || crate::write::returns::write_returns(&returns_dir, plan, &batch),
     );
+    stage("write", t);
     a?;
     b?;
     let mut outputs = vec![summary, report];

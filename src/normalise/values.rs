@@ -15,25 +15,31 @@ fn is_fullwidth_punctuation(c: char) -> bool {
 /// Text as we keep it: NFKC (full-width letters and digits, U+3000, NBSP) except Chinese
 /// punctuation, `_x000D_` debris and invisible characters removed, line breaks kept, lines trimmed.
 pub fn clean_text(s: &str) -> String {
-    let s = s.replace("_x000D_", "").replace("\r\n", "\n").replace('\r', "\n");
-    let mut buf = [0u8; 4];
-    let s: String = s
-        .chars()
-        .filter(|c| !is_invisible(*c))
-        .flat_map(|c| -> Vec<char> {
-            if is_fullwidth_punctuation(c) {
-                vec![c]
-            } else {
-                c.encode_utf8(&mut buf).nfkc().collect()
-            }
-        })
-        .collect();
-    let lines: Vec<&str> = s.split('\n').map(|l| l.trim()).collect();
-    let mut out = lines.join("\n");
-    while out.ends_with('\n') {
-        out.pop();
+    let s = if s.contains("_x000D_") || s.contains('\r') {
+        s.replace("_x000D_", "").replace("\r\n", "\n").replace('\r', "\n")
+    } else {
+        s.to_string()
+    };
+    let mut folded = String::with_capacity(s.len());
+    for c in s.chars() {
+        if is_invisible(c) {
+            continue;
+        }
+        // Most characters (ASCII, CJK ideographs, kept punctuation) are already what we keep.
+        if c.is_ascii() || ('\u{4E00}'..='\u{9FFF}').contains(&c) || is_fullwidth_punctuation(c) {
+            folded.push(c);
+        } else {
+            folded.extend(std::iter::once(c).nfkc());
+        }
     }
-    out.trim_start_matches('\n').to_string()
+    let mut out = String::with_capacity(folded.len());
+    for (i, line) in folded.split('\n').enumerate() {
+        if i > 0 {
+            out.push('\n');
+        }
+        out.push_str(line.trim());
+    }
+    out.trim_matches('\n').to_string()
 }
 
 /// Shortest decimal that reads back as the same figure (7.0000000000000009 → 7).

@@ -36,6 +36,10 @@ pub fn write_summary(path: &Path, plan: &Plan, batch: &Batch) -> Result<()> {
     let cons = &batch.consolidated;
     let title = format!("{}政府系统抓落实专项行动月调度汇总表", plan.city);
     let mut wb = new_workbook(&title, period);
+    if cons.detail.height() > super::style::CONSTANT_MEMORY_ROWS {
+        // Large outputs: compression level chosen for speed (files some 10 % larger).
+        wb.set_zip_compression_level(1);
+    }
     let st = Styles::new();
     let as_of = format!("截至{}", period.end().format("%Y年%-m月%-d日"));
     overview(&mut wb, &st, plan, cons, &title, &as_of)?;

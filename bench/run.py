@@ -1,0 +1,71 @@
+#!/usr/bin/env python3
+"""luoshi benchmark: `luoshi run` end to end against the floor, on synthetic batches.
+
+    python3 bench/run.py [tiny|S|M|L ...]      (default: S M L)
+
+Builds the release binary and the two examples (bench_data, floor), generates each batch once into
+target/bench/<size>/, then runs, on the same files: the floor (calamine read of every cell on all
+cores + a constant-memory rust_xlsxwriter write of those rows) and `luoshi run`. Prints wall times,
+the ratio to the floor, rows per second and peak memory (max RSS of the process), as a Markdown table.
+"""
+import json
+import os
+import platform
+import subprocess
+import sys
+import time
+
+ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
+TARGET = os.path.join(ROOT, "target")
+
+
+def sh(args, **kw):
+    return subprocess.run(args, cwd=ROOT, check=True, **kw)
+
+
+def measure(args):
+    """Wall seconds, peak RSS in MB, stdout."""
+    t0 = time.perf_counter()
+    p = subprocess.Popen(args, cwd=ROOT, stdout=subprocess.PIPE, stderr=subprocess.PIPE)
+    out = p.stdout.read()
+    err = p.stderr.read()
+    _, status, ru = os.wait4(p.pid, 0)
+    wall = time.perf_counter() - t0
+    if status != 0:
+        sys.exit(f"failed: {' '.join(args)}\n{err.decode(errors='replace')}")
+    return wall, ru.ru_maxrss / 1024.0, out.decode()
+
+
+def main():
+    sizes = sys.argv[1:] or ["S", "M", "L"]
+    sh(["cargo", "build", "--release", "--locked", "--bin", "luoshi", "--example", "bench_data", "--example", "floor"], stdout=subprocess.DEVNULL)
+    bin_dir = os.path.join(TARGET, "release")
+    rows_out = []
+    for size in sizes:
+        base = os.path.join(TARGET, "bench", size)
+        batch = os.path.join(base, "batch")
+        if not os.path.isdir(batch):
+            sh([os.path.join(bin_dir, "examples", "bench_data"), size, base], stdout=subprocess.DEVNULL)
+        files = len(os.listdir(batch))
+        fw, fmem, fout = measure([os.path.join(bin_dir, "examples", "floor"), batch, os.path.join(base, "floor.xlsx")])
+        floor = json.loads(fout)
+        out_dir = os.path.join(base, "out")
+        lw, lmem, _ = measure([
+            os.path.join(bin_dir, "luoshi"), "--tasks", os.path.join(base, "tasks.toml"), "--units", os.path.join(base, "units.toml"),
+            "run", batch, "-o", out_dir, "--period", "2021-06",
+        ])
+        floor_s = floor["read_s"] + floor["write_s"]
+        data_rows = floor["rows"] - 4 * files  # title, metadata, header and 备注 rows are not tasks
+        rows_out.append((size, files, data_rows, floor["read_s"], floor["write_s"], floor_s, lw, lw / floor_s, data_rows / lw, lmem, fmem))
+    print(f"machine: {platform.machine()}, {os.cpu_count()} cores, {platform.platform()}")
+    print("| size | files | rows | read floor s | write floor s | floor s | luoshi run s | ratio | rows/s | luoshi peak MB | floor peak MB |")
+    print("|---|---|---|---|---|---|---|---|---|---|---|")
+    for r in rows_out:
+        print(f"| {r[0]} | {r[1]} | {r[2]} | {r[3]:.2f} | {r[4]:.2f} | {r[5]:.2f} | {r[6]:.2f} | {r[7]:.2f} | {r[8]:,.0f} | {r[9]:.0f} | {r[10]:.0f} |")
+    per_row = {r[0]: r[6] / r[2] for r in rows_out}
+    if "S" in per_row and "M" in per_row:
+        print(f"time per row, M / S: {per_row['M'] / per_row['S']:.2f}")
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,109 @@
+//! Synthetic batches for the benchmark (bench/run.py), in the SPEC §2 layout:
+//! tiny: 4 files × 20 rows; S: 65 × 40; M: 1,000 × 50; L: 1 × 200,000.
+//! Realistic text, a few per cent of numbers typed as text (`35个`), deadline phrases, a 备注 row.
+//!
+//! `cargo run --release --example bench_data -- M target/bench/M` writes `batch/`, `units.toml`
+//! and `tasks.toml` there. Deterministic.
+
+use std::fmt::Write as _;
+use std::path::Path;
+
+use rust_xlsxwriter::Workbook;
+
+const HEAD: [&str; 24] = [
+    "序号", "任务编号", "工作方面", "重点任务", "指标名称", "计量单位", "全年目标", "一季度", "二季度", "三季度", "累计完成", "完成率", "具体措施", "牵头单位", "责任单位",
+    "责任领导", "责任科室", "责任人", "联系电话", "完成时限", "进展情况", "存在问题", "下步措施", "状态",
+];
+const DEADLINES: [&str; 5] = ["2021-12-31", "年底前", "长期坚持", "2021年11月底", "2021.12.31"];
+
+fn main() -> anyhow::Result<()> {
+    let args: Vec<String> = std::env::args().collect();
+    let (size, out) = match args.as_slice() {
+        [_, s, o] => (s.as_str(), Path::new(o)),
+        _ => anyhow::bail!("用法：bench_data tiny|S|M|L 输出目录"),
+    };
+    let (files, rows) = match size {
+        "tiny" => (4, 20),
+        "S" => (65, 40),
+        "M" => (1000, 50),
+        "L" => (1, 200_000),
+        _ => anyhow::bail!("规模应为 tiny、S、M 或 L"),
+    };
+    let batch = out.join("batch");
+    std::fs::create_dir_all(&batch)?;
+    // One task per row of the widest file, so no row repeats a task id.
+    let mut tasks = String::from("year = 2021\ncity = \"海城市\"\n\n");
+    let mut units = String::new();
+    for f in 0..files {
+        let _ = writeln!(units, "[[units]]\nname = \"测试单位{f:04}\"\ngroup = \"部门\"\n");
+    }
+    for t in 0..rows {
+        let _ = writeln!(
+            tasks,
+            "[[tasks]]\nid = \"9.{t}\"\narea = \"重点攻坚任务\"\nname = \"重点任务{t}\"\nindicator = \"指标{t}\"\nuom = \"个\"\ntarget = 100\nq1 = 20\nq2 = 45\nq3 = 75\ndeadline = \"2021-12-31\"\nlead_unit = \"测试单位0000\"\nunits = [\"测试单位0000\"]\n"
+        );
+    }
+    std::fs::write(out.join("tasks.toml"), tasks)?;
+    std::fs::write(out.join("units.toml"), units)?;
+    let jobs: Vec<usize> = (0..files).collect();
+    std::thread::scope(|s| {
+        for chunk in jobs.chunks(jobs.len().div_ceil(2).max(1)) {
+            let batch = &batch;
+            s.spawn(move || {
+                for &f in chunk {
+                    write_file(batch, f, rows).expect("write a synthetic submission");
+                }
+            });
+        }
+    });
+    println!("{size}: {files} 个文件 × {rows} 行 → {}", batch.display());
+    Ok(())
+}
+
+fn write_file(dir: &Path, f: usize, rows: usize) -> anyhow::Result<()> {
+    let unit = format!("测试单位{f:04}");
+    let mut wb = Workbook::new();
+    let ws = if rows > 10_000 { wb.add_worksheet_with_constant_memory()? } else { wb.add_worksheet() };
+    ws.set_name("任务分解表")?;
+    ws.write_string(0, 0, "海城市政府系统抓落实专项行动任务分解表")?;
+    ws.write_string(1, 0, format!("填报单位：{unit}"))?;
+    ws.write_string(1, 5, "报送期次：2021年6月")?;
+    for (c, h) in HEAD.iter().enumerate() {
+        ws.write_string(2, c as u16, *h)?;
+    }
+    for i in 0..rows {
+        let r = 3 + i as u32;
+        let actual = 45 + (i * 7 + f) % 30;
+        ws.write_number(r, 0, (i + 1) as f64)?;
+        ws.write_string(r, 1, format!("9.{i}"))?;
+        ws.write_string(r, 2, "重点攻坚任务")?;
+        ws.write_string(r, 3, format!("重点任务{i}：加快推进项目建设，确保按期完成"))?;
+        ws.write_string(r, 4, format!("指标{i}"))?;
+        ws.write_string(r, 5, "个")?;
+        ws.write_number(r, 6, 100.0)?;
+        ws.write_number(r, 7, 20.0)?;
+        ws.write_number(r, 8, 45.0)?;
+        ws.write_number(r, 9, 75.0)?;
+        if (i + f) % 25 == 0 {
+            ws.write_string(r, 10, format!("{actual}个"))?; // a number typed as text
+        } else {
+            ws.write_number(r, 10, actual as f64)?;
+        }
+        ws.write_number(r, 11, actual as f64 / 100.0)?;
+        ws.write_string(r, 12, "1.成立工作专班，主要领导亲自调度；\n2.倒排工期，挂图作战，每周通报进度。")?;
+        ws.write_string(r, 13, "测试单位0000")?;
+        ws.write_string(r, 14, &unit)?;
+        ws.write_string(r, 15, "王建国")?;
+        ws.write_string(r, 16, "综合科")?;
+        ws.write_string(r, 17, "李海波")?;
+        ws.write_string(r, 18, format!("139{:08}", (f * 7919 + i) % 100_000_000))?;
+        ws.write_string(r, 19, DEADLINES[(i + f) % DEADLINES.len()])?;
+        ws.write_string(r, 20, format!("截至6月底累计完成{actual}个，完成全年目标的{actual}%，工作按序时推进。"))?;
+        ws.write_string(r, 21, if i % 3 == 0 { "项目前期手续办理周期较长。" } else { "" })?;
+        ws.write_string(r, 22, "加强调度，确保按期完成全年任务。")?;
+        ws.write_string(r, 23, "正常推进")?;
+    }
+    ws.write_string(3 + rows as u32, 0, "备注：累计完成为1-6月累计数。")?;
+    wb.save(dir.join(format!("{unit}_2021-06.xlsx")))?;
+    Ok(())
+}
