@@ -150,26 +150,35 @@ fn open_err(e: impl std::fmt::Display) -> Unreadable {
     }
 }
 
-fn read_workbook(path: &Path, limits: &Limits) -> Result<Outcome, Unreadable> {
+/// Sniff the bytes, then open with the reader for what the file really is.
+fn open_book(path: &Path, limits: &Limits) -> Result<(Format, Book), Unreadable> {
     let format = sniff::sniff(path, limits)?;
     let open = || File::open(path).map(BufReader::new).map_err(|e| Unreadable::new(format!("文件打不开：{}", sniff::io_reason(&e))));
-    let mut book = match format {
+    let book = match format {
         Format::Xlsx => Book::Xlsx(Xlsx::new(open()?).map_err(open_err)?),
         Format::Xlsb => Book::Xlsb(Xlsb::new(open()?).map_err(open_err)?),
         Format::Xls => Book::Xls(Xls::new(open()?).map_err(open_err)?),
         Format::Ods => Book::Ods(Ods::new(open()?).map_err(open_err)?),
     };
-    let sheets: Vec<(String, bool)> = {
-        let meta = match &book {
-            Book::Xlsx(b) => b.sheets_metadata(),
-            Book::Xlsb(b) => b.sheets_metadata(),
-            Book::Xls(b) => b.sheets_metadata(),
-            Book::Ods(b) => b.sheets_metadata(),
-        };
-        meta.iter()
-            .map(|s| (s.name.clone(), s.visible == SheetVisible::Visible && s.typ == calamine::SheetType::WorkSheet))
-            .collect()
+    Ok((format, book))
+}
+
+/// Sheet names, each with whether it is a visible worksheet.
+fn sheet_list(book: &Book) -> Vec<(String, bool)> {
+    let meta = match book {
+        Book::Xlsx(b) => b.sheets_metadata(),
+        Book::Xlsb(b) => b.sheets_metadata(),
+        Book::Xls(b) => b.sheets_metadata(),
+        Book::Ods(b) => b.sheets_metadata(),
     };
+    meta.iter()
+        .map(|s| (s.name.clone(), s.visible == SheetVisible::Visible && s.typ == calamine::SheetType::WorkSheet))
+        .collect()
+}
+
+fn read_workbook(path: &Path, limits: &Limits) -> Result<Outcome, Unreadable> {
+    let (format, mut book) = open_book(path, limits)?;
+    let sheets = sheet_list(&book);
     // The sheet named 任务分解表 first, then every other visible worksheet in order.
     let mut order: Vec<&str> = sheets.iter().filter(|(n, v)| *v && squash(n).contains("任务分解表")).map(|(n, _)| n.as_str()).collect();
     order.extend(sheets.iter().filter(|(n, v)| *v && !squash(n).contains("任务分解表")).map(|(n, _)| n.as_str()));
@@ -317,24 +326,8 @@ pub type Grid = std::collections::BTreeMap<u32, std::collections::BTreeMap<u32, 
 /// Read every visible sheet of a small workbook as grids, with the same sniffing and limits.
 pub fn read_grids(path: &Path, limits: &Limits) -> Result<Vec<(String, Grid)>, Unreadable> {
     let run = || -> Result<Vec<(String, Grid)>, Unreadable> {
-        let format = sniff::sniff(path, limits)?;
-        let open = || File::open(path).map(BufReader::new).map_err(|e| Unreadable::new(format!("文件打不开：{}", sniff::io_reason(&e))));
-        let mut book = match format {
-            Format::Xlsx => Book::Xlsx(Xlsx::new(open()?).map_err(open_err)?),
-            Format::Xlsb => Book::Xlsb(Xlsb::new(open()?).map_err(open_err)?),
-            Format::Xls => Book::Xls(Xls::new(open()?).map_err(open_err)?),
-            Format::Ods => Book::Ods(Ods::new(open()?).map_err(open_err)?),
-        };
-        let names: Vec<String> = match &book {
-            Book::Xlsx(b) => b.sheets_metadata().to_vec(),
-            Book::Xlsb(b) => b.sheets_metadata().to_vec(),
-            Book::Xls(b) => b.sheets_metadata().to_vec(),
-            Book::Ods(b) => b.sheets_metadata().to_vec(),
-        }
-        .into_iter()
-        .filter(|s| s.visible == SheetVisible::Visible)
-        .map(|s| s.name)
-        .collect();
+        let (_, mut book) = open_book(path, limits)?;
+        let names: Vec<String> = sheet_list(&book).into_iter().filter(|(_, visible)| *visible).map(|(n, _)| n).collect();
         let mut out = Vec::new();
         for name in names.into_iter().take(limits.max_sheets) {
             let mut grid = Grid::new();
