@@ -451,7 +451,7 @@ pub fn verified_template(plan: &Plan, out: Option<&Path>, period: Period) -> Res
                 ColSpec::new("数据来源", 16.0),
                 ColSpec::wrap("备注", 24.0),
             ],
-            rows,
+            rows: rows.into(),
             paper: Paper::A4,
         },
     )?;

@@ -83,6 +83,32 @@ pub enum Outcome {
     Table(Box<Table>),
 }
 
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn merges_found_by_scanning_the_part_match_calamine() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("m.xlsx");
+        let mut wb = rust_xlsxwriter::Workbook::new();
+        let ws = wb.add_worksheet();
+        ws.set_name("任务&分解").unwrap();
+        let f = rust_xlsxwriter::Format::new();
+        ws.merge_range(0, 0, 0, 5, "标题", &f).unwrap();
+        ws.merge_range(4, 13, 7, 13, "农业农村局", &f).unwrap();
+        wb.save(&path).unwrap();
+        let mut ours = xlsx_merges(&path, "任务&分解").expect("scanned");
+        let mut book: Xlsx<_> = calamine::open_workbook(&path).unwrap();
+        let mut theirs = book.merge_cells_by_sheet_name("任务&分解").unwrap();
+        let key = |d: &Dimensions| (d.start, d.end);
+        ours.sort_by_key(key);
+        theirs.sort_by_key(key);
+        assert_eq!(ours, theirs);
+        assert_eq!(ours.len(), 2);
+    }
+}
+
 #[derive(Debug)]
 pub struct Ingested {
     pub path: PathBuf,
@@ -196,7 +222,7 @@ fn read_workbook(path: &Path, limits: &Limits) -> Result<Outcome, Unreadable> {
         if let Some(e) = scan.over_limit.take() {
             return Err(Unreadable::new(format!("工作表“{name}”{e}，已停止读取")));
         }
-        let merges = merges(&mut book, name);
+        let merges = merges(&mut book, name, path);
         if let Some((layout, meta, rows)) = scan.finish(&merges) {
             return Ok(Outcome::Table(Box::new(Table { format, sheet: name.to_string(), layout, meta, rows, modified })));
         }
@@ -204,9 +230,9 @@ fn read_workbook(path: &Path, limits: &Limits) -> Result<Outcome, Unreadable> {
     Ok(Outcome::NoTable { sheets: looked })
 }
 
-fn merges(book: &mut Book, name: &str) -> Vec<Dimensions> {
+fn merges(book: &mut Book, name: &str, path: &Path) -> Vec<Dimensions> {
     match book {
-        Book::Xlsx(b) => b.merge_cells_by_sheet_name(name).unwrap_or_default(),
+        Book::Xlsx(b) => xlsx_merges(path, name).unwrap_or_else(|| b.merge_cells_by_sheet_name(name).unwrap_or_default()),
         Book::Xls(b) => b.merge_cells_by_sheet_name(name).unwrap_or_default(),
         // calamine has no merged regions for xlsb and ods.
         Book::Xlsb(_) | Book::Ods(_) => Vec::new(),
@@ -253,6 +279,61 @@ fn from_dataref(d: DataRef<'_>, percent: bool) -> Raw {
         DataRef::DurationIso(s) => Raw::Text(s),
         DataRef::Error(e) => Raw::Error(e.to_string()),
     }
+}
+
+/// Merged regions of an xlsx sheet, found by scanning the sheet part's bytes for `<mergeCells>`
+/// (it follows the cell data), instead of parsing the whole sheet's XML a second time.
+/// `None` when anything is unexpected; the caller then asks calamine.
+pub fn xlsx_merges(path: &Path, sheet: &str) -> Option<Vec<Dimensions>> {
+    fn attr<'a>(tag: &'a str, name: &str) -> Option<&'a str> {
+        let i = tag.find(&format!(" {name}=\""))? + name.len() + 3;
+        let rest = &tag[i..];
+        Some(&rest[..rest.find('"')?])
+    }
+    fn unescape(s: &str) -> String {
+        s.replace("&lt;", "<").replace("&gt;", ">").replace("&quot;", "\"").replace("&apos;", "'").replace("&amp;", "&")
+    }
+    fn read(zip: &mut zip::ZipArchive<BufReader<File>>, name: &str) -> Option<Vec<u8>> {
+        let mut out = Vec::new();
+        std::io::Read::read_to_end(&mut zip.by_name(name).ok()?, &mut out).ok()?;
+        Some(out)
+    }
+    fn cell(s: &str) -> Option<(u32, u32)> {
+        let split = s.find(|c: char| c.is_ascii_digit())?;
+        let col = s[..split].bytes().try_fold(0u32, |n, b| b.is_ascii_uppercase().then(|| n * 26 + (b - b'A' + 1) as u32))?;
+        let row: u32 = s[split..].parse().ok()?;
+        Some((row.checked_sub(1)?, col.checked_sub(1)?))
+    }
+    let mut zip = zip::ZipArchive::new(BufReader::new(File::open(path).ok()?)).ok()?;
+    let workbook = String::from_utf8(read(&mut zip, "xl/workbook.xml")?).ok()?;
+    let rid = workbook.split("<sheet ").skip(1).find_map(|tag| {
+        let tag = format!(" {}", &tag[..tag.find('>')?]);
+        (unescape(attr(&tag, "name")?) == sheet).then(|| attr(&tag, "r:id").map(str::to_string))?
+    })?;
+    let rels = String::from_utf8(read(&mut zip, "xl/_rels/workbook.xml.rels")?).ok()?;
+    let target = rels.split("<Relationship ").skip(1).find_map(|tag| {
+        let tag = format!(" {}", &tag[..tag.find('>')?]);
+        (attr(&tag, "Id")? == rid).then(|| attr(&tag, "Target").map(str::to_string))?
+    })?;
+    let target = target.replace('\\', "/");
+    let part = match target.strip_prefix('/') {
+        Some(abs) => abs.to_string(),
+        None => format!("xl/{target}"),
+    };
+    let bytes = read(&mut zip, &part)?;
+    let needle = b"<mergeCells";
+    let Some(start) = bytes.windows(needle.len()).rposition(|w| w == needle) else { return Some(Vec::new()) };
+    let block = std::str::from_utf8(&bytes[start..]).ok()?;
+    let block = &block[..block.find("</mergeCells>").unwrap_or(block.len())];
+    block
+        .split("<mergeCell ")
+        .skip(1)
+        .map(|tag| {
+            let r = attr(&format!(" {tag}"), "ref")?.to_string();
+            let (a, b) = r.split_once(':').unwrap_or((&r, &r));
+            Some(Dimensions { start: cell(a)?, end: cell(b)? })
+        })
+        .collect()
 }
 
 fn from_excel_dt(dt: &calamine::ExcelDateTime) -> Raw {

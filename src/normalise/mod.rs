@@ -108,10 +108,15 @@ pub fn identify_unit(plan: &Plan, meta_unit: Option<&str>, file_name: &str, resp
     if cut > 0 {
         candidates.push(stem[..cut].to_string());
     }
-    let mut counts: HashMap<String, usize> = HashMap::new();
+    // Count what was written first, then resolve each distinct value once.
+    let mut written: HashMap<&str, usize> = HashMap::new();
     for r in resp_units {
+        *written.entry(r).or_default() += 1;
+    }
+    let mut counts: HashMap<String, usize> = HashMap::new();
+    for (r, n) in written {
         if let Some(first) = plan.roster.expand(r).into_iter().next() {
-            *counts.entry(first).or_default() += 1;
+            *counts.entry(first).or_default() += n;
         }
     }
     let mut common: Vec<(String, usize)> = counts.into_iter().collect();
@@ -126,7 +131,7 @@ pub fn identify_unit(plan: &Plan, meta_unit: Option<&str>, file_name: &str, resp
 const DITTO: &[&str] = &["同上", "〃", "\"", "”", "″", "同左", "''", "“"];
 
 fn is_ditto(raw: &Raw) -> bool {
-    matches!(raw, Raw::Text(s) if DITTO.contains(&squash(s).as_str()))
+    matches!(raw, Raw::Text(s) if s.len() <= 16 && DITTO.contains(&squash(s).as_str()))
 }
 
 /// Turn a read table into a submission. `year` dates phrases such as `6月底`.
@@ -203,6 +208,8 @@ pub fn normalise(plan: &Plan, file: &str, path: PathBuf, table: Table, year: i32
         for f in Field::all() {
             if let Some(slot) = slot_of[f.index()] {
                 row.text[f.index()] = match &cells[slot] {
+                    Raw::Empty => String::new(),
+                    Raw::Text(s) => clean_text(s),
                     Raw::Number(v) if f == Field::Phone => format!("{v:.0}"),
                     other => clean_text(&other.display()),
                 };

@@ -123,7 +123,7 @@ pub fn write_reconciliation(path: &Path, plan: &Plan, rec: &Reconciliation) -> R
                 ColSpec::new("扣分合计", 8.0),
                 ColSpec::new("总分", 8.0),
             ],
-            rows: rec.scores.iter().map(score_row).collect(),
+            rows: rec.scores.iter().map(score_row).collect::<Vec<_>>().into(),
             paper: Paper::A4,
         },
     )?;
@@ -135,7 +135,7 @@ pub fn write_reconciliation(path: &Path, plan: &Plan, rec: &Reconciliation) -> R
             title: format!("{}（对账明细）", title),
             subtitle: Some(format!("{as_of}　　采信值：有核定值的用核定值，没有的用自报值")),
             columns: line_columns(true),
-            rows: rec.lines.iter().map(|l| line_row(plan, l, true)).collect(),
+            rows: rec.lines.iter().map(|l| line_row(plan, l, true)).collect::<Vec<_>>().into(),
             paper: Paper::A3,
         },
     )?;
@@ -147,7 +147,7 @@ pub fn write_reconciliation(path: &Path, plan: &Plan, rec: &Reconciliation) -> R
             title: format!("{} {} 绩效对账单", u.unit, period.chinese()),
             subtitle: Some(format!("类别：{}　　{}", u.group.label(), as_of)),
             columns: line_columns(false),
-            rows: lines,
+            rows: lines.into(),
             paper: Paper::A4,
         };
         let hr = super::style::header_row(&table);

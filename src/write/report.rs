@@ -103,7 +103,7 @@ pub fn write_report(path: &Path, plan: &Plan, batch: &Batch) -> Result<()> {
             ]
         })
         .collect();
-    let table = TableSheet { name: FINDINGS_SHEET, title: title.clone(), subtitle: Some(subtitle), columns, rows, paper: Paper::A3 };
+    let table = TableSheet { name: FINDINGS_SHEET, title: title.clone(), subtitle: Some(subtitle), columns, rows: rows.into(), paper: Paper::A3 };
     write_table(&mut wb, &st, &table)?;
 
     let rows: Vec<Vec<Val>> = files
@@ -136,7 +136,7 @@ pub fn write_report(path: &Path, plan: &Plan, batch: &Batch) -> Result<()> {
                 ColSpec::new("错误", 6.0),
                 ColSpec::new("警告", 6.0),
             ],
-            rows,
+            rows: rows.into(),
             paper: Paper::A4,
         },
     )?;
@@ -155,7 +155,7 @@ pub fn write_report(path: &Path, plan: &Plan, batch: &Batch) -> Result<()> {
             title: "未报送单位".into(),
             subtitle: Some(format!("报送期次：{}　　共{}个单位未报送", period.chinese(), missing.len())),
             columns: vec![ColSpec::new("类别", 12.0), ColSpec::new("单位", 20.0)],
-            rows: missing,
+            rows: missing.into(),
             paper: Paper::A4,
         },
     )?;
@@ -230,7 +230,7 @@ fn overview(wb: &mut rust_xlsxwriter::Workbook, st: &Styles, plan: &Plan, batch:
                 ColSpec::new("警告", 6.0),
                 ColSpec::new("退回", 6.0),
             ],
-            rows,
+            rows: rows.into(),
             paper: Paper::A4,
         },
     )?;

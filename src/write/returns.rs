@@ -130,7 +130,7 @@ fn write_return(path: &Path, plan: &Plan, batch: &Batch, unit: &str) -> Result<(
                 ColSpec::wrap("修改建议", 40.0),
                 ColSpec::new("原文件位置", 30.0),
             ],
-            rows: notice,
+            rows: notice.into(),
             paper: Paper::A4,
         },
     )?;

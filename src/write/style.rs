@@ -42,7 +42,7 @@ impl Val {
         match self {
             Val::Empty => 0,
             Val::Text(s) => s.lines().map(UnicodeWidthStr::width).max().unwrap_or(0),
-            Val::Num(v, _) => format!("{v}").len().min(14),
+            Val::Num(v, _) => (v.abs().max(1.0).log10() as usize + 4).min(14),
             Val::Pct(_) => 7,
             Val::Fill(s, _) => s.width(),
         }
@@ -134,13 +134,43 @@ pub enum Paper {
     A3,
 }
 
+/// A table's rows: held, or made one at a time so a province's detail never sits in memory twice.
+pub enum Rows<'a> {
+    Owned(Vec<Vec<Val>>),
+    Lazy { len: usize, make: Box<dyn Fn(usize) -> Vec<Val> + 'a> },
+}
+
+impl Rows<'_> {
+    pub fn len(&self) -> usize {
+        match self {
+            Rows::Owned(v) => v.len(),
+            Rows::Lazy { len, .. } => *len,
+        }
+    }
+    pub fn is_empty(&self) -> bool {
+        self.len() == 0
+    }
+    pub fn row(&self, i: usize) -> std::borrow::Cow<'_, [Val]> {
+        match self {
+            Rows::Owned(v) => std::borrow::Cow::Borrowed(&v[i]),
+            Rows::Lazy { make, .. } => std::borrow::Cow::Owned(make(i)),
+        }
+    }
+}
+
+impl From<Vec<Vec<Val>>> for Rows<'_> {
+    fn from(v: Vec<Vec<Val>>) -> Self {
+        Rows::Owned(v)
+    }
+}
+
 /// A titled table on its own sheet: the shape of almost everything luoshi writes.
 pub struct TableSheet<'a> {
     pub name: &'a str,
     pub title: String,
     pub subtitle: Option<String>,
     pub columns: Vec<ColSpec>,
-    pub rows: Vec<Vec<Val>>,
+    pub rows: Rows<'a>,
     pub paper: Paper,
 }
 
@@ -162,8 +192,11 @@ pub fn write_table<'w>(wb: &'w mut Workbook, st: &Styles, t: &TableSheet) -> Res
     let ncols = t.columns.len().max(1) as u16;
     // Widths first: a constant-memory sheet cannot change them once rows are out.
     let mut widths = Vec::with_capacity(t.columns.len());
+    // Widths from every row of a short table, from an even sample of a long one.
+    let step = (t.rows.len() / 2_000).max(1);
+    let sample: Vec<std::borrow::Cow<'_, [Val]>> = (0..t.rows.len()).step_by(step).map(|i| t.rows.row(i)).collect();
     for (c, spec) in t.columns.iter().enumerate() {
-        let content = t.rows.iter().filter_map(|r| r.get(c)).map(Val::width).max().unwrap_or(0);
+        let content = sample.iter().filter_map(|r| r.get(c)).map(Val::width).max().unwrap_or(0);
         let header = spec.header.lines().map(UnicodeWidthStr::width).max().unwrap_or(0);
         let w = (content.max(header) as f64 + 2.0).clamp(6.0, spec.max_width.max(6.0));
         ws.set_column_width(c as u16, w)?;
@@ -179,8 +212,10 @@ pub fn write_table<'w>(wb: &'w mut Workbook, st: &Styles, t: &TableSheet) -> Res
         ws.write_string_with_format(hr, c as u16, &safe(&spec.header), &st.header)?;
     }
     ws.set_row_height(hr, 30)?;
+    drop(sample);
     let mut formats: Vec<(String, Format)> = Vec::new();
-    for (i, row) in t.rows.iter().enumerate() {
+    for i in 0..t.rows.len() {
+        let row = t.rows.row(i);
         let r = hr + 1 + i as u32;
         for (c, v) in row.iter().enumerate() {
             let c16 = c as u16;

@@ -8,7 +8,7 @@ use anyhow::Result;
 use polars::prelude::*;
 use rust_xlsxwriter::{Chart, ChartFormat, ChartSolidFill, ChartType, Color, Workbook};
 
-use super::style::{num_format, print_setup, safe, write_table, ColSpec, Paper, Styles, TableSheet, Val};
+use super::style::{num_format, print_setup, safe, write_table, ColSpec, Paper, Rows, Styles, TableSheet, Val};
 use super::{new_workbook, save_atomic};
 use crate::commands::Batch;
 use crate::consolidate::{col as c, floats, strings, Consolidated};
@@ -208,12 +208,12 @@ fn tasks_sheet(wb: &mut Workbook, st: &Styles, plan: &Plan, cons: &Consolidated,
         ColSpec::wrap("进展情况", 48.0),
         ColSpec::wrap("存在问题", 32.0),
     ];
-    let mut rows = Vec::new();
-    for (t, s) in plan.tasks.iter().zip(&cons.tasks) {
+    let row = |i: usize| -> Vec<Val> {
+        let (t, s) = (&plan.tasks[i], &cons.tasks[i]);
         let uom = t.uom.clone().unwrap_or_default();
         let fmt = num_format(&uom);
-        let units: Vec<String> = t.units.iter().map(|a| a.unit.clone()).collect();
-        rows.push(vec![
+        let units: Vec<&str> = t.units.iter().map(|a| a.unit.as_str()).collect();
+        vec![
             Val::text(&t.id),
             Val::text(&t.area),
             Val::text(&t.name),
@@ -231,8 +231,9 @@ fn tasks_sheet(wb: &mut Workbook, st: &Styles, plan: &Plan, cons: &Consolidated,
             Val::num(s.actual.zip(s.previous).map(|(a, p)| a - p), fmt),
             Val::text(s.progress.join("\n")),
             Val::text(s.problems.join("\n")),
-        ]);
-    }
+        ]
+    };
+    let rows = Rows::Lazy { len: plan.tasks.len().min(cons.tasks.len()), make: Box::new(row) };
     write_table(
         wb,
         st,
@@ -280,7 +281,7 @@ fn units_sheet(wb: &mut Workbook, st: &Styles, batch: &Batch, as_of: &str) -> Re
             title: "各单位推进情况".into(),
             subtitle: Some(format!("{as_of}　　按开发区、镇（街道）、部门分组；平均完成进度只计数量、金额类任务，单项最高按100%计")),
             columns,
-            rows,
+            rows: rows.into(),
             paper: Paper::A4,
         },
     )?;
@@ -360,7 +361,7 @@ fn agenda_sheet(wb: &mut Workbook, st: &Styles, plan: &Plan, cons: &Consolidated
             title: "滞后任务督办清单".into(),
             subtitle: Some(format!("{as_of}　　红灯（严重滞后）{}项、黄灯（轻度滞后）{}项任务及其责任单位", count(cons, Light::Red), count(cons, Light::Yellow))),
             columns,
-            rows,
+            rows: rows.into(),
             paper: Paper::A3,
         },
     )?;
@@ -372,10 +373,16 @@ fn count(cons: &Consolidated, l: Light) -> usize {
     cons.tasks.iter().filter(|s| s.light == l).count()
 }
 
-/// The detail frame as a table: every column but the internal flag, figures as numbers.
-fn detail_table(df: &DataFrame) -> Result<(Vec<ColSpec>, Vec<Vec<Val>>)> {
+/// The detail frame as a table, rows made one at a time from the frame's columns: every column
+/// but the internal flag, figures as numbers, lights as coloured words.
+fn detail_table(df: &DataFrame) -> Result<(Vec<ColSpec>, Rows<'static>)> {
+    enum Src {
+        Text(StringChunked),
+        Light(StringChunked),
+        Num(Float64Chunked, bool),
+    }
     let mut specs = Vec::new();
-    let mut cols: Vec<Vec<Val>> = Vec::new();
+    let mut srcs = Vec::new();
     for column in df.columns() {
         let name = column.name().to_string();
         if name == c::COUNTED {
@@ -383,25 +390,23 @@ fn detail_table(df: &DataFrame) -> Result<(Vec<ColSpec>, Vec<Vec<Val>>)> {
         }
         let s = column.as_materialized_series();
         let percent = name == Field::Rate.header() || name == c::EXPECTED || name == c::DONE;
-        let vals: Vec<Val> = match s.dtype() {
-            DataType::String if name == c::LIGHT => s.str()?.iter().map(|v| light_of(v.unwrap_or_default()).map(light_val).unwrap_or(Val::Empty)).collect(),
-            DataType::String => s.str()?.iter().map(|v| Val::text(v.unwrap_or_default())).collect(),
-            _ => s
-                .cast(&DataType::Float64)?
-                .f64()?
-                .iter()
-                .map(|v| match v {
-                    Some(x) if percent => Val::Pct(x / 100.0),
-                    Some(x) => Val::Num(x, "General"),
-                    None => Val::Empty,
-                })
-                .collect(),
-        };
+        srcs.push(match s.dtype() {
+            DataType::String if name == c::LIGHT => Src::Light(s.str()?.clone()),
+            DataType::String => Src::Text(s.str()?.clone()),
+            _ => Src::Num(s.cast(&DataType::Float64)?.f64()?.clone(), percent),
+        });
         let long = [Field::Task, Field::Measures, Field::Progress, Field::Problems, Field::NextSteps].iter().any(|f| f.header() == name);
         specs.push(if long { ColSpec::wrap(name, 40.0) } else { ColSpec::new(name, 24.0) });
-        cols.push(vals);
     }
-    let n = df.height();
-    let rows = (0..n).map(|i| cols.iter().map(|c| c[i].clone()).collect()).collect();
-    Ok((specs, rows))
+    let make = move |i: usize| -> Vec<Val> {
+        srcs.iter()
+            .map(|src| match src {
+                Src::Text(ca) => Val::text(ca.get(i).unwrap_or_default()),
+                Src::Light(ca) => light_of(ca.get(i).unwrap_or_default()).map(light_val).unwrap_or(Val::Empty),
+                Src::Num(ca, true) => ca.get(i).map(|x| Val::Pct(x / 100.0)).unwrap_or(Val::Empty),
+                Src::Num(ca, false) => ca.get(i).map(|x| Val::Num(x, "General")).unwrap_or(Val::Empty),
+            })
+            .collect()
+    };
+    Ok((specs, Rows::Lazy { len: df.height(), make: Box::new(make) }))
 }

@@ -151,7 +151,7 @@ fn guide(wb: &mut Workbook, st: &Styles) -> Result<()> {
             title: "任务分解表填报说明".into(),
             subtitle: Some("黄色底色的单元格由本单位填写；其余内容按市级任务清单预填，已锁定。".into()),
             columns: vec![ColSpec::new("列名", 12.0), ColSpec::wrap("填写说明", 70.0), ColSpec::wrap("也可写作", 30.0)],
-            rows,
+            rows: rows.into(),
             paper: Paper::A4,
         },
     )?;
