@@ -134,6 +134,17 @@ fn decompression_bomb_is_stopped() {
 }
 
 #[test]
+fn xls_found_by_the_fuzzer_to_exhaust_memory_is_refused() {
+    // A mutated .xls that made calamine allocate 8 GB at open (fuzz artifact, kept as a fixture).
+    let (_t, d) = batch_dir();
+    let src = Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures/hostile/fuzz_oom_far_cells.xls");
+    std::fs::copy(src, d.join("八里镇_坏.xls")).unwrap();
+    let f = validate(&d, Some(1_048_576));
+    assert!(f01(&f, "八里镇_坏.xls").is_some());
+    assert!(read_ok(&f, "腾鳌镇_2021-06.xlsx"));
+}
+
+#[test]
 fn ods_that_would_expand_is_refused() {
     let (_t, d) = batch_dir();
     let content = r#"<?xml version="1.0" encoding="UTF-8"?><office:document-content xmlns:office="urn:oasis:names:tc:opendocument:xmlns:office:1.0" xmlns:table="urn:oasis:names:tc:opendocument:xmlns:table:1.0" xmlns:text="urn:oasis:names:tc:opendocument:xmlns:text:1.0"><office:body><office:spreadsheet><table:table table:name="任务分解表"><table:table-row table:number-rows-repeated="1048576"><table:table-cell table:number-columns-repeated="16384" office:value-type="float" office:value="1"><text:p>1</text:p></table:table-cell></table:table-row></table:table></office:spreadsheet></office:body></office:document-content>"#;

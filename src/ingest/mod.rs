@@ -377,8 +377,20 @@ fn scan_sheet(book: &mut Book, name: &str, sink: &mut dyn FnMut(u32, u32, Raw) -
             }
         }
         Book::Xlsb(b) => {
-            let range = b.worksheet_range(name).map_err(|e| sheet_err(&e))?;
-            push_range(&range, sink);
+            // Streamed like xlsx: never a dense grid.
+            let mut reader = b.worksheet_cells_reader(name).map_err(|e| sheet_err(&e))?;
+            loop {
+                match reader.next_cell() {
+                    Ok(Some(cell)) => {
+                        let (r, c) = cell.get_position();
+                        if !sink(r, c, from_dataref(cell.get_value().clone(), false)) {
+                            break;
+                        }
+                    }
+                    Ok(None) => break,
+                    Err(e) => return Err(sheet_err(&e)),
+                }
+            }
         }
         Book::Xls(b) => {
             let range = b.worksheet_range(name).map_err(|e| sheet_err(&e))?;

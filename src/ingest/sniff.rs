@@ -217,5 +217,67 @@ fn cfb_format(path: &Path) -> Result<Format, Unreadable> {
     if bytes.windows(needle.len()).any(|w| w == needle.as_slice()) {
         return Err(Unreadable::new("文件已加密（设置了打开密码），无法读取；请取消密码后重新报送"));
     }
+    check_xls_dimensions(path)?;
     Ok(Format::Xls)
+}
+
+/// Cells a .xls may span before calamine lays it out densely (rows × columns of every sheet).
+const XLS_DENSE_CELLS: u64 = 8_000_000;
+
+/// calamine reads every sheet of a .xls at open into a dense grid spanning its first to last cell:
+/// one stray cell far away means gigabytes. Walk the BIFF records first and refuse such a file.
+fn check_xls_dimensions(path: &Path) -> Result<(), Unreadable> {
+    let corrupt = || Unreadable::new("文件已损坏（.xls 内部结构无法读取），请用 Excel 或 WPS 打开后另存为 .xlsx 再报送");
+    let mut comp = cfb::open(path).map_err(|_| corrupt())?;
+    let name = ["/Workbook", "/Book"].into_iter().find(|n| comp.is_stream(n)).ok_or_else(corrupt)?;
+    let mut stream = Vec::new();
+    comp.open_stream(name).map_err(|_| corrupt())?.read_to_end(&mut stream).map_err(|_| corrupt())?;
+    let mut total: u64 = 0;
+    let mut bounds: Option<(u32, u32, u32, u32)> = None;
+    let mut close = |b: &mut Option<(u32, u32, u32, u32)>| {
+        if let Some((r0, r1, c0, c1)) = b.take() {
+            total = total.saturating_add((r1 - r0 + 1) as u64 * (c1 - c0 + 1) as u64);
+        }
+        total
+    };
+    let mut i = 0;
+    while i + 4 <= stream.len() {
+        let typ = u16::from_le_bytes([stream[i], stream[i + 1]]);
+        let len = u16::from_le_bytes([stream[i + 2], stream[i + 3]]) as usize;
+        let data = &stream[i + 4..(i + 4 + len).min(stream.len())];
+        let u16_at = |k: usize| data.get(k..k + 2).map(|b| u16::from_le_bytes([b[0], b[1]]) as u32);
+        let mut extend = |row: u32, c0: u32, c1: u32| {
+            let b = bounds.get_or_insert((row, row, c0, c1));
+            *b = (b.0.min(row), b.1.max(row), b.2.min(c0), b.3.max(c1));
+        };
+        match typ {
+            // BOF and EOF: a new substream (sheet) starts or ends.
+            0x0809 | 0x000A => {
+                if close(&mut bounds) > XLS_DENSE_CELLS {
+                    break;
+                }
+            }
+            // NUMBER, LABELSST, RK, BLANK, LABEL, FORMULA, BOOLERR, RSTRING
+            0x0203 | 0x00FD | 0x027E | 0x0201 | 0x0204 | 0x0006 | 0x0205 | 0x00D6 => {
+                if let (Some(r), Some(c)) = (u16_at(0), u16_at(2)) {
+                    extend(r, c, c);
+                }
+            }
+            // MULRK, MULBLANK: row, first column, …, last column.
+            0x00BD | 0x00BE => {
+                if let (Some(r), Some(c0), Some(c1)) = (u16_at(0), u16_at(2), data.len().checked_sub(2).and_then(u16_at)) {
+                    extend(r, c0.min(c1), c0.max(c1));
+                }
+            }
+            _ => {}
+        }
+        i += 4 + len;
+    }
+    if close(&mut bounds) > XLS_DENSE_CELLS {
+        return Err(Unreadable::new(format!(
+            "表格尺寸异常：展开后超过 {} 个单元格（可能有离表格很远的零散单元格，或文件已损坏），已拒绝读取；请删除多余内容后另存为 .xlsx 再报送",
+            XLS_DENSE_CELLS
+        )));
+    }
+    Ok(())
 }

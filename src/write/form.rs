@@ -25,7 +25,7 @@ pub fn write_form<'w>(wb: &'w mut Workbook, st: &Styles, unit: &str, period: Per
     let last = (STANDARD_COLUMNS - 1) as u16;
     ws.merge_range(0, 0, 0, last, TITLE, &st.title)?;
     ws.set_row_height(0, 30)?;
-    ws.write_string_with_format(1, 0, &safe(&format!("填报单位：{unit}")), &st.subtitle)?;
+    ws.write_string_with_format(1, 0, &*safe(&format!("填报单位：{unit}")), &st.subtitle)?;
     ws.write_string_with_format(1, 5, &format!("报送期次：{}", period.chinese()), &st.subtitle)?;
     ws.write_string_with_format(1, 12, "填报人：", &st.subtitle)?;
     ws.write_string_with_format(1, 17, "联系电话：", &st.subtitle)?;
@@ -47,10 +47,10 @@ pub fn write_form<'w>(wb: &'w mut Workbook, st: &Styles, unit: &str, period: Per
             let fmt = if wrap { &st.wrap } else { &st.text };
             match v {
                 Val::Empty => ws.write_blank(r, c as u16, fmt)?,
-                Val::Text(s) => ws.write_string_with_format(r, c as u16, &safe(s), fmt)?,
+                Val::Text(s) => ws.write_string_with_format(r, c as u16, &*safe(s), fmt)?,
                 Val::Num(x, f) => ws.write_number_with_format(r, c as u16, *x, &st.number(f))?,
                 Val::Pct(x) => ws.write_number_with_format(r, c as u16, *x, &st.pct)?,
-                Val::Fill(s, rgb) => ws.write_string_with_format(r, c as u16, &safe(s), &st.fill(fmt, *rgb))?,
+                Val::Fill(s, rgb) => ws.write_string_with_format(r, c as u16, &*safe(s), &st.fill(fmt, *rgb))?,
             };
         }
     }

@@ -148,7 +148,7 @@ fn write_return(path: &Path, plan: &Plan, batch: &Batch, unit: &str) -> Result<(
         let base = st.fill(&st.text, fill(f.severity));
         match value {
             Val::Num(x, _) => ws.write_number_with_format(r, c, x, &base)?,
-            Val::Text(s) | Val::Fill(s, _) => ws.write_string_with_format(r, c, &safe(&s), &base)?,
+            Val::Text(s) | Val::Fill(s, _) => ws.write_string_with_format(r, c, &*safe(&s), &base)?,
             Val::Pct(x) => ws.write_number_with_format(r, c, x, &base.set_num_format("0.0%"))?,
             Val::Empty => ws.write_blank(r, c, &base)?,
         };

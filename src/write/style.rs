@@ -60,13 +60,12 @@ pub fn num_format(uom: &str) -> &'static str {
 
 /// Text that is safe in a cell: no characters XML forbids, no more than Excel's 32,767, and never
 /// read as a formula (rust_xlsxwriter writes strings as strings; this only cleans).
-pub fn safe(s: &str) -> String {
-    let cleaned: String = s
-        .chars()
-        .filter(|&c| c != '\u{FFFE}' && c != '\u{FFFF}' && (c >= ' ' || c == '\n' || c == '\t'))
-        .take(32_767)
-        .collect();
-    cleaned
+pub fn safe(s: &str) -> std::borrow::Cow<'_, str> {
+    let bad = |c: char| c == '\u{FFFE}' || c == '\u{FFFF}' || (c < ' ' && c != '\n' && c != '\t');
+    if s.len() <= 32_767 && !s.chars().any(bad) {
+        return std::borrow::Cow::Borrowed(s);
+    }
+    std::borrow::Cow::Owned(s.chars().filter(|&c| !bad(c)).take(32_767).collect())
 }
 
 pub struct Styles {
@@ -202,47 +201,59 @@ pub fn write_table<'w>(wb: &'w mut Workbook, st: &Styles, t: &TableSheet) -> Res
         ws.set_column_width(c as u16, w)?;
         widths.push(w);
     }
-    ws.merge_range(0, 0, 0, ncols - 1, &safe(&t.title), &st.title)?;
+    ws.merge_range(0, 0, 0, ncols - 1, &*safe(&t.title), &st.title)?;
     ws.set_row_height(0, 30)?;
     let hr = header_row(t);
     if let Some(sub) = &t.subtitle {
-        ws.merge_range(1, 0, 1, ncols - 1, &safe(sub), &st.subtitle)?;
+        ws.merge_range(1, 0, 1, ncols - 1, &*safe(sub), &st.subtitle)?;
     }
     for (c, spec) in t.columns.iter().enumerate() {
-        ws.write_string_with_format(hr, c as u16, &safe(&spec.header), &st.header)?;
+        ws.write_string_with_format(hr, c as u16, &*safe(&spec.header), &st.header)?;
     }
     ws.set_row_height(hr, 30)?;
     drop(sample);
-    let mut formats: Vec<(String, Format)> = Vec::new();
+    // Formats are made once per table, not per cell.
+    let mut numbers: Vec<(&'static str, Format)> = Vec::new();
+    let mut fills: Vec<(u32, Format)> = Vec::new();
+    let long = t.rows.len() > CONSTANT_MEMORY_ROWS;
     for i in 0..t.rows.len() {
         let row = t.rows.row(i);
         let r = hr + 1 + i as u32;
         for (c, v) in row.iter().enumerate() {
             let c16 = c as u16;
             let wrap = t.columns.get(c).is_some_and(|s| s.wrap);
+            let text = if wrap { &st.wrap } else { &st.text };
             match v {
+                // A long detail sheet is for filtering, not printing: empty cells carry no border.
+                Val::Empty if long => {}
                 Val::Empty => {
-                    ws.write_blank(r, c16, if wrap { &st.wrap } else { &st.text })?;
+                    ws.write_blank(r, c16, text)?;
                 }
                 Val::Text(s) => {
-                    ws.write_string_with_format(r, c16, &safe(s), if wrap { &st.wrap } else { &st.text })?;
+                    ws.write_string_with_format(r, c16, safe(s), text)?;
                 }
                 Val::Num(x, fmt) => {
-                    let f = match formats.iter().find(|(k, _)| k == fmt) {
-                        Some((_, f)) => f.clone(),
+                    let k = match numbers.iter().position(|(k, _)| k == fmt) {
+                        Some(k) => k,
                         None => {
-                            let f = st.number(fmt);
-                            formats.push((fmt.to_string(), f.clone()));
-                            f
+                            numbers.push((fmt, st.number(fmt)));
+                            numbers.len() - 1
                         }
                     };
-                    ws.write_number_with_format(r, c16, *x, &f)?;
+                    ws.write_number_with_format(r, c16, *x, &numbers[k].1)?;
                 }
                 Val::Pct(x) => {
                     ws.write_number_with_format(r, c16, *x, &st.pct)?;
                 }
                 Val::Fill(s, rgb) => {
-                    ws.write_string_with_format(r, c16, &safe(s), &st.fill(&st.center, *rgb))?;
+                    let k = match fills.iter().position(|(k, _)| k == rgb) {
+                        Some(k) => k,
+                        None => {
+                            fills.push((*rgb, st.fill(&st.center, *rgb)));
+                            fills.len() - 1
+                        }
+                    };
+                    ws.write_string_with_format(r, c16, safe(s), &fills[k].1)?;
                 }
             }
         }

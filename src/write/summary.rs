@@ -67,7 +67,7 @@ fn overview(wb: &mut Workbook, st: &Styles, plan: &Plan, cons: &Consolidated, ti
     ws.set_name(OVERVIEW_SHEET)?;
     let expected = plan.expected_units().len();
     let reported = cons.units.iter().filter(|u| u.submitted).count();
-    ws.merge_range(0, 0, 0, 7, &safe(title), &st.title)?;
+    ws.merge_range(0, 0, 0, 7, &*safe(title), &st.title)?;
     ws.set_row_height(0, 30)?;
     ws.merge_range(1, 0, 1, 7, &format!("{as_of}　　应报单位{expected}个，已报送{reported}个"), &st.subtitle)?;
     let section = st.subtitle.clone().set_bold().set_font_size(12);
@@ -87,7 +87,7 @@ fn overview(wb: &mut Workbook, st: &Styles, plan: &Plan, cons: &Consolidated, ti
         r += 1;
         let uom = t.uom.clone().unwrap_or_default();
         let fmt = st.number(num_format(&uom));
-        ws.write_string_with_format(r, 0, &safe(&crate::consolidate::short_name(t)), &st.text)?;
+        ws.write_string_with_format(r, 0, &*safe(&crate::consolidate::short_name(t)), &st.text)?;
         ws.write_string_with_format(r, 1, &uom, &st.center)?;
         match t.target {
             Some(v) => ws.write_number_with_format(r, 2, v, &fmt)?,
@@ -389,6 +389,14 @@ fn detail_table(df: &DataFrame) -> Result<(Vec<ColSpec>, Rows<'static>)> {
             continue;
         }
         let s = column.as_materialized_series();
+        // Columns nobody filled (牵头领导, 上期 without --previous …) are left out.
+        let empty = match s.dtype() {
+            DataType::String => s.str()?.iter().all(|v| v.is_none_or(str::is_empty)),
+            _ => s.null_count() == s.len(),
+        };
+        if empty && df.height() > 0 {
+            continue;
+        }
         let percent = name == Field::Rate.header() || name == c::EXPECTED || name == c::DONE;
         srcs.push(match s.dtype() {
             DataType::String if name == c::LIGHT => Src::Light(s.str()?.clone()),

@@ -85,7 +85,7 @@ pub fn write_template(path: &Path, plan: &Plan, period: Period, unit: Option<&st
             match &row[c as usize] {
                 Val::Num(x, fmt) => ws.write_number_with_format(r, c, *x, &unlocked(&st.number(fmt)))?,
                 Val::Pct(x) => ws.write_number_with_format(r, c, *x, &unlocked(&st.pct))?,
-                Val::Text(s) | Val::Fill(s, _) => ws.write_string_with_format(r, c, &safe(s), &unlocked(base))?,
+                Val::Text(s) | Val::Fill(s, _) => ws.write_string_with_format(r, c, &*safe(s), &unlocked(base))?,
                 Val::Empty => ws.write_blank(r, c, &unlocked(base))?,
             };
         }
