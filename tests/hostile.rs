@@ -137,10 +137,13 @@ fn decompression_bomb_is_stopped() {
 fn xls_found_by_the_fuzzer_to_exhaust_memory_is_refused() {
     // A mutated .xls that made calamine allocate 8 GB at open (fuzz artifact, kept as a fixture).
     let (_t, d) = batch_dir();
-    let src = Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures/hostile/fuzz_oom_far_cells.xls");
-    std::fs::copy(src, d.join("八里镇_坏.xls")).unwrap();
+    let fixtures = Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures/hostile");
+    std::fs::copy(fixtures.join("fuzz_oom_far_cells.xls"), d.join("八里镇_坏.xls")).unwrap();
+    // Another one: a DIMENSIONS record claiming billions of cells, which calamine reserves room for.
+    std::fs::copy(fixtures.join("fuzz_lying_dimensions.xls"), d.join("八里镇_尺寸.xls")).unwrap();
     let f = validate(&d, Some(1_048_576));
     assert!(f01(&f, "八里镇_坏.xls").is_some());
+    assert!(f01(&f, "八里镇_尺寸.xls").unwrap().contains("尺寸异常"));
     assert!(read_ok(&f, "腾鳌镇_2021-06.xlsx"));
 }
 

@@ -234,6 +234,7 @@ fn check_xls_dimensions(path: &Path) -> Result<(), Unreadable> {
     comp.open_stream(name).map_err(|_| corrupt())?.read_to_end(&mut stream).map_err(|_| corrupt())?;
     let mut total: u64 = 0;
     let mut bounds: Option<(u32, u32, u32, u32)> = None;
+    let mut lying = false;
     let mut close = |b: &mut Option<(u32, u32, u32, u32)>| {
         if let Some((r0, r1, c0, c1)) = b.take() {
             total = total.saturating_add((r1 - r0 + 1) as u64 * (c1 - c0 + 1) as u64);
@@ -263,6 +264,27 @@ fn check_xls_dimensions(path: &Path) -> Result<(), Unreadable> {
                     extend(r, c, c);
                 }
             }
+            // DIMENSIONS: calamine reserves room for the whole declared area, so it must be sane.
+            0x0200 => {
+                let u32_at = |k: usize| data.get(k..k + 4).map(|b| u32::from_le_bytes([b[0], b[1], b[2], b[3]]) as i64);
+                let (rf, rl, cf, cl) = match data.len() {
+                    10 => (u16_at(0).map(i64::from), u16_at(2).map(i64::from), u16_at(4).map(i64::from), u16_at(6).map(i64::from)),
+                    14 | 16 => (u32_at(0), u32_at(4), u16_at(8).map(i64::from), u16_at(10).map(i64::from)),
+                    _ => (None, None, None, None),
+                };
+                if let (Some(rf), Some(rl), Some(mut cf), Some(cl)) = (rf, rl, cf, cl) {
+                    if cf > 0xFF || cl < cf {
+                        cf = 0;
+                    }
+                    if rl >= 1 && cl >= 1 {
+                        let (rows, cols) = (rl - 1 - rf + 1, cl - 1 - cf + 1);
+                        if rows <= 0 || cols <= 0 || rows.saturating_mul(cols) as u64 > XLS_DENSE_CELLS {
+                            lying = true;
+                            break;
+                        }
+                    }
+                }
+            }
             // MULRK, MULBLANK: row, first column, …, last column.
             0x00BD | 0x00BE => {
                 if let (Some(r), Some(c0), Some(c1)) = (u16_at(0), u16_at(2), data.len().checked_sub(2).and_then(u16_at)) {
@@ -273,7 +295,7 @@ fn check_xls_dimensions(path: &Path) -> Result<(), Unreadable> {
         }
         i += 4 + len;
     }
-    if close(&mut bounds) > XLS_DENSE_CELLS {
+    if lying || close(&mut bounds) > XLS_DENSE_CELLS {
         return Err(Unreadable::new(format!(
             "表格尺寸异常：展开后超过 {} 个单元格（可能有离表格很远的零散单元格，或文件已损坏），已拒绝读取；请删除多余内容后另存为 .xlsx 再报送",
             XLS_DENSE_CELLS
