@@ -44,14 +44,14 @@ def main():
     for size in sizes:
         base = os.path.join(TARGET, "bench", size)
         batch = os.path.join(base, "batch")
-        if not os.path.isdir(batch):
+        if not os.path.isfile(os.path.join(base, "tasks.xlsx")):
             sh([os.path.join(bin_dir, "examples", "bench_data"), size, base], stdout=subprocess.DEVNULL)
         files = len(os.listdir(batch))
         fw, fmem, fout = measure([os.path.join(bin_dir, "examples", "floor"), batch, os.path.join(base, "floor.xlsx")])
         floor = json.loads(fout)
         out_dir = os.path.join(base, "out")
         lw, lmem, _ = measure([
-            os.path.join(bin_dir, "luoshi"), "--tasks", os.path.join(base, "tasks.toml"), "--units", os.path.join(base, "units.toml"),
+            os.path.join(bin_dir, "luoshi"), "--tasks", os.path.join(base, "tasks.xlsx"), "--units", os.path.join(base, "units.toml"),
             "run", batch, "-o", out_dir, "--period", "2021-06",
         ])
         floor_s = floor["read_s"] + floor["write_s"]

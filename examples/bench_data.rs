@@ -31,20 +31,34 @@ fn main() -> anyhow::Result<()> {
     };
     let batch = out.join("batch");
     std::fs::create_dir_all(&batch)?;
-    // One task per row of the widest file, so no row repeats a task id.
-    let mut tasks = String::from("year = 2021\ncity = \"海城市\"\n\n");
+    // One task per row of the widest file, so no row repeats a task id. The list is an Excel
+    // 任务清单, as the office keeps it.
     let mut units = String::new();
     for f in 0..files {
         let _ = writeln!(units, "[[units]]\nname = \"测试单位{f:04}\"\ngroup = \"部门\"\n");
     }
-    for t in 0..rows {
-        let _ = writeln!(
-            tasks,
-            "[[tasks]]\nid = \"9.{t}\"\narea = \"重点攻坚任务\"\nname = \"重点任务{t}\"\nindicator = \"指标{t}\"\nuom = \"个\"\ntarget = 100\nq1 = 20\nq2 = 45\nq3 = 75\ndeadline = \"2021-12-31\"\nlead_unit = \"测试单位0000\"\nunits = [\"测试单位0000\"]\n"
-        );
-    }
-    std::fs::write(out.join("tasks.toml"), tasks)?;
     std::fs::write(out.join("units.toml"), units)?;
+    let mut wb = Workbook::new();
+    let ws = wb.add_worksheet_with_constant_memory()?;
+    ws.set_name("任务清单")?;
+    let head = ["任务编号", "工作方面", "重点任务", "指标名称", "计量单位", "类型", "全年目标", "一季度", "二季度", "三季度", "完成时限", "牵头单位", "责任单位"];
+    for (c, h) in head.iter().enumerate() {
+        ws.write_string(0, c as u16, *h)?;
+    }
+    for t in 0..rows {
+        let r = 1 + t as u32;
+        let row = [format!("9.{t}"), "重点攻坚任务".into(), format!("重点任务{t}"), format!("指标{t}"), "个".into(), "数量".into()];
+        for (c, v) in row.iter().enumerate() {
+            ws.write_string(r, c as u16, v)?;
+        }
+        for (c, v) in [100.0, 20.0, 45.0, 75.0].iter().enumerate() {
+            ws.write_number(r, 6 + c as u16, *v)?;
+        }
+        ws.write_string(r, 10, "2021-12-31")?;
+        ws.write_string(r, 11, "测试单位0000")?;
+        ws.write_string(r, 12, "测试单位0000")?;
+    }
+    wb.save(out.join("tasks.xlsx"))?;
     let jobs: Vec<usize> = (0..files).collect();
     std::thread::scope(|s| {
         for chunk in jobs.chunks(jobs.len().div_ceil(2).max(1)) {

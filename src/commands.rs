@@ -147,7 +147,9 @@ pub struct Options {
 /// With `LUOSHI_PROFILE=1`, each stage's time goes to stderr (for the benchmark).
 pub fn stage(name: &str, since: std::time::Instant) {
     if std::env::var_os("LUOSHI_PROFILE").is_some() {
-        eprintln!("[profile] {name}: {:.3}s", since.elapsed().as_secs_f64());
+        let status = std::fs::read_to_string("/proc/self/status").unwrap_or_default();
+        let mem = |key: &str| status.lines().find(|l| l.starts_with(key)).map(|l| l[key.len()..].trim().to_string()).unwrap_or_default();
+        eprintln!("[profile] {name}: {:.3}s (now {}, peak {})", since.elapsed().as_secs_f64(), mem("VmRSS:"), mem("VmHWM:"));
     }
 }
 

@@ -228,6 +228,9 @@ fn worst(a: Option<Status>, b: Option<Status>) -> Option<Status> {
 /// Consolidate the batch. `units_with_files` are the units that sent anything at all, readable or not.
 pub fn consolidate(plan: &Plan, period: Period, th: Thresholds, subs: &[Submission], units_with_files: &HashSet<String>) -> Result<Consolidated> {
     let detail = detail_frame(plan, period, th, subs)?;
+    if std::env::var_os("LUOSHI_PROFILE").is_some() {
+        eprintln!("[profile] detail frame: {} rows, {} MB", detail.height(), detail.estimated_size() / 1_000_000);
+    }
     let master = master_frame(plan)?;
     let task_id = "任务编号";
     let actual = Field::Actual.header();
@@ -252,6 +255,7 @@ pub fn consolidate(plan: &Plan, period: Period, th: Thresholds, subs: &[Submissi
         .clone()
         .lazy()
         .filter(col(col::COUNTED))
+        .select([col(task_id), col(col::UNIT), col(actual), col(col::PREVIOUS)])
         .join(master.clone().lazy(), [col(task_id)], [col(task_id)], JoinArgs::new(JoinType::Inner))
         .filter(col(col::UNIT).eq(col("牵头单位")))
         .select([col(task_id), col(actual).alias("牵头单位值"), col(col::PREVIOUS).alias("牵头单位上期")])
@@ -382,6 +386,7 @@ fn coverage(plan: &Plan, detail: &DataFrame) -> Result<Vec<Coverage>> {
     let quantified = detail
         .clone()
         .lazy()
+        .select([col(task_id), col(col::UNIT), col(Field::Q1.header()), col(Field::Q2.header()), col(Field::Q3.header())])
         .join(master.clone().lazy(), [col(task_id)], [col("任务编号")], JoinArgs::new(JoinType::Inner))
         .filter(col("量化"))
         .collect()?;
@@ -453,12 +458,14 @@ fn unit_summaries(plan: &Plan, detail: &DataFrame, submitted: &HashSet<&str>) ->
     let by_light = detail
         .clone()
         .lazy()
+        .select([col(col::UNIT), col(col::LIGHT)])
         .group_by([col(col::UNIT), col(col::LIGHT)])
         .agg([len().alias("行数")])
         .collect()?;
     let by_unit = detail
         .clone()
         .lazy()
+        .select([col(col::UNIT), col(col::DONE)])
         .group_by([col(col::UNIT)])
         .agg([len().alias("任务数"), when(col(col::DONE).gt(lit(100.0))).then(lit(100.0)).otherwise(col(col::DONE)).mean().alias("平均完成进度")])
         .collect()?;

@@ -11,6 +11,10 @@ use luoshi::validate::Period;
 use luoshi::plan::Plan;
 use luoshi::{commands, term};
 
+/// mimalloc: faster for the many small strings of a batch, and returns freed memory to the system.
+#[global_allocator]
+static ALLOC: mimalloc::MiMalloc = mimalloc::MiMalloc;
+
 /// 落实：各单位《任务分解表》的校验、汇总与绩效对账。
 #[derive(Parser)]
 #[command(name = "luoshi", version, about, long_about = None)]

@@ -293,7 +293,7 @@ pub fn xlsx_merges(path: &Path, sheet: &str) -> Option<Vec<Dimensions>> {
     fn unescape(s: &str) -> String {
         s.replace("&lt;", "<").replace("&gt;", ">").replace("&quot;", "\"").replace("&apos;", "'").replace("&amp;", "&")
     }
-    fn read(zip: &mut zip::ZipArchive<BufReader<File>>, name: &str) -> Option<Vec<u8>> {
+    fn read_small(zip: &mut zip::ZipArchive<BufReader<File>>, name: &str) -> Option<Vec<u8>> {
         let mut out = Vec::new();
         std::io::Read::read_to_end(&mut zip.by_name(name).ok()?, &mut out).ok()?;
         Some(out)
@@ -305,12 +305,12 @@ pub fn xlsx_merges(path: &Path, sheet: &str) -> Option<Vec<Dimensions>> {
         Some((row.checked_sub(1)?, col.checked_sub(1)?))
     }
     let mut zip = zip::ZipArchive::new(BufReader::new(File::open(path).ok()?)).ok()?;
-    let workbook = String::from_utf8(read(&mut zip, "xl/workbook.xml")?).ok()?;
+    let workbook = String::from_utf8(read_small(&mut zip, "xl/workbook.xml")?).ok()?;
     let rid = workbook.split("<sheet ").skip(1).find_map(|tag| {
         let tag = format!(" {}", &tag[..tag.find('>')?]);
         (unescape(attr(&tag, "name")?) == sheet).then(|| attr(&tag, "r:id").map(str::to_string))?
     })?;
-    let rels = String::from_utf8(read(&mut zip, "xl/_rels/workbook.xml.rels")?).ok()?;
+    let rels = String::from_utf8(read_small(&mut zip, "xl/_rels/workbook.xml.rels")?).ok()?;
     let target = rels.split("<Relationship ").skip(1).find_map(|tag| {
         let tag = format!(" {}", &tag[..tag.find('>')?]);
         (attr(&tag, "Id")? == rid).then(|| attr(&tag, "Target").map(str::to_string))?
@@ -320,10 +320,38 @@ pub fn xlsx_merges(path: &Path, sheet: &str) -> Option<Vec<Dimensions>> {
         Some(abs) => abs.to_string(),
         None => format!("xl/{target}"),
     };
-    let bytes = read(&mut zip, &part)?;
+    // Stream the part: keep only what follows `<mergeCells`, never the whole sheet.
+    let mut entry = zip.by_name(&part).ok()?;
     let needle = b"<mergeCells";
-    let Some(start) = bytes.windows(needle.len()).rposition(|w| w == needle) else { return Some(Vec::new()) };
-    let block = std::str::from_utf8(&bytes[start..]).ok()?;
+    let mut window: Vec<u8> = Vec::new();
+    let mut found: Option<Vec<u8>> = None;
+    let mut chunk = vec![0u8; 1 << 20];
+    loop {
+        let n = std::io::Read::read(&mut entry, &mut chunk).ok()?;
+        if n == 0 {
+            break;
+        }
+        match &mut found {
+            Some(tail) => {
+                tail.extend_from_slice(&chunk[..n]);
+                if tail.len() > 64 << 20 {
+                    return None;
+                }
+            }
+            None => {
+                window.extend_from_slice(&chunk[..n]);
+                if let Some(p) = window.windows(needle.len()).position(|w| w == needle) {
+                    found = Some(window.split_off(p));
+                    window = Vec::new();
+                } else {
+                    let keep = window.len().saturating_sub(needle.len());
+                    window.drain(..keep);
+                }
+            }
+        }
+    }
+    let Some(bytes) = found else { return Some(Vec::new()) };
+    let block = String::from_utf8_lossy(&bytes);
     let block = &block[..block.find("</mergeCells>").unwrap_or(block.len())];
     block
         .split("<mergeCell ")

@@ -8,6 +8,7 @@ use std::collections::HashMap;
 use std::path::PathBuf;
 
 use chrono::NaiveDate;
+use rayon::prelude::*;
 
 use crate::fields::{squash, Field, N_FIELDS};
 use crate::finding::Finding;
@@ -178,54 +179,67 @@ pub fn normalise(plan: &Plan, file: &str, path: PathBuf, table: Table, year: i32
         superseded_by: None,
     };
 
-    let mut previous: Option<Vec<Raw>> = None;
+    // Ditto marks take the value above (C07), before anything is parsed: one pass in order.
+    type Ditto = (Field, String, String);
+    let mut rows: Vec<(u32, Vec<Raw>, Vec<Ditto>)> = Vec::with_capacity(table.rows.len());
     for raw_row in table.rows {
         let mut cells = raw_row.cells;
-        let mut row = TaskRow {
-            row: raw_row.row,
-            text: vec![String::new(); N_FIELDS],
-            target: None,
-            nodes: [None; 3],
-            actual: None,
-            rate: None,
-            deadline: None,
-            status: None,
-            uom_ok: true,
-            extras: extra_slots.iter().map(|&s| clean_text(&cells[s].display())).collect(),
-            previous: None,
-        };
-        // Ditto marks take the value above (C07), before anything is parsed.
         let mut dittos = Vec::new();
         for f in Field::all() {
             let Some(slot) = slot_of[f.index()] else { continue };
             if is_ditto(&cells[slot]) {
                 let mark = cells[slot].display();
-                let above = previous.as_ref().map(|p| p[slot].clone()).unwrap_or(Raw::Empty);
+                let above = rows.last().map(|(_, p, _)| p[slot].clone()).unwrap_or(Raw::Empty);
                 dittos.push((f, mark, above.display()));
                 cells[slot] = above;
             }
         }
-        for f in Field::all() {
-            if let Some(slot) = slot_of[f.index()] {
-                row.text[f.index()] = match &cells[slot] {
-                    Raw::Empty => String::new(),
-                    Raw::Text(s) => clean_text(s),
-                    Raw::Number(v) if f == Field::Phone => format!("{v:.0}"),
-                    other => clean_text(&other.display()),
-                };
-            }
-        }
-        for (f, mark, filled) in dittos {
-            let msg = if filled.is_empty() {
-                format!("{}写“{}”，但上一行没有可沿用的内容", sub.headers[f.index()], mark)
-            } else {
-                format!("{}写“{}”，已按上一行填为“{}”", sub.headers[f.index()], mark, clean_text(&filled))
+        rows.push((raw_row.row, cells, dittos));
+    }
+    // Then every row on its own, in parallel for a big sheet; order is kept.
+    let judged: Vec<(TaskRow, Vec<Finding>)> = rows
+        .into_par_iter()
+        .with_min_len(256)
+        .map(|(r, cells, dittos)| {
+            let mut found = Vec::new();
+            let mut row = TaskRow {
+                row: r,
+                text: vec![String::new(); N_FIELDS],
+                target: None,
+                nodes: [None; 3],
+                actual: None,
+                rate: None,
+                deadline: None,
+                status: None,
+                uom_ok: true,
+                extras: extra_slots.iter().map(|&s| clean_text(&cells[s].display())).collect(),
+                previous: None,
             };
-            findings.push(sub.at("C07", msg, &row, f).value(&mark));
-        }
-        let task = plan.task(row.task_id());
-        read_values(&sub, &mut row, &cells, &slot_of, &hints, task, year, findings);
-        previous = Some(cells);
+            for f in Field::all() {
+                if let Some(slot) = slot_of[f.index()] {
+                    row.text[f.index()] = match &cells[slot] {
+                        Raw::Empty => String::new(),
+                        Raw::Text(s) => clean_text(s),
+                        Raw::Number(v) if f == Field::Phone => format!("{v:.0}"),
+                        other => clean_text(&other.display()),
+                    };
+                }
+            }
+            for (f, mark, filled) in dittos {
+                let msg = if filled.is_empty() {
+                    format!("{}写“{}”，但上一行没有可沿用的内容", sub.headers[f.index()], mark)
+                } else {
+                    format!("{}写“{}”，已按上一行填为“{}”", sub.headers[f.index()], mark, clean_text(&filled))
+                };
+                found.push(sub.at("C07", msg, &row, f).value(&mark));
+            }
+            let task = plan.task(row.task_id());
+            read_values(&sub, &mut row, &cells, &slot_of, &hints, task, year, &mut found);
+            (row, found)
+        })
+        .collect();
+    for (row, mut found) in judged {
+        findings.append(&mut found);
         sub.rows.push(row);
     }
     sub
