@@ -225,6 +225,19 @@ fn malformed_parts_are_findings_not_panics() {
     bom.push(("../../evil.xml", b"<x/>".to_vec()));
     bom.push(("xl\\worksheets\\other.xml", b"<x/>".to_vec()));
     craft(&d.join("八里镇_BOM.xlsx"), &bom);
+    // Duplicate zip entries: write two parts, then give the second the first one's name.
+    let mut dup = standard_parts(sheet_xml("A1:M2", ""));
+    dup.push(("xl/worksheets/sheet9.xml", sheet_xml("A1:A1", "").into_bytes()));
+    craft(&d.join("八里镇_重复.xlsx"), &dup);
+    let bytes = std::fs::read(d.join("八里镇_重复.xlsx")).unwrap();
+    let (from, to) = (b"xl/worksheets/sheet9.xml", b"xl/worksheets/sheet1.xml");
+    let mut patched = bytes.clone();
+    for i in 0..bytes.len().saturating_sub(from.len()) {
+        if &bytes[i..i + from.len()] == from {
+            patched[i..i + to.len()].copy_from_slice(to);
+        }
+    }
+    std::fs::write(d.join("八里镇_重复.xlsx"), patched).unwrap();
     let f = validate(&d, Some(1_048_576));
     for file in ["八里镇_坏XML.xlsx", "八里镇_缺表.xlsx"] {
         assert!(f01(&f, file).is_some() || f.iter().any(|x| x["file"] == file && x["rule"] == "F02"), "{file}: {f:#?}");
@@ -232,7 +245,7 @@ fn malformed_parts_are_findings_not_panics() {
     // Intact data reads; broken data is a finding. Either way, no panic and the batch goes on.
     let plan = luoshi::plan::Plan::builtin();
     let b = luoshi::commands::process(&plan, &[d.clone()], &luoshi::commands::Options { period: Some("2021-06".into()), ..Default::default() }).unwrap();
-    for file in ["八里镇_越界.xlsx", "八里镇_BOM.xlsx"] {
+    for file in ["八里镇_越界.xlsx", "八里镇_BOM.xlsx", "八里镇_重复.xlsx"] {
         let read = b.submissions.iter().any(|s| s.file == file);
         assert!(read || f01(&f, file).is_some(), "{file} read or reported");
     }
