@@ -19,7 +19,7 @@ static ALLOC: mimalloc::MiMalloc = mimalloc::MiMalloc;
 #[derive(Parser)]
 #[command(name = "luoshi", version, about, long_about = None)]
 struct Cli {
-    /// 市级任务清单（TOML），默认使用内置的2021年清单
+    /// 市级任务清单（TOML 或 Excel：“任务清单”“单位名单”两张表），默认使用内置的2021年清单
     #[arg(long, global = true, value_name = "FILE")]
     tasks: Option<PathBuf>,
     /// 补充单位名单（TOML，[[units]] 列表：name、group、aliases）
@@ -37,7 +37,7 @@ struct Cli {
 
 #[derive(Subcommand)]
 enum Command {
-    /// 校验并汇总一个文件夹的报送文件（主要功能），写出汇总表和校验报告
+    /// 校验并汇总一个文件夹的报送文件（主要功能），写出汇总表、校验报告和各单位退回件
     Run {
         /// 存放各单位报送文件的文件夹，如 samples/2021-06
         dir: PathBuf,
