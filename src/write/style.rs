@@ -217,9 +217,16 @@ pub fn write_table<'w>(wb: &'w mut Workbook, st: &Styles, t: &TableSheet) -> Res
     let mut fills: Vec<(u32, Format)> = Vec::new();
     let long = t.rows.len() > CONSTANT_MEMORY_ROWS;
     for i in 0..t.rows.len() {
-        let row = t.rows.row(i);
+        // Made rows are consumed: each string moves into the sheet instead of being copied.
+        let row: Vec<Val> = t.rows.row(i).into_owned();
         let r = hr + 1 + i as u32;
-        for (c, v) in row.iter().enumerate() {
+        let mut lines = 1;
+        for (c, v) in row.into_iter().enumerate() {
+            if let (Some(spec), Some(w)) = (t.columns.get(c), widths.get(c)) {
+                if spec.wrap {
+                    lines = lines.max(wrapped_lines(&v, *w));
+                }
+            }
             let c16 = c as u16;
             let wrap = t.columns.get(c).is_some_and(|s| s.wrap);
             let text = if wrap { &st.wrap } else { &st.text };
@@ -230,42 +237,38 @@ pub fn write_table<'w>(wb: &'w mut Workbook, st: &Styles, t: &TableSheet) -> Res
                     ws.write_blank(r, c16, text)?;
                 }
                 Val::Text(s) => {
-                    ws.write_string_with_format(r, c16, safe(s), text)?;
+                    let s = match safe(&s) {
+                        std::borrow::Cow::Borrowed(_) => s,
+                        std::borrow::Cow::Owned(cleaned) => cleaned,
+                    };
+                    ws.write_string_with_format(r, c16, s, text)?;
                 }
                 Val::Num(x, fmt) => {
-                    let k = match numbers.iter().position(|(k, _)| k == fmt) {
+                    let k = match numbers.iter().position(|(k, _)| *k == fmt) {
                         Some(k) => k,
                         None => {
                             numbers.push((fmt, st.number(fmt)));
                             numbers.len() - 1
                         }
                     };
-                    ws.write_number_with_format(r, c16, *x, &numbers[k].1)?;
+                    ws.write_number_with_format(r, c16, x, &numbers[k].1)?;
                 }
                 Val::Pct(x) => {
-                    ws.write_number_with_format(r, c16, *x, &st.pct)?;
+                    ws.write_number_with_format(r, c16, x, &st.pct)?;
                 }
                 Val::Fill(s, rgb) => {
-                    let k = match fills.iter().position(|(k, _)| k == rgb) {
+                    let k = match fills.iter().position(|(k, _)| *k == rgb) {
                         Some(k) => k,
                         None => {
-                            fills.push((*rgb, st.fill(&st.center, *rgb)));
+                            fills.push((rgb, st.fill(&st.center, rgb)));
                             fills.len() - 1
                         }
                     };
-                    ws.write_string_with_format(r, c16, safe(s), &fills[k].1)?;
+                    ws.write_string_with_format(r, c16, &*safe(&s), &fills[k].1)?;
                 }
             }
         }
         // Viewers do not grow rows for wrapped text on their own: size each row to its longest cell.
-        let lines = row
-            .iter()
-            .zip(&t.columns)
-            .zip(&widths)
-            .filter(|((_, spec), _)| spec.wrap)
-            .map(|((v, _), w)| wrapped_lines(v, *w))
-            .max()
-            .unwrap_or(1);
         if lines > 1 {
             ws.set_row_height(r, (lines as f64 * 13.5 + 3.0).min(400.0))?;
         }
