@@ -171,3 +171,44 @@ pub fn write_reconciliation(path: &Path, plan: &Plan, rec: &Reconciliation) -> R
     }
     save_atomic(&mut wb, path)
 }
+
+/// The blank 核定数据 form: one row per unit × quantified task, for the data departments to fill.
+pub fn write_verified_template(path: &Path, plan: &Plan, period: crate::validate::Period) -> Result<()> {
+    let mut rows = Vec::new();
+    for t in plan.tasks.iter().filter(|t| t.kind.quantified()) {
+        for a in &t.units {
+            rows.push(vec![
+                Val::text(&a.unit),
+                Val::text(&t.id),
+                Val::text(crate::consolidate::short_name(t)),
+                Val::text(t.uom.clone().unwrap_or_default()),
+                Val::Empty,
+                Val::Empty,
+                Val::Empty,
+            ]);
+        }
+    }
+    let mut wb = new_workbook("核定数据", period);
+    let st = Styles::new();
+    write_table(
+        &mut wb,
+        &st,
+        &TableSheet {
+            name: "核定数据",
+            title: format!("{} 绩效对账核定数据", period.chinese()),
+            subtitle: Some("请数据主管部门（统计局、财政局、人社局及各牵头部门）填写“核定值”和“数据来源”；核定值按计量单位只填数字。".into()),
+            columns: vec![
+                ColSpec::new("单位", 16.0),
+                ColSpec::new("任务编号", 9.0),
+                ColSpec::wrap("指标名称", 30.0),
+                ColSpec::new("计量单位", 9.0),
+                ColSpec::new("核定值", 12.0),
+                ColSpec::new("数据来源", 16.0),
+                ColSpec::wrap("备注", 24.0),
+            ],
+            rows: rows.into(),
+            paper: Paper::A4,
+        },
+    )?;
+    save_atomic(&mut wb, path)
+}
