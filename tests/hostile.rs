@@ -141,12 +141,15 @@ fn xls_found_by_the_fuzzer_to_exhaust_memory_is_refused() {
     std::fs::copy(fixtures.join("fuzz_oom_far_cells.xls"), d.join("八里镇_坏.xls")).unwrap();
     // Another one: a DIMENSIONS record claiming billions of cells, which calamine reserves room for.
     std::fs::copy(fixtures.join("fuzz_lying_dimensions.xls"), d.join("八里镇_尺寸.xls")).unwrap();
+    // And one whose lying DIMENSIONS record sits where a BOUNDSHEET record points, off the record chain.
+    std::fs::copy(fixtures.join("fuzz_sheet_offset_dimensions.xls"), d.join("八里镇_偏移.xls")).unwrap();
     // And one that makes calamine panic (slice index out of range): caught, F01.
     std::fs::copy(fixtures.join("fuzz_calamine_panic.xls"), d.join("八里镇_崩溃.xls")).unwrap();
     let f = validate(&d, Some(1_048_576));
     assert!(f01(&f, "八里镇_坏.xls").is_some());
     assert!(f01(&f, "八里镇_崩溃.xls").is_some());
     assert!(f01(&f, "八里镇_尺寸.xls").unwrap().contains("尺寸异常"));
+    assert!(f01(&f, "八里镇_偏移.xls").is_some());
     assert!(read_ok(&f, "腾鳌镇_2021-06.xlsx"));
 }
 

@@ -221,27 +221,18 @@ fn cfb_format(path: &Path) -> Result<Format, Unreadable> {
     Ok(Format::Xls)
 }
 
-/// Cells a .xls may span before calamine lays it out densely (rows × columns of every sheet).
-const XLS_DENSE_CELLS: u64 = 8_000_000;
-
-/// calamine reads every sheet of a .xls at open into a dense grid spanning its first to last cell:
-/// one stray cell far away means gigabytes. Walk the BIFF records first and refuse such a file.
-fn check_xls_dimensions(path: &Path) -> Result<(), Unreadable> {
-    let corrupt = || Unreadable::new("文件已损坏（.xls 内部结构无法读取），请用 Excel 或 WPS 打开后另存为 .xlsx 再报送");
-    let mut comp = cfb::open(path).map_err(|_| corrupt())?;
-    let name = ["/Workbook", "/Book"].into_iter().find(|n| comp.is_stream(n)).ok_or_else(corrupt)?;
-    let mut stream = Vec::new();
-    comp.open_stream(name).map_err(|_| corrupt())?.read_to_end(&mut stream).map_err(|_| corrupt())?;
+/// Walk BIFF records from `start`: the dense cells the sheets there would take, and whether a
+/// DIMENSIONS record claims more than the budget. `whole` walks to the end, else to the sheet's EOF.
+fn scan_biff(stream: &[u8], start: usize, whole: bool) -> (u64, bool) {
     let mut total: u64 = 0;
     let mut bounds: Option<(u32, u32, u32, u32)> = None;
-    let mut lying = false;
-    let mut close = |b: &mut Option<(u32, u32, u32, u32)>| {
+    let close = |b: &mut Option<(u32, u32, u32, u32)>, total: &mut u64| {
         if let Some((r0, r1, c0, c1)) = b.take() {
-            total = total.saturating_add((r1 - r0 + 1) as u64 * (c1 - c0 + 1) as u64);
+            *total = total.saturating_add((r1 - r0 + 1) as u64 * (c1 - c0 + 1) as u64);
         }
-        total
     };
-    let mut i = 0;
+    let mut i = start;
+    let mut depth = 0usize;
     while i + 4 <= stream.len() {
         let typ = u16::from_le_bytes([stream[i], stream[i + 1]]);
         let len = u16::from_le_bytes([stream[i + 2], stream[i + 3]]) as usize;
@@ -252,16 +243,16 @@ fn check_xls_dimensions(path: &Path) -> Result<(), Unreadable> {
             *b = (b.0.min(row), b.1.max(row), b.2.min(c0), b.3.max(c1));
         };
         match typ {
-            // BOF and EOF: a new substream (sheet) starts or ends.
-            0x0809 | 0x000A => {
-                if close(&mut bounds) > XLS_DENSE_CELLS {
-                    break;
-                }
+            // BOF and EOF: a substream starts or ends.
+            0x0809 => {
+                close(&mut bounds, &mut total);
+                depth += 1;
             }
-            // NUMBER, LABELSST, RK, BLANK, LABEL, FORMULA, BOOLERR, RSTRING
-            0x0203 | 0x00FD | 0x027E | 0x0201 | 0x0204 | 0x0006 | 0x0205 | 0x00D6 => {
-                if let (Some(r), Some(c)) = (u16_at(0), u16_at(2)) {
-                    extend(r, c, c);
+            0x000A => {
+                close(&mut bounds, &mut total);
+                depth = depth.saturating_sub(1);
+                if !whole && depth == 0 {
+                    break;
                 }
             }
             // DIMENSIONS: calamine reserves room for the whole declared area, so it must be sane.
@@ -277,12 +268,17 @@ fn check_xls_dimensions(path: &Path) -> Result<(), Unreadable> {
                         cf = 0;
                     }
                     if rl >= 1 && cl >= 1 {
-                        let (rows, cols) = (rl - 1 - rf + 1, cl - 1 - cf + 1);
+                        let (rows, cols) = (rl - rf, cl - cf);
                         if rows <= 0 || cols <= 0 || rows.saturating_mul(cols) as u64 > XLS_DENSE_CELLS {
-                            lying = true;
-                            break;
+                            return (total, true);
                         }
                     }
+                }
+            }
+            // NUMBER, LABELSST, RK, BLANK, LABEL, FORMULA, BOOLERR, RSTRING
+            0x0203 | 0x00FD | 0x027E | 0x0201 | 0x0204 | 0x0006 | 0x0205 | 0x00D6 => {
+                if let (Some(r), Some(c)) = (u16_at(0), u16_at(2)) {
+                    extend(r, c, c);
                 }
             }
             // MULRK, MULBLANK: row, first column, …, last column.
@@ -293,9 +289,48 @@ fn check_xls_dimensions(path: &Path) -> Result<(), Unreadable> {
             }
             _ => {}
         }
+        if total > XLS_DENSE_CELLS {
+            return (total, false);
+        }
         i += 4 + len;
     }
-    if lying || close(&mut bounds) > XLS_DENSE_CELLS {
+    close(&mut bounds, &mut total);
+    (total, false)
+}
+
+/// Cells a .xls may span before calamine lays it out densely (rows × columns of every sheet).
+const XLS_DENSE_CELLS: u64 = 8_000_000;
+
+/// calamine reads every sheet of a .xls at open into a dense grid spanning its first to last cell:
+/// one stray cell far away means gigabytes. Walk the BIFF records first and refuse such a file.
+fn check_xls_dimensions(path: &Path) -> Result<(), Unreadable> {
+    let corrupt = || Unreadable::new("文件已损坏（.xls 内部结构无法读取），请用 Excel 或 WPS 打开后另存为 .xlsx 再报送");
+    let mut comp = cfb::open(path).map_err(|_| corrupt())?;
+    let name = ["/Workbook", "/Book"].into_iter().find(|n| comp.is_stream(n)).ok_or_else(corrupt)?;
+    let mut stream = Vec::new();
+    comp.open_stream(name).map_err(|_| corrupt())?.read_to_end(&mut stream).map_err(|_| corrupt())?;
+    // calamine reads each sheet from the offset its BOUNDSHEET record gives: check the records
+    // there, and everything in stream order too (a damaged stream may disagree with itself).
+    let mut starts = vec![0usize];
+    let mut i = 0;
+    while i + 4 <= stream.len() {
+        let typ = u16::from_le_bytes([stream[i], stream[i + 1]]);
+        let len = u16::from_le_bytes([stream[i + 2], stream[i + 3]]) as usize;
+        if typ == 0x0085 {
+            if let Some(b) = stream.get(i + 4..i + 8) {
+                starts.push(u32::from_le_bytes([b[0], b[1], b[2], b[3]]) as usize);
+            }
+        }
+        i += 4 + len;
+    }
+    let mut total: u64 = 0;
+    let mut lying = false;
+    for start in starts {
+        let (cells, liar) = scan_biff(&stream, start, start == 0);
+        total = total.saturating_add(cells);
+        lying |= liar;
+    }
+    if lying || total > XLS_DENSE_CELLS {
         return Err(Unreadable::new(format!(
             "表格尺寸异常：展开后超过 {} 个单元格（可能有离表格很远的零散单元格，或文件已损坏），已拒绝读取；请删除多余内容后另存为 .xlsx 再报送",
             XLS_DENSE_CELLS
