@@ -320,7 +320,14 @@ pub fn run(plan: &Plan, dir: &Path, out: &Path, opts: &Options) -> Result<(Batch
     }
     check_output_dir(out, &[dir.to_path_buf()])?;
     let opts = Options { exclude: Some(out.to_path_buf()), ..opts.clone() };
-    let batch = process(plan, &[dir.to_path_buf()], &opts)?;
+    let mut batch = process(plan, &[dir.to_path_buf()], &opts)?;
+    // From here on the frame carries every row; only units that get a return file need theirs.
+    let returned: HashSet<String> = crate::write::returns::units_to_return(plan, &batch.findings).into_iter().collect();
+    for s in &mut batch.submissions {
+        if !s.unit.as_ref().is_some_and(|u| returned.contains(u)) {
+            s.rows = Vec::new();
+        }
+    }
     let label = batch.period.label();
     let summary = out.join(format!("汇总表_{label}.xlsx"));
     let report = out.join(format!("校验报告_{label}.xlsx"));

@@ -280,6 +280,8 @@ pub fn consolidate(plan: &Plan, period: Period, th: Thresholds, subs: &[Submissi
     let lead_prev = floats(&lead_rows, "牵头单位上期")?;
     let pair_ids = strings(&pairs_df, task_id)?;
     let pair_units = strings(&pairs_df, col::UNIT)?;
+    // The polars results are now plain vectors: let the frames go before the notes are gathered.
+    drop((per_task, lead_rows, pairs_df));
 
     // Notes gathered per task, in unit order of the submissions.
     let mut notes: HashMap<&str, [Vec<String>; 3]> = HashMap::new();

@@ -63,7 +63,7 @@ pub fn run_summary(batch: &Batch, outputs: &[PathBuf], colour_on: bool) -> Strin
     let read = batch.files.iter().filter(|f| f.state == "已读取").count();
     let unreadable = batch.files.len() - read;
     let units: std::collections::BTreeSet<&str> = batch.submissions.iter().filter(|s| s.superseded_by.is_none()).filter_map(|s| s.unit.as_deref()).collect();
-    let rows: usize = batch.submissions.iter().filter(|s| s.superseded_by.is_none() && s.unit.is_some()).map(|s| s.rows.len()).sum();
+    let rows = batch.consolidated.detail.height();
     let c = Counts::of(&batch.findings);
     let _ = writeln!(out, "报送期次：{}", batch.period.chinese());
     let _ = writeln!(out, "文件：读取 {} 个，无法使用 {} 个，跳过 {} 个", read, unreadable, batch.skipped.len());
