@@ -337,7 +337,12 @@ pub fn run(plan: &Plan, dir: &Path, out: &Path, opts: &Options) -> Result<(Batch
         || {
             rayon::join(
                 || crate::write::summary::write_summary(&summary, plan, &batch),
-                || crate::write::report::write_report(&report, plan, &batch),
+                || {
+                    let t = std::time::Instant::now();
+                    let r = crate::write::report::write_report(&report, plan, &batch);
+                    stage("report", t);
+                    r
+                },
             )
         },
         || crate::write::returns::write_returns(&returns_dir, plan, &batch),

@@ -115,6 +115,13 @@ fn same_input_gives_identical_bytes() {
         let x = std::fs::read(a.path().join(f)).unwrap();
         let y = std::fs::read(b.path().join(f)).unwrap();
         assert!(x == y, "{f} differs between two runs");
+        // Written through a temporary file, but readable like any saved file, not private to its writer.
+        #[cfg(unix)]
+        {
+            use std::os::unix::fs::PermissionsExt;
+            let mode = std::fs::metadata(a.path().join(f)).unwrap().permissions().mode();
+            assert_eq!(mode & 0o044, 0o044, "{f} mode {mode:o}");
+        }
     }
 }
 

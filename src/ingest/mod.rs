@@ -322,10 +322,11 @@ pub fn xlsx_merges(path: &Path, sheet: &str) -> Option<Vec<Dimensions>> {
     };
     // Stream the part: keep only what follows `<mergeCells`, never the whole sheet.
     let mut entry = zip.by_name(&part).ok()?;
-    let needle = b"<mergeCells";
-    let mut window: Vec<u8> = Vec::new();
+    let finder = memchr::memmem::Finder::new(b"<mergeCells");
+    let keep = b"<mergeCells".len() - 1;
+    let mut window: Vec<u8> = Vec::with_capacity(64 << 10);
     let mut found: Option<Vec<u8>> = None;
-    let mut chunk = vec![0u8; 1 << 20];
+    let mut chunk = [0u8; 16 << 10];
     loop {
         let n = std::io::Read::read(&mut entry, &mut chunk).ok()?;
         if n == 0 {
@@ -339,13 +340,12 @@ pub fn xlsx_merges(path: &Path, sheet: &str) -> Option<Vec<Dimensions>> {
                 }
             }
             None => {
+                // Only the needle's length minus one byte is carried from one chunk to the next.
+                let carried = window.len().saturating_sub(keep);
+                window.drain(..carried);
                 window.extend_from_slice(&chunk[..n]);
-                if let Some(p) = window.windows(needle.len()).position(|w| w == needle) {
+                if let Some(p) = finder.find(&window) {
                     found = Some(window.split_off(p));
-                    window = Vec::new();
-                } else {
-                    let keep = window.len().saturating_sub(needle.len());
-                    window.drain(..keep);
                 }
             }
         }

@@ -132,7 +132,9 @@ pub fn identify_unit(plan: &Plan, meta_unit: Option<&str>, file_name: &str, resp
 const DITTO: &[&str] = &["同上", "〃", "\"", "”", "″", "同左", "''", "“"];
 
 fn is_ditto(raw: &Raw) -> bool {
-    matches!(raw, Raw::Text(s) if s.len() <= 16 && DITTO.contains(&squash(s).as_str()))
+    // Most cells have a character no ditto mark has: skip folding them.
+    let could_be = |s: &str| s.chars().all(|c| c.is_whitespace() || "同上左〃\"”″'“＂＇\u{200B}\u{200C}\u{200D}\u{FEFF}\u{2060}".contains(c));
+    matches!(raw, Raw::Text(s) if s.len() <= 16 && could_be(s) && DITTO.contains(&squash(s).as_str()))
 }
 
 /// Turn a read table into a submission. `year` dates phrases such as `6月底`.

@@ -15,6 +15,17 @@ fn is_fullwidth_punctuation(c: char) -> bool {
 /// Text as we keep it: NFKC (full-width letters and digits, U+3000, NBSP) except Chinese
 /// punctuation, `_x000D_` debris and invisible characters removed, line breaks kept, lines trimmed.
 pub fn clean_text(s: &str) -> String {
+    // Most text is already clean: one copy, no folding.
+    let kept = |c: char| {
+        (c.is_ascii() && c != '\r')
+            || ('\u{4E00}'..='\u{9FFF}').contains(&c)
+            || is_fullwidth_punctuation(c)
+            || (!is_invisible(c) && unicode_normalization::is_nfkc_quick(std::iter::once(c)) == unicode_normalization::IsNormalized::Yes)
+    };
+    let trimmed = |l: &str| l.trim().len() == l.len();
+    if s.chars().all(kept) && !s.contains("_x000D_") && s.split('\n').all(trimmed) && !s.starts_with('\n') && !s.ends_with('\n') {
+        return s.to_string();
+    }
     let s = if s.contains("_x000D_") || s.contains('\r') {
         s.replace("_x000D_", "").replace("\r\n", "\n").replace('\r', "\n")
     } else {

@@ -10,7 +10,6 @@ pub mod style;
 pub mod summary;
 pub mod template;
 
-use std::io::Write;
 use std::path::Path;
 
 use anyhow::{Context, Result};
@@ -31,15 +30,17 @@ pub fn new_workbook(title: &str, period: Period) -> Workbook {
 
 /// Save atomically: a half-written file never replaces a good one.
 pub fn save_atomic(wb: &mut Workbook, path: &Path) -> Result<()> {
-    let bytes = wb.save_to_buffer().with_context(|| format!("生成 {} 失败", path.display()))?;
     let dir = path.parent().filter(|p| !p.as_os_str().is_empty()).unwrap_or(Path::new("."));
     std::fs::create_dir_all(dir).with_context(|| format!("无法创建输出目录 {}", dir.display()))?;
-    let mut tmp = tempfile::Builder::new()
-        .prefix(".luoshi-")
-        .suffix(".tmp")
-        .tempfile_in(dir)
-        .with_context(|| format!("无法在 {} 中写文件（没有写权限？）", dir.display()))?;
-    tmp.write_all(&bytes).with_context(|| format!("写入 {} 失败（磁盘已满？）", path.display()))?;
+    let mut builder = tempfile::Builder::new();
+    builder.prefix(".luoshi-").suffix(".tmp");
+    // Readable by colleagues like any file they save, not private as a temporary file is.
+    #[cfg(unix)]
+    builder.permissions(std::os::unix::fs::PermissionsExt::from_mode(0o644));
+    let mut tmp = builder.tempfile_in(dir).with_context(|| format!("无法在 {} 中写文件（没有写权限？）", dir.display()))?;
+    // Straight into the file: a province's workbook is never held in memory a second time.
+    wb.save_to_writer(std::io::BufWriter::new(tmp.as_file_mut()))
+        .with_context(|| format!("生成 {} 失败（磁盘已满？）", path.display()))?;
     tmp.as_file().sync_all().ok();
     tmp.persist(path)
         .map_err(|e| e.error)

@@ -136,7 +136,7 @@ pub enum Paper {
 /// A table's rows: held, or made one at a time so a province's detail never sits in memory twice.
 pub enum Rows<'a> {
     Owned(Vec<Vec<Val>>),
-    Lazy { len: usize, make: Box<dyn Fn(usize) -> Vec<Val> + 'a> },
+    Lazy { len: usize, make: Box<dyn Fn(usize) -> Vec<Val> + Send + Sync + 'a> },
 }
 
 impl Rows<'_> {
@@ -212,65 +212,35 @@ pub fn write_table<'w>(wb: &'w mut Workbook, st: &Styles, t: &TableSheet) -> Res
     }
     ws.set_row_height(hr, 30)?;
     drop(sample);
-    // Formats are made once per table, not per cell.
-    let mut numbers: Vec<(&'static str, Format)> = Vec::new();
-    let mut fills: Vec<(u32, Format)> = Vec::new();
-    let long = t.rows.len() > CONSTANT_MEMORY_ROWS;
-    for i in 0..t.rows.len() {
-        // Made rows are consumed: each string moves into the sheet instead of being copied.
-        let row: Vec<Val> = t.rows.row(i).into_owned();
-        let r = hr + 1 + i as u32;
-        let mut lines = 1;
-        for (c, v) in row.into_iter().enumerate() {
-            if let (Some(spec), Some(w)) = (t.columns.get(c), widths.get(c)) {
-                if spec.wrap {
-                    lines = lines.max(wrapped_lines(&v, *w));
+    let mut cells = CellWriter { st, long: t.rows.len() > CONSTANT_MEMORY_ROWS, numbers: Vec::new(), fills: Vec::new() };
+    let wraps: Vec<Option<f64>> = t.columns.iter().zip(&widths).map(|(spec, w)| spec.wrap.then_some(*w)).collect();
+    if cells.long {
+        // A province's detail: one thread makes the rows (text cleaned, wrapped lines counted)
+        // while this one writes them; the writer is the slower half.
+        std::thread::scope(|s| -> Result<(), XlsxError> {
+            let (tx, rx) = std::sync::mpsc::sync_channel::<Vec<(Vec<Val>, usize)>>(8);
+            let (rows, wraps) = (&t.rows, &wraps);
+            s.spawn(move || {
+                for start in (0..rows.len()).step_by(1024) {
+                    let chunk = (start..(start + 1024).min(rows.len())).map(|i| prepare(rows.row(i).into_owned(), wraps)).collect();
+                    if tx.send(chunk).is_err() {
+                        break; // the writer stopped on an error
+                    }
+                }
+            });
+            let mut r = hr + 1;
+            for chunk in rx {
+                for (row, lines) in chunk {
+                    cells.put_row(ws, t, r, row, lines)?;
+                    r += 1;
                 }
             }
-            let c16 = c as u16;
-            let wrap = t.columns.get(c).is_some_and(|s| s.wrap);
-            let text = if wrap { &st.wrap } else { &st.text };
-            match v {
-                // A long detail sheet is for filtering, not printing: empty cells carry no border.
-                Val::Empty if long => {}
-                Val::Empty => {
-                    ws.write_blank(r, c16, text)?;
-                }
-                Val::Text(s) => {
-                    let s = match safe(&s) {
-                        std::borrow::Cow::Borrowed(_) => s,
-                        std::borrow::Cow::Owned(cleaned) => cleaned,
-                    };
-                    ws.write_string_with_format(r, c16, s, text)?;
-                }
-                Val::Num(x, fmt) => {
-                    let k = match numbers.iter().position(|(k, _)| *k == fmt) {
-                        Some(k) => k,
-                        None => {
-                            numbers.push((fmt, st.number(fmt)));
-                            numbers.len() - 1
-                        }
-                    };
-                    ws.write_number_with_format(r, c16, x, &numbers[k].1)?;
-                }
-                Val::Pct(x) => {
-                    ws.write_number_with_format(r, c16, x, &st.pct)?;
-                }
-                Val::Fill(s, rgb) => {
-                    let k = match fills.iter().position(|(k, _)| *k == rgb) {
-                        Some(k) => k,
-                        None => {
-                            fills.push((rgb, st.fill(&st.center, rgb)));
-                            fills.len() - 1
-                        }
-                    };
-                    ws.write_string_with_format(r, c16, &*safe(&s), &fills[k].1)?;
-                }
-            }
-        }
-        // Viewers do not grow rows for wrapped text on their own: size each row to its longest cell.
-        if lines > 1 {
-            ws.set_row_height(r, (lines as f64 * 13.5 + 3.0).min(400.0))?;
+            Ok(())
+        })?;
+    } else {
+        for i in 0..t.rows.len() {
+            let (row, lines) = prepare(t.rows.row(i).into_owned(), &wraps);
+            cells.put_row(ws, t, hr + 1 + i as u32, row, lines)?;
         }
     }
     let last_row = hr + t.rows.len() as u32;
@@ -278,6 +248,86 @@ pub fn write_table<'w>(wb: &'w mut Workbook, st: &Styles, t: &TableSheet) -> Res
     ws.autofilter(hr, 0, last_row.max(hr), ncols - 1)?;
     print_setup(ws, t.paper, hr)?;
     Ok(ws)
+}
+
+/// A row ready to write: text made safe for a cell, and the lines its tallest wrapped cell takes.
+fn prepare(mut row: Vec<Val>, wraps: &[Option<f64>]) -> (Vec<Val>, usize) {
+    let mut lines = 1;
+    for (c, v) in row.iter_mut().enumerate() {
+        if let Val::Text(s) | Val::Fill(s, _) = v {
+            if let std::borrow::Cow::Owned(cleaned) = safe(s) {
+                *s = cleaned;
+            }
+        }
+        if let Some(Some(w)) = wraps.get(c) {
+            lines = lines.max(wrapped_lines(v, *w));
+        }
+    }
+    (row, lines)
+}
+
+/// Writes a table's cells; formats are made once per table, not per cell.
+struct CellWriter<'s> {
+    st: &'s Styles,
+    /// A long detail sheet is for filtering, not printing: plain cells carry no format (no
+    /// border), which also spares the writer a format lookup per cell.
+    long: bool,
+    numbers: Vec<(&'static str, Format)>,
+    fills: Vec<(u32, Format)>,
+}
+
+impl CellWriter<'_> {
+    fn put_row(&mut self, ws: &mut Worksheet, t: &TableSheet, r: u32, row: Vec<Val>, lines: usize) -> Result<(), XlsxError> {
+        let st = self.st;
+        for (c, v) in row.into_iter().enumerate() {
+            let c16 = c as u16;
+            let wrap = t.columns.get(c).is_some_and(|s| s.wrap);
+            let text = if wrap { &st.wrap } else { &st.text };
+            match v {
+                Val::Empty if self.long => {}
+                Val::Empty => {
+                    ws.write_blank(r, c16, text)?;
+                }
+                Val::Text(s) if self.long && !wrap => {
+                    ws.write_string(r, c16, s)?;
+                }
+                Val::Text(s) => {
+                    ws.write_string_with_format(r, c16, s, text)?;
+                }
+                Val::Num(x, "General") if self.long => {
+                    ws.write_number(r, c16, x)?;
+                }
+                Val::Num(x, fmt) => {
+                    let k = match self.numbers.iter().position(|(k, _)| *k == fmt) {
+                        Some(k) => k,
+                        None => {
+                            self.numbers.push((fmt, st.number(fmt)));
+                            self.numbers.len() - 1
+                        }
+                    };
+                    ws.write_number_with_format(r, c16, x, &self.numbers[k].1)?;
+                }
+                Val::Pct(x) => {
+                    ws.write_number_with_format(r, c16, x, &st.pct)?;
+                }
+                Val::Fill(s, rgb) => {
+                    let k = match self.fills.iter().position(|(k, _)| *k == rgb) {
+                        Some(k) => k,
+                        None => {
+                            self.fills.push((rgb, st.fill(&st.center, rgb)));
+                            self.fills.len() - 1
+                        }
+                    };
+                    ws.write_string_with_format(r, c16, s, &self.fills[k].1)?;
+                }
+            }
+        }
+        // Viewers do not grow rows for wrapped text on their own: size each row to its longest cell.
+        if lines > 1 {
+            ws.set_row_height(r, (lines as f64 * 13.5 + 3.0).min(400.0))?;
+        }
+        Ok(())
+    }
 }
 
 /// Lines a text takes in a column `width` characters wide.

@@ -42,10 +42,13 @@ pub fn write_summary(path: &Path, plan: &Plan, batch: &Batch) -> Result<()> {
     }
     let st = Styles::new();
     let as_of = format!("截至{}", period.end().format("%Y年%-m月%-d日"));
+    let t = std::time::Instant::now();
     overview(&mut wb, &st, plan, cons, &title, &as_of)?;
     tasks_sheet(&mut wb, &st, plan, cons, &as_of)?;
     units_sheet(&mut wb, &st, batch, &as_of)?;
     agenda_sheet(&mut wb, &st, plan, cons, &as_of)?;
+    crate::commands::stage("summary: 总览…督办清单", t);
+    let t = std::time::Instant::now();
     let (columns, rows) = detail_table(&cons.detail)?;
     write_table(
         &mut wb,
@@ -59,7 +62,11 @@ pub fn write_summary(path: &Path, plan: &Plan, batch: &Batch) -> Result<()> {
             paper: Paper::A3,
         },
     )?;
-    save_atomic(&mut wb, path)
+    crate::commands::stage("summary: 明细", t);
+    let t = std::time::Instant::now();
+    save_atomic(&mut wb, path)?;
+    crate::commands::stage("summary: save", t);
+    Ok(())
 }
 
 fn overview(wb: &mut Workbook, st: &Styles, plan: &Plan, cons: &Consolidated, title: &str, as_of: &str) -> Result<()> {
