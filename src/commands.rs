@@ -153,9 +153,15 @@ pub fn stage(name: &str, since: std::time::Instant) {
     }
 }
 
-/// Read, normalise, validate and consolidate a batch.
-pub fn process(plan: &Plan, paths: &[PathBuf], opts: &Options) -> Result<Batch> {
-    let period = opts.period.as_deref();
+/// A batch's files, read: nothing in them is judged yet, so the master task list is not needed.
+pub struct ReadFiles {
+    ingested: Vec<Ingested>,
+    /// Files that are not workbooks (notes, scans), listed as skipped.
+    other: Vec<Input>,
+}
+
+/// Read every workbook of `paths`, in parallel.
+pub fn read_files(paths: &[PathBuf], opts: &Options) -> Result<ReadFiles> {
     let inputs = collect_inputs(paths, opts.exclude.as_deref())?;
     let limits = Limits::default();
     let (readable, other): (Vec<Input>, Vec<Input>) = inputs.into_iter().partition(|i| {
@@ -165,6 +171,19 @@ pub fn process(plan: &Plan, paths: &[PathBuf], opts: &Options) -> Result<Batch> 
     let t = std::time::Instant::now();
     let ingested = read_all(&readable, &limits, opts.progress);
     stage("read", t);
+    Ok(ReadFiles { ingested, other })
+}
+
+/// Read, normalise, validate and consolidate a batch.
+pub fn process(plan: &Plan, paths: &[PathBuf], opts: &Options) -> Result<Batch> {
+    let files = read_files(paths, opts)?;
+    judge(plan, paths, files, opts)
+}
+
+/// Normalise, validate and consolidate files already read.
+pub fn judge(plan: &Plan, paths: &[PathBuf], files: ReadFiles, opts: &Options) -> Result<Batch> {
+    let ReadFiles { ingested, other } = files;
+    let period = opts.period.as_deref();
     let t = std::time::Instant::now();
     let period = infer_period(period, &ingested, paths)?;
 
@@ -315,12 +334,30 @@ fn absolute(p: &Path) -> PathBuf {
 
 /// `luoshi run`: validate and consolidate, write the workbooks under `out`.
 pub fn run(plan: &Plan, dir: &Path, out: &Path, opts: &Options) -> Result<(Batch, Vec<PathBuf>)> {
+    run_loading(|| Ok(plan), dir, out, opts).map(|(_, batch, outputs)| (batch, outputs))
+}
+
+/// `run`, loading the master task list while the files are read: a province's list is as big as
+/// its batch, and reading one big file leaves a core free.
+pub fn run_loading<P>(load: impl FnOnce() -> Result<P> + Send, dir: &Path, out: &Path, opts: &Options) -> Result<(P, Batch, Vec<PathBuf>)>
+where
+    P: std::borrow::Borrow<Plan> + Send,
+{
     if !dir.is_dir() {
         bail!("{} 不是文件夹：luoshi run 需要存放各单位报送文件的文件夹", dir.display());
     }
     check_output_dir(out, &[dir.to_path_buf()])?;
     let opts = Options { exclude: Some(out.to_path_buf()), ..opts.clone() };
-    let mut batch = process(plan, &[dir.to_path_buf()], &opts)?;
+    let paths = [dir.to_path_buf()];
+    let (plan, files) = rayon::join(load, || read_files(&paths, &opts));
+    let plan = plan?;
+    let mut batch = judge(plan.borrow(), &paths, files?, &opts)?;
+    let outputs = write_outputs(plan.borrow(), &mut batch, out)?;
+    Ok((plan, batch, outputs))
+}
+
+/// The run's workbooks, written in parallel.
+fn write_outputs(plan: &Plan, batch: &mut Batch, out: &Path) -> Result<Vec<PathBuf>> {
     // From here on the frame carries every row; only units that get a return file need theirs.
     let returned: HashSet<String> = crate::write::returns::units_to_return(plan, &batch.findings).into_iter().collect();
     for s in &mut batch.submissions {
@@ -328,6 +365,7 @@ pub fn run(plan: &Plan, dir: &Path, out: &Path, opts: &Options) -> Result<(Batch
             s.rows = Vec::new();
         }
     }
+    let batch = &*batch;
     let label = batch.period.label();
     let summary = out.join(format!("汇总表_{label}.xlsx"));
     let report = out.join(format!("校验报告_{label}.xlsx"));
@@ -352,7 +390,7 @@ pub fn run(plan: &Plan, dir: &Path, out: &Path, opts: &Options) -> Result<(Batch
     b?;
     let mut outputs = vec![summary, report];
     outputs.extend(c?);
-    Ok((batch, outputs))
+    Ok(outputs)
 }
 
 /// What `luoshi template` writes.

@@ -152,7 +152,7 @@ fn main() -> ExitCode {
 }
 
 fn run(cli: Cli) -> anyhow::Result<ExitCode> {
-    let plan = Plan::load(cli.tasks.as_deref(), cli.units.as_deref())?;
+    let load = || Plan::load(cli.tasks.as_deref(), cli.units.as_deref());
     if !(0.0 <= cli.yellow && cli.yellow <= cli.red) {
         anyhow::bail!("亮灯阈值不对：应满足 0 ≤ --yellow ≤ --red（现为 {} 和 {}）", cli.yellow, cli.red);
     }
@@ -165,15 +165,19 @@ fn run(cli: Cli) -> anyhow::Result<ExitCode> {
     };
     match cli.command {
         Command::Tasks => {
+            let plan = load()?;
             print!("{}", term::tasks_table(&plan));
             Ok(ExitCode::SUCCESS)
         }
         Command::Run { dir, out, period, previous } => {
-            let (batch, outputs) = commands::run(&plan, &dir, &out, &opts(period, previous))?;
+            let (plan, batch, outputs) = commands::run_loading(load, &dir, &out, &opts(period, previous))?;
             print!("{}", term::run_summary(&batch, &outputs, term::use_colour()));
+            // A province's batch is not freed piece by piece: the process ends here anyway.
+            std::mem::forget((plan, batch));
             Ok(ExitCode::SUCCESS)
         }
         Command::Validate { paths, format, fail_on, period, previous } => {
+            let plan = load()?;
             let batch = commands::process(&plan, &paths, &opts(period, previous))?;
             match format {
                 Format::Jsonl => print!("{}", term::jsonl(&batch.findings)),
@@ -187,11 +191,13 @@ fn run(cli: Cli) -> anyhow::Result<ExitCode> {
             Ok(if commands::fails(&batch.findings, level) { ExitCode::from(1) } else { ExitCode::SUCCESS })
         }
         Command::Reconcile { dir, verified, scoring, period, out } => {
+            let plan = load()?;
             let (rec, path) = commands::reconcile(&plan, &dir, verified.as_deref(), scoring.as_deref(), out.as_deref(), &opts(period, None))?;
             print!("{}", term::reconcile_summary(&rec, &path));
             Ok(ExitCode::SUCCESS)
         }
         Command::Template { out, unit, all_units, period, previous, password, verified } => {
+            let plan = load()?;
             let period = match period {
                 Some(p) => Period::parse(&p).ok_or_else(|| anyhow::anyhow!("--period “{p}”写法不对，应为 年-月，如 2021-06"))?,
                 None => Period { year: plan.year, month: 6 },
@@ -214,6 +220,7 @@ fn run(cli: Cli) -> anyhow::Result<ExitCode> {
             Ok(ExitCode::SUCCESS)
         }
         Command::Consolidate { dir, out, period, previous } => {
+            let plan = load()?;
             let batch = commands::process(&plan, &[dir], &opts(period, previous))?;
             luoshi::write::summary::write_summary(&out, &plan, &batch)?;
             println!("已写出：{}", out.display());

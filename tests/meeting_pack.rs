@@ -162,3 +162,56 @@ units = ["发改局", "腾鳌镇"]
     let (hr, a) = col(&rows, "累计完成");
     assert_eq!(num(&rows[hr + 1][a]), Some(7.0));
 }
+
+/// A detail longer than 20,000 rows is written in constant memory on its own thread: every row
+/// is still there, in order, with its provenance, figures as numbers and rates as fractions.
+#[test]
+fn a_long_detail_keeps_every_row_in_order() {
+    let dir = tempfile::tempdir().unwrap();
+    let batch = dir.path().join("2021-06");
+    std::fs::create_dir(&batch).unwrap();
+    let mut wb = rust_xlsxwriter::Workbook::new();
+    let ws = wb.add_worksheet_with_constant_memory().unwrap();
+    ws.set_name("任务分解表").unwrap();
+    for (c, h) in ["任务编号", "重点任务", "全年目标", "累计完成", "完成率", "进展情况", "状态"].iter().enumerate() {
+        ws.write_string(0, c as u16, *h).unwrap();
+    }
+    let n = 25_000u32;
+    for r in 1..=n {
+        ws.write_string(r, 0, "4.1.1").unwrap();
+        ws.write_string(r, 1, "加快推进项目建设").unwrap();
+        ws.write_number(r, 2, 100.0).unwrap();
+        ws.write_number(r, 3, r as f64).unwrap();
+        ws.write_string(r, 4, "45%").unwrap();
+        ws.write_string(r, 5, format!("第{r}行：截至6月底按序时推进。\n第二行说明")).unwrap();
+        ws.write_string(r, 6, "正常推进").unwrap();
+    }
+    wb.save(batch.join("发改局.xlsx")).unwrap();
+    let out = dir.path().join("out");
+    let o = Command::new(env!("CARGO_BIN_EXE_luoshi")).arg("run").arg(&batch).arg("-o").arg(&out).output().unwrap();
+    assert!(o.status.success(), "{}", String::from_utf8_lossy(&o.stderr));
+
+    let book = out.join("汇总表_2021-06.xlsx");
+    let names = open_workbook_auto(&book).unwrap().sheet_names();
+    assert_eq!(names, ["总览", "任务汇总", "分单位", "督办清单", "明细"]);
+    let rows = sheet(&book, "明细");
+    let (hr, unit) = col(&rows, "单位");
+    let (_, line) = col(&rows, "行号");
+    let (_, actual) = col(&rows, "累计完成");
+    let (_, rate) = col(&rows, "完成率");
+    let (_, progress) = col(&rows, "进展情况");
+    let (_, light) = col(&rows, "亮灯");
+    let data = &rows[hr + 1..];
+    assert_eq!(data.len(), n as usize, "every row read is in the detail");
+    for (i, r) in data.iter().enumerate() {
+        assert_eq!(num(&r[actual]), Some(i as f64 + 1.0), "row {i} out of order");
+        assert_eq!(num(&r[line]), Some(i as f64 + 2.0), "sheet row number of row {i}");
+    }
+    let last = &data[n as usize - 1];
+    assert_eq!(last[unit].to_string(), "发改局");
+    assert_eq!(num(&last[rate]), Some(0.45), "rates are fractions shown as percentages");
+    assert_eq!(last[progress].to_string(), format!("第{n}行：截至6月底按序时推进。\n第二行说明"));
+    assert!(!last[light].to_string().is_empty());
+    let xml = zip_part(&book, "xl/worksheets/sheet5.xml");
+    assert!(xml.contains(r#"state="frozen""#) && xml.contains("<autoFilter"));
+}

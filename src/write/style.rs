@@ -187,6 +187,22 @@ pub const CONSTANT_MEMORY_ROWS: usize = 20_000;
 
 pub fn write_table<'w>(wb: &'w mut Workbook, st: &Styles, t: &TableSheet) -> Result<&'w mut Worksheet, XlsxError> {
     let ws = if t.rows.len() > CONSTANT_MEMORY_ROWS { wb.add_worksheet_with_constant_memory()? } else { wb.add_worksheet() };
+    fill_table(ws, st, t)?;
+    Ok(ws)
+}
+
+/// A worksheet for `t`, apart from the workbook: it can be filled on another thread while the
+/// workbook's other sheets are written, then pushed after them.
+pub fn table_worksheet(wb: &mut Workbook, t: &TableSheet) -> Result<Worksheet, XlsxError> {
+    if t.rows.len() > CONSTANT_MEMORY_ROWS {
+        wb.new_worksheet_with_constant_memory()
+    } else {
+        Ok(Worksheet::new())
+    }
+}
+
+/// Title, subtitle, header and rows of a table, with widths, filter, frozen header and print set-up.
+pub fn fill_table(ws: &mut Worksheet, st: &Styles, t: &TableSheet) -> Result<(), XlsxError> {
     ws.set_name(t.name)?;
     let ncols = t.columns.len().max(1) as u16;
     // Widths first: a constant-memory sheet cannot change them once rows are out.
@@ -213,7 +229,8 @@ pub fn write_table<'w>(wb: &'w mut Workbook, st: &Styles, t: &TableSheet) -> Res
     ws.set_row_height(hr, 30)?;
     drop(sample);
     let mut cells = CellWriter { st, long: t.rows.len() > CONSTANT_MEMORY_ROWS, numbers: Vec::new(), fills: Vec::new() };
-    let wraps: Vec<Option<f64>> = t.columns.iter().zip(&widths).map(|(spec, w)| spec.wrap.then_some(*w)).collect();
+    // A long sheet's rows stay one line high: 200,000 rows of wrapped text cannot be scrolled.
+    let wraps: Vec<Option<f64>> = t.columns.iter().zip(&widths).map(|(spec, w)| (spec.wrap && !cells.long).then_some(*w)).collect();
     if cells.long {
         // A province's detail: one thread makes the rows (text cleaned, wrapped lines counted)
         // while this one writes them; the writer is the slower half.
@@ -247,7 +264,7 @@ pub fn write_table<'w>(wb: &'w mut Workbook, st: &Styles, t: &TableSheet) -> Res
     ws.set_freeze_panes(hr + 1, 0)?;
     ws.autofilter(hr, 0, last_row.max(hr), ncols - 1)?;
     print_setup(ws, t.paper, hr)?;
-    Ok(ws)
+    Ok(())
 }
 
 /// A row ready to write: text made safe for a cell, and the lines its tallest wrapped cell takes.
@@ -269,8 +286,8 @@ fn prepare(mut row: Vec<Val>, wraps: &[Option<f64>]) -> (Vec<Val>, usize) {
 /// Writes a table's cells; formats are made once per table, not per cell.
 struct CellWriter<'s> {
     st: &'s Styles,
-    /// A long detail sheet is for filtering, not printing: plain cells carry no format (no
-    /// border), which also spares the writer a format lookup per cell.
+    /// A long detail sheet is for filtering, not printing: text carries no format (no border, no
+    /// wrapping), which also spares the writer a format lookup per cell.
     long: bool,
     numbers: Vec<(&'static str, Format)>,
     fills: Vec<(u32, Format)>,
@@ -288,7 +305,7 @@ impl CellWriter<'_> {
                 Val::Empty => {
                     ws.write_blank(r, c16, text)?;
                 }
-                Val::Text(s) if self.long && !wrap => {
+                Val::Text(s) if self.long => {
                     ws.write_string(r, c16, s)?;
                 }
                 Val::Text(s) => {

@@ -8,7 +8,7 @@ use anyhow::Result;
 use polars::prelude::*;
 use rust_xlsxwriter::{Chart, ChartFormat, ChartSolidFill, ChartType, Color, Workbook};
 
-use super::style::{num_format, print_setup, safe, write_table, ColSpec, Paper, Rows, Styles, TableSheet, Val};
+use super::style::{fill_table, num_format, print_setup, safe, table_worksheet, write_table, ColSpec, Paper, Rows, Styles, TableSheet, Val};
 use super::{new_workbook, save_atomic};
 use crate::commands::Batch;
 use crate::consolidate::{col as c, floats, strings, Consolidated};
@@ -42,27 +42,34 @@ pub fn write_summary(path: &Path, plan: &Plan, batch: &Batch) -> Result<()> {
     }
     let st = Styles::new();
     let as_of = format!("截至{}", period.end().format("%Y年%-m月%-d日"));
-    let t = std::time::Instant::now();
-    overview(&mut wb, &st, plan, cons, &title, &as_of)?;
-    tasks_sheet(&mut wb, &st, plan, cons, &as_of)?;
-    units_sheet(&mut wb, &st, batch, &as_of)?;
-    agenda_sheet(&mut wb, &st, plan, cons, &as_of)?;
-    crate::commands::stage("summary: 总览…督办清单", t);
-    let t = std::time::Instant::now();
     let (columns, rows) = detail_table(&cons.detail)?;
-    write_table(
-        &mut wb,
-        &st,
-        &TableSheet {
-            name: DETAIL_SHEET,
-            title: format!("{}政府系统抓落实专项行动任务明细表", plan.city),
-            subtitle: Some(format!("{as_of}　　每行注明来源文件、工作表和行号；数值已换算为市级任务清单的计量单位")),
-            columns,
-            rows,
-            paper: Paper::A3,
-        },
-    )?;
-    crate::commands::stage("summary: 明细", t);
+    let detail = TableSheet {
+        name: DETAIL_SHEET,
+        title: format!("{}政府系统抓落实专项行动任务明细表", plan.city),
+        subtitle: Some(format!("{as_of}　　每行注明来源文件、工作表和行号；数值已换算为市级任务清单的计量单位")),
+        columns,
+        rows,
+        paper: Paper::A3,
+    };
+    // The detail, the longest sheet, is filled on its own thread while the others are written.
+    let mut detail_ws = table_worksheet(&mut wb, &detail)?;
+    std::thread::scope(|s| -> Result<()> {
+        let filling = s.spawn(|| {
+            let t = std::time::Instant::now();
+            let r = fill_table(&mut detail_ws, &st, &detail);
+            crate::commands::stage("summary: 明细", t);
+            r
+        });
+        let t = std::time::Instant::now();
+        overview(&mut wb, &st, plan, cons, &title, &as_of)?;
+        tasks_sheet(&mut wb, &st, plan, cons, &as_of)?;
+        units_sheet(&mut wb, &st, batch, &as_of)?;
+        agenda_sheet(&mut wb, &st, plan, cons, &as_of)?;
+        crate::commands::stage("summary: 总览…督办清单", t);
+        filling.join().unwrap_or_else(|p| std::panic::resume_unwind(p))?;
+        Ok(())
+    })?;
+    wb.push_worksheet(detail_ws);
     let t = std::time::Instant::now();
     save_atomic(&mut wb, path)?;
     crate::commands::stage("summary: save", t);
