@@ -6,6 +6,7 @@ use std::collections::{HashMap, HashSet};
 
 use anyhow::Result;
 use polars::prelude::*;
+use rayon::prelude::*;
 
 use crate::fields::{Field, FIELDS};
 use crate::finding::Finding;
@@ -128,10 +129,10 @@ pub fn judge_row(plan: &Plan, period: Period, th: Thresholds, unit: &str, row: &
 
 pub fn detail_frame(plan: &Plan, period: Period, th: Thresholds, subs: &[Submission]) -> Result<DataFrame> {
     let rows: Vec<(&Submission, &TaskRow)> = counted(subs).flat_map(|s| s.rows.iter().map(move |r| (s, r))).collect();
-    let judged: Vec<Option<RowJudgement>> = rows.iter().map(|(s, r)| judge_row(plan, period, th, s.unit.as_deref().unwrap_or(""), r)).collect();
+    let judged: Vec<Option<RowJudgement>> = rows.par_iter().map(|(s, r)| judge_row(plan, period, th, s.unit.as_deref().unwrap_or(""), r)).collect();
     let n = rows.len();
     let mut columns: Vec<Column> = vec![
-        Column::new(col::UNIT.into(), rows.iter().map(|(s, _)| s.unit.clone().unwrap_or_default()).collect::<Vec<_>>()),
+        Column::new(col::UNIT.into(), rows.iter().map(|(s, _)| s.unit.as_deref().unwrap_or_default()).collect::<Vec<_>>()),
         Column::new(col::GROUP.into(), {
             let mut groups: HashMap<&str, &str> = HashMap::new();
             rows.iter()
@@ -145,33 +146,37 @@ pub fn detail_frame(plan: &Plan, period: Period, th: Thresholds, subs: &[Submiss
         Column::new(col::SHEET.into(), rows.iter().map(|(s, _)| s.sheet.as_str()).collect::<Vec<_>>()),
         Column::new(col::ROW.into(), rows.iter().map(|(_, r)| r.row + 1).collect::<Vec<u32>>()),
     ];
-    for def in FIELDS {
-        let name: PlSmallStr = def.header.into();
-        let c = match def.field {
-            Field::Target => Column::new(name, rows.iter().map(|(_, r)| r.target).collect::<Vec<_>>()),
-            Field::Q1 | Field::Q2 | Field::Q3 => {
-                let i = def.field as usize - Field::Q1 as usize;
-                Column::new(name, rows.iter().map(|(_, r)| r.nodes[i]).collect::<Vec<_>>())
+    // One column per field, built in parallel: each is a pass over every row.
+    let fields: Vec<Column> = FIELDS
+        .par_iter()
+        .map(|def| {
+            let name: PlSmallStr = def.header.into();
+            match def.field {
+                Field::Target => Column::new(name, rows.iter().map(|(_, r)| r.target).collect::<Vec<_>>()),
+                Field::Q1 | Field::Q2 | Field::Q3 => {
+                    let i = def.field as usize - Field::Q1 as usize;
+                    Column::new(name, rows.iter().map(|(_, r)| r.nodes[i]).collect::<Vec<_>>())
+                }
+                Field::Actual => Column::new(name, rows.iter().map(|(_, r)| r.actual).collect::<Vec<_>>()),
+                Field::Rate => Column::new(name, rows.iter().map(|(_, r)| r.rate).collect::<Vec<_>>()),
+                Field::Uom => Column::new(
+                    name,
+                    rows.iter()
+                        .map(|(_, r)| match plan.task(r.task_id()).and_then(|t| t.uom.as_deref()) {
+                            Some(m) if r.uom_ok => m,
+                            _ => r.get(Field::Uom),
+                        })
+                        .collect::<Vec<_>>(),
+                ),
+                Field::Deadline => Column::new(
+                    name,
+                    rows.iter().map(|(_, r)| r.deadline.map(|d| d.display()).unwrap_or_else(|| r.get(Field::Deadline).to_string())).collect::<Vec<_>>(),
+                ),
+                f => Column::new(name, rows.iter().map(|(_, r)| r.get(f)).collect::<Vec<_>>()),
             }
-            Field::Actual => Column::new(name, rows.iter().map(|(_, r)| r.actual).collect::<Vec<_>>()),
-            Field::Rate => Column::new(name, rows.iter().map(|(_, r)| r.rate).collect::<Vec<_>>()),
-            Field::Uom => Column::new(
-                name,
-                rows.iter()
-                    .map(|(_, r)| match plan.task(r.task_id()).and_then(|t| t.uom.as_deref()) {
-                        Some(m) if r.uom_ok => m.to_string(),
-                        _ => r.get(Field::Uom).to_string(),
-                    })
-                    .collect::<Vec<_>>(),
-            ),
-            Field::Deadline => Column::new(
-                name,
-                rows.iter().map(|(_, r)| r.deadline.map(|d| d.display()).unwrap_or_else(|| r.get(Field::Deadline).to_string())).collect::<Vec<_>>(),
-            ),
-            f => Column::new(name, rows.iter().map(|(_, r)| r.get(f)).collect::<Vec<_>>()),
-        };
-        columns.push(c);
-    }
+        })
+        .collect();
+    columns.extend(fields);
     columns.push(Column::new(col::LIGHT.into(), judged.iter().map(|j| j.as_ref().map(|j| j.light.short()).unwrap_or("")).collect::<Vec<_>>()));
     columns.push(Column::new(col::EXPECTED.into(), judged.iter().map(|j| j.as_ref().and_then(|j| j.expected)).collect::<Vec<_>>()));
     columns.push(Column::new(col::DONE.into(), judged.iter().map(|j| j.as_ref().and_then(|j| j.completion)).collect::<Vec<_>>()));
