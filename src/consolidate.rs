@@ -2,7 +2,10 @@
 //! source for the workbooks), per-task totals by kind with their lights, per-unit tallies, and the
 //! cross-file rules V01, V02, V04, V05 as group-bys and joins over it.
 
-use std::collections::{HashMap, HashSet};
+use std::collections::HashSet;
+
+// Keyed by task ids and unit names: a province has 200,000 of them, hashed many times each.
+use foldhash::{HashMap, HashMapExt};
 
 use anyhow::Result;
 use polars::prelude::*;
@@ -236,6 +239,7 @@ pub fn consolidate(plan: &Plan, period: Period, th: Thresholds, subs: &[Submissi
     if std::env::var_os("LUOSHI_PROFILE").is_some() {
         eprintln!("[profile] detail frame: {} rows, {} MB", detail.height(), detail.estimated_size() / 1_000_000);
     }
+    let t0 = std::time::Instant::now();
     let master = master_frame(plan)?;
     let task_id = "任务编号";
     let actual = Field::Actual.header();
@@ -274,6 +278,7 @@ pub fn consolidate(plan: &Plan, period: Period, th: Thresholds, subs: &[Submissi
         .unique_stable(None, UniqueKeepStrategy::First)
         .collect()?;
 
+    crate::commands::stage("consolidate: polars queries", t0);
     let ids = strings(&per_task, task_id)?;
     let sums = floats(&per_task, "合计")?;
     let filled = floats(&per_task, "填报数")?;
@@ -306,6 +311,7 @@ pub fn consolidate(plan: &Plan, period: Period, th: Thresholds, subs: &[Submissi
         }
     }
 
+    crate::commands::stage("consolidate: notes", t0);
     let id_pos: HashMap<&str, usize> = ids.iter().enumerate().map(|(i, id)| (id.as_str(), i)).collect();
     let lead_pos: HashMap<&str, usize> = lead_ids.iter().enumerate().map(|(i, id)| (id.as_str(), i)).collect();
     let mut reporters: HashMap<&str, Vec<String>> = HashMap::new();
@@ -353,6 +359,7 @@ pub fn consolidate(plan: &Plan, period: Period, th: Thresholds, subs: &[Submissi
         });
     }
 
+    crate::commands::stage("consolidate: task summaries", t0);
     // V02: master tasks no submitted row claims (任务全覆盖).
     let reported = detail.clone().lazy().select([col(task_id)]).unique(None, UniqueKeepStrategy::First);
     let unclaimed = master.clone().lazy().anti_join(reported, col(task_id), col(task_id)).collect()?;
@@ -380,6 +387,7 @@ pub fn consolidate(plan: &Plan, period: Period, th: Thresholds, subs: &[Submissi
             findings.push(Finding::new("V01", format!("{}本期没有报送", u.name)).unit(Some(&u.name)));
         }
     }
+    crate::commands::stage("consolidate: V findings", t0);
     let units = unit_summaries(plan, &detail, &submitted)?;
     let coverage = coverage(plan, &detail)?;
     Ok(Consolidated { detail, tasks, units, coverage, findings })

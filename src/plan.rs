@@ -148,7 +148,7 @@ pub struct Unit {
 #[derive(Debug, Clone, Default)]
 pub struct Roster {
     pub units: Vec<Unit>,
-    by_alias: HashMap<String, usize>,
+    by_alias: foldhash::HashMap<String, usize>,
 }
 
 impl Roster {
@@ -237,7 +237,8 @@ pub struct Plan {
     pub tasks: Vec<Task>,
     pub roster: Roster,
     /// Task id → position in `tasks`.
-    index: HashMap<String, usize>,
+    /// Task id → position in `tasks`: looked up for every row read.
+    index: foldhash::HashMap<String, usize>,
 }
 
 impl Plan {
@@ -378,7 +379,7 @@ impl Plan {
             roster.add(u.into_unit()?);
         }
         let mut tasks = Vec::new();
-        let mut index = HashMap::new();
+        let mut index = foldhash::HashMap::default();
         for t in file.tasks {
             let task = t.into_task(&roster)?;
             if index.insert(task.id.clone(), tasks.len()).is_some() {
