@@ -102,10 +102,15 @@ fn read_all(inputs: &[Input], limits: &Limits, progress: bool) -> Vec<Ingested> 
     out
 }
 
+/// A `--period` as the user typed it.
+pub fn parse_period(p: &str) -> Result<Period> {
+    Period::parse(p).with_context(|| format!("--period “{p}”写法不对，应为 年-月，如 2021-06"))
+}
+
 /// The period: as given, else what most files say, else the folder's name (`2021-06`).
 fn infer_period(given: Option<&str>, ingested: &[Ingested], paths: &[PathBuf]) -> Result<Period> {
     if let Some(p) = given {
-        return Period::parse(p).with_context(|| format!("--period “{p}”写法不对，应为 年-月，如 2021-06"));
+        return parse_period(p);
     }
     let mut votes: HashMap<(i32, u32), usize> = HashMap::new();
     for i in ingested {
@@ -218,11 +223,10 @@ pub fn judge(plan: &Plan, paths: &[PathBuf], files: ReadFiles, opts: &Options) -
             .with_context(|| format!("读取上期报送 {} 失败", prev_dir.display()))?;
         findings.extend(validate::compare_with_previous(&mut subs, &prev.submissions));
     }
+    let superseded: HashMap<&str, &str> = subs.iter().filter_map(|s| Some((s.file.as_str(), s.superseded_by.as_deref()?))).collect();
     for l in &mut lines {
-        if let Some(s) = subs.iter().find(|s| s.file == l.file) {
-            if let Some(by) = &s.superseded_by {
-                l.state = format!("未采用（以“{by}”为准）");
-            }
+        if let Some(by) = superseded.get(l.file.as_str()) {
+            l.state = format!("未采用（以“{by}”为准）");
         }
     }
     stage("normalise+validate", t);
@@ -230,8 +234,10 @@ pub fn judge(plan: &Plan, paths: &[PathBuf], files: ReadFiles, opts: &Options) -
     let consolidated = consolidate::consolidate(plan, period, opts.thresholds, &subs, &units_with_files)?;
     stage("consolidate", t);
     findings.extend(consolidated.findings.iter().cloned());
+    // One pass over the findings, not one per file: a messy province has both by the thousand.
+    let per_file = Counts::per(&findings, |f| f.file.as_deref());
     for l in &mut lines {
-        let c = Counts::of(findings.iter().filter(|f| f.file.as_deref() == Some(l.file.as_str())));
+        let c = per_file.get(l.file.as_str()).copied().unwrap_or_default();
         l.errors = c.errors;
         l.warnings = c.warnings;
     }
@@ -374,16 +380,11 @@ fn write_outputs(plan: &Plan, batch: &mut Batch, out: &Path) -> Result<Vec<PathB
     let ((a, b), c) = rayon::join(
         || {
             rayon::join(
-                || crate::write::summary::write_summary(&summary, plan, &batch),
-                || {
-                    let t = std::time::Instant::now();
-                    let r = crate::write::report::write_report(&report, plan, &batch);
-                    stage("report", t);
-                    r
-                },
+                || crate::write::summary::write_summary(&summary, plan, batch),
+                || crate::write::report::write_report(&report, plan, batch),
             )
         },
-        || crate::write::returns::write_returns(&returns_dir, plan, &batch),
+        || crate::write::returns::write_returns(&returns_dir, plan, batch),
     );
     stage("write", t);
     a?;

@@ -113,14 +113,15 @@ pub struct RowJudgement {
     pub completion: Option<f64>,
 }
 
-/// The target a unit is judged against: its own, else its allocation, else the city's (unsplit tasks).
-pub fn unit_target(task: &Task, unit: &str, row: &TaskRow) -> Option<f64> {
-    row.target.or_else(|| task.allocation(unit)).or(if task.is_split() { None } else { task.target })
+/// The target a unit is judged against: its own (as written in its row), else its allocation,
+/// else the city's (unsplit tasks).
+pub fn unit_target(task: &Task, unit: &str, own: Option<f64>) -> Option<f64> {
+    own.or_else(|| task.allocation(unit)).or(if task.is_split() { None } else { task.target })
 }
 
 pub fn judge_row(plan: &Plan, period: Period, th: Thresholds, unit: &str, row: &TaskRow) -> Option<RowJudgement> {
     let task = plan.task(row.task_id())?;
-    let target = unit_target(task, unit, row);
+    let target = unit_target(task, unit, row.target);
     let node = period.due_node().and_then(|i| row.nodes[i].or(if task.is_split() { None } else { task.nodes[i] }));
     let p = Progress { actual: if row.uom_ok { row.actual } else { None }, target, node, status: row.status, deadline: row.deadline };
     Some(RowJudgement {

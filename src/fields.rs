@@ -111,6 +111,10 @@ impl Field {
     pub fn is_number(self) -> bool {
         matches!(self, Target | Q1 | Q2 | Q3 | Actual | Rate)
     }
+    /// Sentences rather than words: written in wrapped cells.
+    pub fn is_long_text(self) -> bool {
+        matches!(self, Task | Measures | Progress | Problems | NextSteps)
+    }
     /// Group header that stands over this column in a two-row header.
     pub fn group(self) -> Option<&'static str> {
         match self {

@@ -194,13 +194,26 @@ impl Counts {
     pub fn of<'a>(findings: impl IntoIterator<Item = &'a Finding>) -> Counts {
         let mut c = Counts::default();
         for f in findings {
-            match f.severity {
-                Severity::Error => c.errors += 1,
-                Severity::Warning => c.warnings += 1,
-                Severity::Info => c.infos += 1,
-            }
+            c.add(f.severity);
         }
         c
+    }
+    /// Counts per key (file, unit …) in one pass; findings without a key are left out.
+    pub fn per<'a, K: std::hash::Hash + Eq>(findings: impl IntoIterator<Item = &'a Finding>, key: impl Fn(&'a Finding) -> Option<K>) -> std::collections::HashMap<K, Counts> {
+        let mut out: std::collections::HashMap<K, Counts> = std::collections::HashMap::new();
+        for f in findings {
+            if let Some(k) = key(f) {
+                out.entry(k).or_default().add(f.severity);
+            }
+        }
+        out
+    }
+    pub fn add(&mut self, severity: Severity) {
+        match severity {
+            Severity::Error => self.errors += 1,
+            Severity::Warning => self.warnings += 1,
+            Severity::Info => self.infos += 1,
+        }
     }
 }
 

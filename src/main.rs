@@ -145,7 +145,9 @@ fn main() -> ExitCode {
     match run(cli) {
         Ok(code) => code,
         Err(e) => {
-            eprintln!("luoshi：{e:#}");
+            // Each cause after the other, joined the Chinese way.
+            let causes: Vec<String> = e.chain().map(ToString::to_string).collect();
+            eprintln!("luoshi：{}", causes.join("："));
             ExitCode::from(2)
         }
     }
@@ -199,7 +201,7 @@ fn run(cli: Cli) -> anyhow::Result<ExitCode> {
         Command::Template { out, unit, all_units, period, previous, password, verified } => {
             let plan = load()?;
             let period = match period {
-                Some(p) => Period::parse(&p).ok_or_else(|| anyhow::anyhow!("--period “{p}”写法不对，应为 年-月，如 2021-06"))?,
+                Some(p) => commands::parse_period(&p)?,
                 None => Period { year: plan.year, month: 6 },
             };
             if verified {

@@ -289,67 +289,72 @@ impl Plan {
     pub fn from_xlsx(path: &Path) -> Result<Plan> {
         use calamine::{open_workbook_auto, Reader};
         let mut wb = open_workbook_auto(path)?;
-        let table = |wb: &mut calamine::Sheets<_>, name: &str| -> Result<Option<Vec<HashMap<String, String>>>> {
+        // Rows of a sheet as header → text, each with its Excel row number for messages.
+        type Rows = Vec<(usize, HashMap<String, String>)>;
+        let table = |wb: &mut calamine::Sheets<_>, name: &str| -> Result<Option<Rows>> {
             let Some(sheet) = wb.sheet_names().into_iter().find(|n| squash(n) == name) else { return Ok(None) };
             let range = wb.worksheet_range(&sheet)?;
-            let mut rows = range.rows().map(|r| r.iter().map(|c| crate::normalise::values::clean_text(&c.to_string())).collect::<Vec<_>>());
+            let first = range.start().map_or(0, |(r, _)| r as usize) + 1;
+            let mut rows = range
+                .rows()
+                .enumerate()
+                .map(|(i, r)| (first + i, r.iter().map(|c| crate::normalise::values::clean_text(&c.to_string())).collect::<Vec<_>>()));
             let header: Vec<String> = loop {
                 match rows.next() {
-                    Some(h) if h.iter().any(|c| c == "任务编号" || c == "单位") => break h.iter().map(|c| squash(c)).collect(),
+                    Some((_, h)) if h.iter().any(|c| c == "任务编号" || c == "单位") => break h.iter().map(|c| squash(c)).collect(),
                     Some(_) => continue,
                     None => bail!("工作表“{}”中找不到表头（应有“任务编号”或“单位”列）", name),
                 }
             };
             Ok(Some(
-                rows.filter(|r| r.iter().any(|c| !c.is_empty()))
-                    .map(|r| header.iter().cloned().zip(r).filter(|(_, v)| !v.is_empty()).collect())
+                rows.filter(|(_, r)| r.iter().any(|c| !c.is_empty()))
+                    .map(|(n, r)| (n, header.iter().cloned().zip(r).filter(|(_, v)| !v.is_empty()).collect()))
                     .collect(),
             ))
         };
         let Some(task_rows) = table(&mut wb, "任务清单")? else { bail!("没有名为“任务清单”的工作表") };
         let unit_rows = table(&mut wb, "单位名单")?.unwrap_or_default();
-        let num = |r: &HashMap<String, String>, k: &str| -> Result<Option<f64>> {
-            match r.get(k) {
-                None => Ok(None),
-                Some(v) => crate::normalise::values::parse_number_text(v)
-                    .map(|n| Some(n.value))
-                    .with_context(|| format!("“{k}”不是数字：{v}")),
-            }
-        };
         let mut tasks = Vec::new();
-        for r in &task_rows {
+        for (n, r) in &task_rows {
             let get = |k: &str| r.get(k).cloned();
-            let id = get("任务编号").context("有一行没有任务编号")?;
+            let id = get("任务编号").with_context(|| format!("任务清单第{n}行没有任务编号"))?;
+            let at = |what: String| format!("任务清单第{n}行（任务 {id}）：{what}");
+            let num = |k: &str| -> Result<Option<f64>> {
+                match r.get(k) {
+                    None => Ok(None),
+                    Some(v) => crate::normalise::values::parse_number_text(v).map(|n| Some(n.value)).with_context(|| at(format!("“{k}”不是数字：{v}"))),
+                }
+            };
             let kind = match get("类型").as_deref() {
                 None => None,
-                Some(k) => Some(Kind::parse(k).with_context(|| format!("任务 {id} 的类型“{k}”不认识"))?),
+                Some(k) => Some(Kind::parse(k).with_context(|| at(format!("类型“{k}”不认识")))?),
             };
             let units = get("责任单位")
                 .unwrap_or_default()
                 .split(['、', ',', '，'])
                 .filter(|s| !s.trim().is_empty())
                 .map(|part| match part.split_once([':', '：']) {
-                    Some((n, v)) => Ok(UnitRef::Share {
-                        name: n.trim().to_string(),
-                        target: Some(crate::normalise::values::parse_number_text(v).with_context(|| format!("任务 {id} 的份额“{v}”不是数字"))?.value),
+                    Some((name, v)) => Ok(UnitRef::Share {
+                        name: name.trim().to_string(),
+                        target: Some(crate::normalise::values::parse_number_text(v).with_context(|| at(format!("份额“{v}”不是数字")))?.value),
                     }),
                     None => Ok(UnitRef::Name(part.trim().to_string())),
                 })
                 .collect::<Result<Vec<_>>>()?;
             tasks.push(TaskEntry {
-                area: get("工作方面").with_context(|| format!("任务 {id} 没有工作方面"))?,
-                name: get("重点任务").with_context(|| format!("任务 {id} 没有重点任务"))?,
+                area: get("工作方面").with_context(|| at("没有工作方面".into()))?,
+                name: get("重点任务").with_context(|| at("没有重点任务".into()))?,
                 indicator: get("指标名称"),
                 uom: get("计量单位"),
                 kind,
-                target: num(r, "全年目标")?,
-                stretch: num(r, "力争目标")?,
+                target: num("全年目标")?,
+                stretch: num("力争目标")?,
                 direction: None,
                 deadline: get("完成时限"),
-                q1: num(r, "一季度")?,
-                q2: num(r, "二季度")?,
-                q3: num(r, "三季度")?,
-                lead_unit: get("牵头单位").with_context(|| format!("任务 {id} 没有牵头单位"))?,
+                q1: num("一季度")?,
+                q2: num("二季度")?,
+                q3: num("三季度")?,
+                lead_unit: get("牵头单位").with_context(|| at("没有牵头单位".into()))?,
                 units,
                 parts: Vec::new(),
                 id,
@@ -357,7 +362,7 @@ impl Plan {
         }
         let units = unit_rows
             .iter()
-            .filter_map(|r| {
+            .filter_map(|(_, r)| {
                 Some(UnitEntry {
                     name: r.get("单位")?.clone(),
                     group: r.get("类别").cloned(),
@@ -367,7 +372,7 @@ impl Plan {
             .collect();
         let year = task_rows
             .iter()
-            .filter_map(|r| r.get("完成时限"))
+            .filter_map(|(_, r)| r.get("完成时限"))
             .find_map(|d| d.get(..4).and_then(|y| y.parse().ok()))
             .unwrap_or(2021);
         Plan::from_file(PlanFile { year, city: "海城市".into(), units, tasks })

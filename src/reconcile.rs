@@ -11,7 +11,7 @@ use serde::Deserialize;
 
 use crate::commands::Batch;
 use crate::fields::squash;
-use crate::finding::{Finding, Severity};
+use crate::finding::Finding;
 use crate::ingest::{read_grids, Limits, Raw};
 use crate::normalise::values::{clean_text, convert, fmt_num, parse_number_text, DeadlineValue, Status};
 use crate::plan::{Group, Kind, Plan};
@@ -314,10 +314,14 @@ pub fn reconcile(plan: &Plan, batch: &Batch, verified: &[Verified], findings: Ve
         }
     }
     let ver: HashMap<(&str, &str), &Verified> = verified.iter().map(|v| ((v.unit.as_str(), v.task_id.as_str()), v)).collect();
+    let mut verified_of: HashMap<&str, Vec<&Verified>> = HashMap::new();
+    for v in verified {
+        verified_of.entry(v.task_id.as_str()).or_default().push(v);
+    }
     let mut lines = Vec::new();
     for t in &plan.tasks {
         let mut units: Vec<&str> = t.units.iter().map(|a| a.unit.as_str()).collect();
-        for v in verified.iter().filter(|v| v.task_id == t.id) {
+        for v in verified_of.get(t.id.as_str()).into_iter().flatten() {
             if !units.contains(&v.unit.as_str()) {
                 units.push(&v.unit);
             }
@@ -342,7 +346,7 @@ pub fn reconcile(plan: &Plan, batch: &Batch, verified: &[Verified], findings: Ve
                     }
                 }
             };
-            let target = row.and_then(|r| crate::consolidate::unit_target(t, unit, r)).or_else(|| t.allocation(unit)).or(if t.is_split() { None } else { t.target });
+            let target = crate::consolidate::unit_target(t, unit, row.and_then(|r| r.target));
             let accepted = v.map(|v| v.value).or(reported_value);
             let status = row.and_then(|r| r.status);
             let deadline = row.and_then(|r| r.deadline).unwrap_or(t.deadline);
@@ -370,15 +374,27 @@ pub fn reconcile(plan: &Plan, batch: &Batch, verified: &[Verified], findings: Ve
 fn score_units(plan: &Plan, batch: &Batch, lines: &[Line], s: &Scoring) -> Vec<UnitScore> {
     let period = batch.period;
     let due = period.end() + chrono::Duration::days(s.late_after_days);
+    // Grouped by unit once: a province has a thousand units and tens of thousands of lines.
+    let mut lines_of: HashMap<&str, Vec<&Line>> = HashMap::new();
+    for l in lines {
+        lines_of.entry(l.unit.as_str()).or_default().push(l);
+    }
+    let mut subs: HashMap<&str, &crate::normalise::Submission> = HashMap::new();
+    for x in crate::consolidate::counted(&batch.submissions) {
+        if let Some(u) = &x.unit {
+            subs.entry(u.as_str()).or_insert(x);
+        }
+    }
+    let errors_of = crate::finding::Counts::per(batch.findings.iter().filter(|f| f.rule != "V01"), |f| f.unit.as_deref());
     let mut out: Vec<UnitScore> = plan
         .expected_units()
         .iter()
         .map(|u| {
-            let mine: Vec<&Line> = lines.iter().filter(|l| l.unit == u.name).collect();
+            let mine: &[&Line] = lines_of.get(u.name.as_str()).map_or(&[], Vec::as_slice);
             let wsum: f64 = mine.iter().map(|l| l.weight).sum();
             let task_score = if wsum > 0.0 { 100.0 * mine.iter().map(|l| l.weight * l.score).sum::<f64>() / wsum } else { 0.0 };
             let bonus = if wsum > 0.0 { 100.0 * mine.iter().map(|l| l.weight * l.bonus).sum::<f64>() / wsum } else { 0.0 };
-            let sub = crate::consolidate::counted(&batch.submissions).find(|x| x.unit.as_deref() == Some(u.name.as_str()));
+            let sub = subs.get(u.name.as_str()).copied();
             let mut d = Deducted::default();
             let mut reasons = Vec::new();
             match sub {
@@ -406,7 +422,7 @@ fn score_units(plan: &Plan, batch: &Batch, lines: &[Line], s: &Scoring) -> Vec<U
                 d.overstated = over as f64 * s.deductions.overstated;
                 reasons.push(format!("{}项自报值高于核定值且超出容差（虚报），扣{}分", over, fmt_num(d.overstated)));
             }
-            let errors = batch.findings.iter().filter(|f| f.severity == Severity::Error && f.unit.as_deref() == Some(u.name.as_str()) && f.rule != "V01").count();
+            let errors = errors_of.get(u.name.as_str()).map_or(0, |c| c.errors);
             if errors > 0 {
                 d.errors = (errors as f64 * s.deductions.error_finding).min(s.deductions.error_cap);
                 reasons.push(format!("{}条错误级问题未整改，扣{}分", errors, fmt_num(d.errors)));

@@ -42,10 +42,11 @@ pub fn jsonl(findings: &[Finding]) -> String {
 pub fn text(findings: &[Finding], files: usize, colour_on: bool) -> String {
     let mut out = String::new();
     let mut current: Option<String> = None;
+    let per_owner = Counts::per(findings, |f| Some(owner(f)));
     for f in sorted(findings) {
         let name = owner(f);
         if current.as_ref() != Some(&name) {
-            let c = Counts::of(findings.iter().filter(|g| owner(g) == name));
+            let c = per_owner.get(&name).copied().unwrap_or_default();
             let _ = writeln!(out, "\n【{}】错误 {}，警告 {}，提示 {}", name, c.errors, c.warnings, c.infos);
             current = Some(name);
         }
@@ -79,14 +80,7 @@ pub fn run_summary(batch: &Batch, outputs: &[PathBuf], colour_on: bool) -> Strin
         colour(&format!("警告 {} 条", c.warnings), Severity::Warning, colour_on),
         colour(&format!("提示 {} 条", c.infos), Severity::Info, colour_on)
     );
-    let mut per_unit: Vec<(String, Counts)> = Vec::new();
-    for f in &batch.findings {
-        let name = owner(f);
-        match per_unit.iter_mut().find(|(n, _)| *n == name) {
-            Some((_, c)) => *c = add(*c, f.severity),
-            None => per_unit.push((name, add(Counts::default(), f.severity))),
-        }
-    }
+    let mut per_unit: Vec<(String, Counts)> = Counts::per(&batch.findings, |f| Some(owner(f))).into_iter().collect();
     per_unit.sort_by(|a, b| (b.1.errors, b.1.warnings, &a.0).cmp(&(a.1.errors, a.1.warnings, &b.0)));
     if !per_unit.is_empty() {
         let _ = writeln!(out, "\n  {}  错误  警告", pad("单位", 16));
@@ -112,15 +106,6 @@ fn owner(f: &Finding) -> String {
         (None, Some(_)) => "未识别单位".into(),
         (None, None) => "全市（跨单位）".into(),
     }
-}
-
-fn add(mut c: Counts, s: Severity) -> Counts {
-    match s {
-        Severity::Error => c.errors += 1,
-        Severity::Warning => c.warnings += 1,
-        Severity::Info => c.infos += 1,
-    }
-    c
 }
 
 /// Pad to a display width (a CJK character is two columns wide).

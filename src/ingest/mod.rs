@@ -132,20 +132,21 @@ pub fn read_file(path: &Path, file: &str, limits: &Limits) -> Ingested {
     let outcome = if is_skipped_name(&name) {
         Outcome::Skipped
     } else {
-        READING.with(|r| r.set(true));
-        let result = std::panic::catch_unwind(|| read_workbook(path, limits));
-        READING.with(|r| r.set(false));
-        match result {
-            Ok(Ok(o)) => o,
-            Ok(Err(u)) => Outcome::Unreadable(u.message),
-            Err(_) => Outcome::Unreadable("文件结构异常，读取时出错（文件可能已损坏），请重新保存为 .xlsx 后报送".into()),
-        }
+        guarded(|| read_workbook(path, limits)).unwrap_or_else(|u| Outcome::Unreadable(u.message))
     };
     Ingested { path: path.to_path_buf(), file: file.to_string(), outcome }
 }
 
 thread_local! {
     static READING: std::cell::Cell<bool> = const { std::cell::Cell::new(false) };
+}
+
+/// Run a reader: a panic inside calamine on a damaged file becomes that file's error, quietly.
+fn guarded<T>(read: impl FnOnce() -> Result<T, Unreadable> + std::panic::UnwindSafe) -> Result<T, Unreadable> {
+    READING.with(|r| r.set(true));
+    let result = std::panic::catch_unwind(read);
+    READING.with(|r| r.set(false));
+    result.unwrap_or_else(|_| Err(Unreadable::new("文件结构异常，读取时出错（文件可能已损坏），请重新保存为 .xlsx 后报送")))
 }
 
 /// Keep panics inside a file's reading off the terminal (they become that file's F01);
@@ -472,8 +473,5 @@ pub fn read_grids(path: &Path, limits: &Limits) -> Result<Vec<(String, Grid)>, U
         }
         Ok(out)
     };
-    READING.with(|r| r.set(true));
-    let result = std::panic::catch_unwind(run);
-    READING.with(|r| r.set(false));
-    result.unwrap_or_else(|_| Err(Unreadable::new("文件结构异常，读取时出错（文件可能已损坏），请重新保存为 .xlsx 后报送")))
+    guarded(run)
 }

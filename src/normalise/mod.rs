@@ -11,7 +11,7 @@ use std::path::PathBuf;
 use chrono::NaiveDate;
 use rayon::prelude::*;
 
-use crate::fields::{squash, Field, N_FIELDS};
+use crate::fields::{is_invisible, squash, Field, N_FIELDS};
 use crate::finding::Finding;
 use crate::ingest::{Format, Raw, Table};
 use crate::plan::{Plan, Task, AREAS};
@@ -139,7 +139,7 @@ const DITTO: &[&str] = &["同上", "〃", "\"", "”", "″", "同左", "''", "�
 
 fn is_ditto(raw: &Raw) -> bool {
     // Most cells have a character no ditto mark has: skip folding them.
-    let could_be = |s: &str| s.chars().all(|c| c.is_whitespace() || "同上左〃\"”″'“＂＇\u{200B}\u{200C}\u{200D}\u{FEFF}\u{2060}".contains(c));
+    let could_be = |s: &str| s.chars().all(|c| c.is_whitespace() || is_invisible(c) || "同上左〃\"”″'“＂＇".contains(c));
     matches!(raw, Raw::Text(s) if s.len() <= 16 && could_be(s) && DITTO.contains(&squash(s).as_str()))
 }
 

@@ -12,18 +12,21 @@ fn is_fullwidth_punctuation(c: char) -> bool {
     matches!(c, '，' | '；' | '：' | '（' | '）' | '！' | '？' | '［' | '］' | '｛' | '｝' | '～')
 }
 
+/// A character NFKC would not change, or Chinese punctuation we keep as typed. Invisible
+/// characters are not: they are dropped.
+fn kept_as_is(c: char) -> bool {
+    c.is_ascii()
+        || ('\u{4E00}'..='\u{9FFF}').contains(&c)
+        || is_fullwidth_punctuation(c)
+        || (!is_invisible(c) && unicode_normalization::is_nfkc_quick(std::iter::once(c)) == unicode_normalization::IsNormalized::Yes)
+}
+
 /// Text as we keep it: NFKC (full-width letters and digits, U+3000, NBSP) except Chinese
 /// punctuation, `_x000D_` debris and invisible characters removed, line breaks kept, lines trimmed.
 pub fn clean_text(s: &str) -> String {
     // Most text is already clean: one copy, no folding.
-    let kept = |c: char| {
-        (c.is_ascii() && c != '\r')
-            || ('\u{4E00}'..='\u{9FFF}').contains(&c)
-            || is_fullwidth_punctuation(c)
-            || (!is_invisible(c) && unicode_normalization::is_nfkc_quick(std::iter::once(c)) == unicode_normalization::IsNormalized::Yes)
-    };
     let trimmed = |l: &str| l.trim().len() == l.len();
-    if s.chars().all(kept) && !s.contains("_x000D_") && s.split('\n').all(trimmed) && !s.starts_with('\n') && !s.ends_with('\n') {
+    if s.chars().all(|c| c != '\r' && kept_as_is(c)) && !s.contains("_x000D_") && s.split('\n').all(trimmed) && !s.starts_with('\n') && !s.ends_with('\n') {
         return s.to_string();
     }
     let s = if s.contains("_x000D_") || s.contains('\r') {
@@ -33,13 +36,9 @@ pub fn clean_text(s: &str) -> String {
     };
     let mut folded = String::with_capacity(s.len());
     for c in s.chars() {
-        if is_invisible(c) {
-            continue;
-        }
-        // Most characters (ASCII, CJK ideographs, kept punctuation) are already what we keep.
-        if c.is_ascii() || ('\u{4E00}'..='\u{9FFF}').contains(&c) || is_fullwidth_punctuation(c) {
+        if kept_as_is(c) {
             folded.push(c);
-        } else {
+        } else if !is_invisible(c) {
             folded.extend(std::iter::once(c).nfkc());
         }
     }

@@ -39,11 +39,10 @@ pub fn write_form<'w>(wb: &'w mut Workbook, st: &Styles, unit: &str, period: Per
     }
     ws.merge_range(2, column(Field::Q1), 2, column(Field::Q3), "节点目标", &st.header)?;
     ws.merge_range(2, column(Field::Leader), 2, column(Field::Person), "责任落实", &st.header)?;
-    let wrap_fields = [Field::Task, Field::Measures, Field::Progress, Field::Problems, Field::NextSteps];
     for (i, row) in rows.iter().enumerate() {
         let r = FIRST_DATA_ROW + i as u32;
         for (c, v) in row.iter().enumerate().take(STANDARD_COLUMNS) {
-            let wrap = wrap_fields.iter().any(|f| column(*f) as usize == c);
+            let wrap = FIELDS[c].field.is_long_text();
             let fmt = if wrap { &st.wrap } else { &st.text };
             match v {
                 Val::Empty => ws.write_blank(r, c as u16, fmt)?,

@@ -6,9 +6,9 @@ use std::path::Path;
 
 use anyhow::Result;
 
-use super::style::{write_table, ColSpec, Paper, Styles, TableSheet, Val, ERROR_FILL, INFO_FILL, WARNING_FILL};
+use super::style::{severity_fill, write_table, ColSpec, Paper, Styles, TableSheet, Val, ERROR_FILL};
 use super::{new_workbook, save_atomic};
-use crate::finding::{Finding, Severity};
+use crate::finding::Finding;
 use crate::commands::Batch;
 use crate::plan::Plan;
 use crate::write::returns::units_to_return;
@@ -82,11 +82,7 @@ pub fn write_report(path: &Path, plan: &Plan, batch: &Batch) -> Result<()> {
         .iter()
         .map(|f| {
             let def = f.def();
-            let fill = match f.severity {
-                Severity::Error => ERROR_FILL,
-                Severity::Warning => WARNING_FILL,
-                Severity::Info => INFO_FILL,
-            };
+            let fill = severity_fill(f.severity);
             vec![
                 Val::text(f.unit.clone().unwrap_or_else(|| "（全市）".into())),
                 Val::Fill(f.severity.label().into(), fill),
@@ -163,15 +159,20 @@ pub fn write_report(path: &Path, plan: &Plan, batch: &Batch) -> Result<()> {
 }
 
 fn overview(wb: &mut rust_xlsxwriter::Workbook, st: &Styles, plan: &Plan, batch: &Batch, title: &str) -> Result<()> {
-    let returned = units_to_return(plan, &batch.findings);
+    let returned: std::collections::HashSet<String> = units_to_return(plan, &batch.findings).into_iter().collect();
     let mut units: Vec<&crate::consolidate::UnitSummary> = batch.consolidated.units.iter().collect();
     units.sort_by_key(|u| u.group as u8);
+    // Grouped once, not searched once per unit: a province has a thousand units.
+    let per_unit = crate::finding::Counts::per(&batch.findings, |f| f.unit.as_deref());
+    let mut files_of: std::collections::HashMap<&str, Vec<&str>> = std::collections::HashMap::new();
+    for l in &batch.files {
+        files_of.entry(l.unit.as_str()).or_default().push(l.file.as_str());
+    }
     let mut rows: Vec<Vec<Val>> = units
         .iter()
         .map(|u| {
-            let mine: Vec<&Finding> = batch.findings.iter().filter(|f| f.unit.as_deref() == Some(u.unit.as_str())).collect();
-            let c = crate::finding::Counts::of(mine.iter().copied());
-            let files: Vec<&str> = batch.files.iter().filter(|l| l.unit == u.unit).map(|l| l.file.as_str()).collect();
+            let c = per_unit.get(u.unit.as_str()).copied().unwrap_or_default();
+            let files = files_of.get(u.unit.as_str()).cloned().unwrap_or_default();
             let state = if u.submitted {
                 Val::text("已报送")
             } else if !files.is_empty() {

@@ -3,15 +3,19 @@
 //! filled (red for errors, yellow for warnings) and a note saying what is wrong. A unit whose file
 //! could not be used gets its pre-filled blank form instead.
 
+use std::collections::HashMap;
 use std::path::{Path, PathBuf};
 
 use anyhow::Result;
+use rayon::prelude::*;
 use rust_xlsxwriter::Note;
 
 use super::form::{column, prefilled_rows, submitted_rows, write_form, FIRST_DATA_ROW};
-use super::style::{safe, write_table, ColSpec, Paper, Styles, TableSheet, Val, ERROR_FILL, INFO_FILL, WARNING_FILL};
+use super::style::{safe, severity_fill, write_table, ColSpec, Paper, Styles, TableSheet, Val};
 use super::{new_workbook, save_atomic};
 use crate::commands::Batch;
+use crate::normalise::Submission;
+use crate::validate::Period;
 use crate::fields::{Field, STANDARD_COLUMNS};
 use crate::finding::{cell_ref, Finding, Severity};
 use crate::plan::Plan;
@@ -34,14 +38,6 @@ pub fn safe_file_stem(name: &str) -> String {
     s.chars().take(80).collect()
 }
 
-fn fill(sev: Severity) -> u32 {
-    match sev {
-        Severity::Error => ERROR_FILL,
-        Severity::Warning => WARNING_FILL,
-        Severity::Info => INFO_FILL,
-    }
-}
-
 /// Units that get a return file: on the roster, with a finding other than "did not submit".
 pub fn units_to_return(plan: &Plan, findings: &[Finding]) -> Vec<String> {
     let mut units: Vec<String> = findings
@@ -56,20 +52,30 @@ pub fn units_to_return(plan: &Plan, findings: &[Finding]) -> Vec<String> {
 }
 
 pub fn write_returns(dir: &Path, plan: &Plan, batch: &Batch) -> Result<Vec<PathBuf>> {
-    let units = units_to_return(plan, &batch.findings);
-    let mut written = Vec::new();
-    for unit in units {
-        let path = dir.join(format!("{}.xlsx", safe_file_stem(&unit)));
-        write_return(&path, plan, batch, &unit)?;
-        written.push(path);
+    // Each unit's findings and submission found once, not searched for per unit.
+    let mut findings_of: HashMap<&str, Vec<&Finding>> = HashMap::new();
+    for f in batch.findings.iter().filter(|f| f.rule != "V01") {
+        if let Some(u) = &f.unit {
+            findings_of.entry(u.as_str()).or_default().push(f);
+        }
     }
-    Ok(written)
+    let mut subs: HashMap<&str, &Submission> = HashMap::new();
+    for s in batch.submissions.iter().filter(|s| s.superseded_by.is_none()) {
+        if let Some(u) = &s.unit {
+            subs.entry(u.as_str()).or_insert(s);
+        }
+    }
+    units_to_return(plan, &batch.findings)
+        .par_iter()
+        .map(|unit| {
+            let path = dir.join(format!("{}.xlsx", safe_file_stem(unit)));
+            let findings = findings_of.get(unit.as_str()).cloned().unwrap_or_default();
+            write_return(&path, plan, batch.period, unit, subs.get(unit.as_str()).copied(), findings).map(|_| path)
+        })
+        .collect()
 }
 
-fn write_return(path: &Path, plan: &Plan, batch: &Batch, unit: &str) -> Result<()> {
-    let period = batch.period;
-    let sub = batch.submissions.iter().find(|s| s.unit.as_deref() == Some(unit) && s.superseded_by.is_none());
-    let mut findings: Vec<&Finding> = batch.findings.iter().filter(|f| f.unit.as_deref() == Some(unit) && f.rule != "V01").collect();
+fn write_return(path: &Path, plan: &Plan, period: Period, unit: &str, sub: Option<&Submission>, mut findings: Vec<&Finding>) -> Result<()> {
     // File-level problems first, then by row.
     findings.sort_by_key(|f| (f.row.is_some(), f.row, f.cell.clone(), std::cmp::Reverse(f.severity)));
     let rows = match sub {
@@ -103,7 +109,7 @@ fn write_return(path: &Path, plan: &Plan, batch: &Batch, unit: &str) -> Result<(
             };
             vec![
                 Val::Num((n + 1) as f64, "0"),
-                Val::Fill(f.severity.label().into(), fill(f.severity)),
+                Val::Fill(f.severity.label().into(), severity_fill(f.severity)),
                 Val::text(at),
                 Val::text(&f.message),
                 Val::text(f.def().fix),
@@ -145,7 +151,7 @@ fn write_return(path: &Path, plan: &Plan, batch: &Batch, unit: &str) -> Result<(
         }
         marked.push((r, c));
         let value = rows.get((r - FIRST_DATA_ROW) as usize).and_then(|row| row.get(c as usize)).cloned().unwrap_or(Val::Empty);
-        let base = st.fill(&st.text, fill(f.severity));
+        let base = st.fill(&st.text, severity_fill(f.severity));
         match value {
             Val::Num(x, _) => ws.write_number_with_format(r, c, x, &base)?,
             Val::Text(s) | Val::Fill(s, _) => ws.write_string_with_format(r, c, &*safe(&s), &base)?,

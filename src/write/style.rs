@@ -10,6 +10,16 @@ pub const ERROR_FILL: u32 = 0xFFC7CE;
 pub const WARNING_FILL: u32 = 0xFFEB9C;
 pub const INFO_FILL: u32 = 0xDDEBF7;
 
+/// The fill that marks a finding's severity (级别 cells, problem cells in returned forms).
+pub fn severity_fill(severity: crate::finding::Severity) -> u32 {
+    use crate::finding::Severity;
+    match severity {
+        Severity::Error => ERROR_FILL,
+        Severity::Warning => WARNING_FILL,
+        Severity::Info => INFO_FILL,
+    }
+}
+
 /// A cell value to write.
 #[derive(Debug, Clone, PartialEq)]
 pub enum Val {

@@ -267,10 +267,11 @@ fn units_sheet(wb: &mut Workbook, st: &Styles, batch: &Batch, as_of: &str) -> Re
     let cons = &batch.consolidated;
     let mut units: Vec<_> = cons.units.iter().collect();
     units.sort_by_key(|u| u.group as u8);
+    let per_unit = Counts::per(&batch.findings, |f| f.unit.as_deref());
     let rows: Vec<Vec<Val>> = units
         .iter()
         .map(|u| {
-            let c = Counts::of(batch.findings.iter().filter(|f| f.unit.as_deref() == Some(u.unit.as_str())));
+            let c = per_unit.get(u.unit.as_str()).copied().unwrap_or_default();
             let mut row = vec![
                 Val::text(u.group.label()),
                 Val::text(&u.unit),
@@ -417,7 +418,7 @@ fn detail_table(df: &DataFrame) -> Result<(Vec<ColSpec>, Rows<'static>)> {
             DataType::String => Src::Text(s.str()?.clone()),
             _ => Src::Num(s.cast(&DataType::Float64)?.f64()?.clone(), percent),
         });
-        let long = [Field::Task, Field::Measures, Field::Progress, Field::Problems, Field::NextSteps].iter().any(|f| f.header() == name);
+        let long = Field::all().any(|f| f.is_long_text() && f.header() == name);
         specs.push(if long { ColSpec::wrap(name, 40.0) } else { ColSpec::new(name, 24.0) });
     }
     let make = move |i: usize| -> Vec<Val> {

@@ -80,8 +80,7 @@ pub fn write_template(path: &Path, plan: &Plan, period: Period, unit: Option<&st
         let r = FIRST_DATA_ROW + i as u32;
         for f in &inputs {
             let c = column(*f);
-            let wrap = matches!(f, Field::Task | Field::Measures | Field::Progress | Field::Problems | Field::NextSteps);
-            let base = if wrap { &st.wrap } else { &st.text };
+            let base = if f.is_long_text() { &st.wrap } else { &st.text };
             match &row[c as usize] {
                 Val::Num(x, fmt) => ws.write_number_with_format(r, c, *x, &unlocked(&st.number(fmt)))?,
                 Val::Pct(x) => ws.write_number_with_format(r, c, *x, &unlocked(&st.pct))?,
