@@ -24,14 +24,9 @@ pub enum Light {
 impl Light {
     pub const ALL: [Light; 5] = [Light::Blue, Light::Green, Light::Yellow, Light::Red, Light::Grey];
 
-    pub fn label(self) -> &'static str {
-        match self {
-            Light::Blue => "蓝 已完成",
-            Light::Green => "绿 正常推进",
-            Light::Yellow => "黄 轻度滞后",
-            Light::Red => "红 严重滞后",
-            Light::Grey => "灰 未启动/无数据",
-        }
+    /// The light a `short()` word names (as stored in the detail frame).
+    pub fn from_short(word: &str) -> Option<Light> {
+        Light::ALL.into_iter().find(|l| l.short() == word)
     }
     pub fn short(self) -> &'static str {
         match self {

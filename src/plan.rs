@@ -245,6 +245,10 @@ impl Plan {
     pub fn task(&self, id: &str) -> Option<&Task> {
         self.index.get(id).map(|&i| &self.tasks[i])
     }
+    /// Where a task stands in the list (the order of the meeting pack).
+    pub fn task_position(&self, id: &str) -> Option<usize> {
+        self.index.get(id).copied()
+    }
 
     /// The built-in list of the 2021 plan.
     pub fn builtin() -> Plan {

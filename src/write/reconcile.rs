@@ -5,7 +5,7 @@ use std::path::Path;
 
 use anyhow::Result;
 
-use super::style::{num_format, print_setup, safe, write_table, ColSpec, Paper, Styles, TableSheet, Val, ERROR_FILL, WARNING_FILL};
+use super::style::{num_format, safe, write_table, ColSpec, Paper, Styles, TableSheet, Val, ERROR_FILL, WARNING_FILL};
 use super::{new_workbook, save_atomic};
 use crate::plan::Plan;
 use crate::reconcile::{Line, Reconciliation, UnitScore, Verdict};
@@ -139,8 +139,12 @@ pub fn write_reconciliation(path: &Path, plan: &Plan, rec: &Reconciliation) -> R
             paper: Paper::A3,
         },
     )?;
+    let mut lines_of: std::collections::HashMap<&str, Vec<Vec<Val>>> = std::collections::HashMap::new();
+    for l in &rec.lines {
+        lines_of.entry(l.unit.as_str()).or_default().push(line_row(plan, l, false));
+    }
     for u in &rec.scores {
-        let lines: Vec<Vec<Val>> = rec.lines.iter().filter(|l| l.unit == u.unit).map(|l| line_row(plan, l, false)).collect();
+        let lines = lines_of.remove(u.unit.as_str()).unwrap_or_default();
         let n = lines.len() as u32;
         let table = TableSheet {
             name: &statement_sheet_name(&u.unit),
@@ -150,7 +154,7 @@ pub fn write_reconciliation(path: &Path, plan: &Plan, rec: &Reconciliation) -> R
             rows: lines.into(),
             paper: Paper::A4,
         };
-        let hr = super::style::header_row(&table);
+        let (hr, last_col) = (super::style::header_row(&table), table.columns.len() as u16 - 1);
         let ws = write_table(&mut wb, &st, &table)?;
         let mut r = hr + n + 2;
         let bold = st.subtitle.clone().set_bold();
@@ -160,14 +164,13 @@ pub fn write_reconciliation(path: &Path, plan: &Plan, rec: &Reconciliation) -> R
             if u.reasons.is_empty() { "扣分事项：无".to_string() } else { format!("扣分事项：{}", u.reasons.join("；")) },
         ];
         for line in summary {
-            ws.merge_range(r, 0, r, 13, &*safe(&line), &bold)?;
+            ws.merge_range(r, 0, r, last_col, &*safe(&line), &bold)?;
             r += 1;
         }
         r += 2;
-        ws.merge_range(r, 0, r, 13, "以上对账结果经本单位核对无误。", &st.subtitle)?;
+        ws.merge_range(r, 0, r, last_col, "以上对账结果经本单位核对无误。", &st.subtitle)?;
         r += 2;
-        ws.merge_range(r, 0, r, 13, "单位主要负责人（签字）：＿＿＿＿＿＿＿＿　　　　　　日期：＿＿＿＿年＿＿月＿＿日　　　　　　（单位盖章）", &st.subtitle)?;
-        print_setup(ws, Paper::A4, hr)?;
+        ws.merge_range(r, 0, r, last_col, "单位主要负责人（签字）：＿＿＿＿＿＿＿＿　　　　　　日期：＿＿＿＿年＿＿月＿＿日　　　　　　（单位盖章）", &st.subtitle)?;
     }
     save_atomic(&mut wb, path)
 }

@@ -8,7 +8,7 @@ use anyhow::Result;
 use polars::prelude::*;
 use rust_xlsxwriter::{Chart, ChartFormat, ChartSolidFill, ChartType, Color, Workbook};
 
-use super::style::{fill_table, num_format, print_setup, safe, table_worksheet, write_table, ColSpec, Paper, Rows, Styles, TableSheet, Val};
+use super::style::{fill_table, num_format, safe, table_worksheet, write_table, ColSpec, Paper, Rows, Styles, TableSheet, Val};
 use super::{new_workbook, save_atomic};
 use crate::commands::Batch;
 use crate::consolidate::{col as c, floats, strings, Consolidated};
@@ -25,10 +25,6 @@ pub const DETAIL_SHEET: &str = "明细";
 
 fn light_val(l: Light) -> Val {
     Val::Fill(l.short().to_string(), l.rgb())
-}
-
-fn light_of(short: &str) -> Option<Light> {
-    Light::ALL.iter().copied().find(|l| l.short() == short)
 }
 
 pub fn write_summary(path: &Path, plan: &Plan, batch: &Batch) -> Result<()> {
@@ -323,8 +319,7 @@ fn agenda_sheet(wb: &mut Workbook, st: &Styles, plan: &Plan, cons: &Consolidated
         (get(Field::Problems.header())?, get(Field::NextSteps.header())?, get(Field::Leader.header())?, get(Field::Person.header())?, get(Field::Phone.header())?);
     let (targets, actuals, done, expected) = (floats(&rows_df, Field::Target.header())?, floats(&rows_df, Field::Actual.header())?, floats(&rows_df, c::DONE)?, floats(&rows_df, c::EXPECTED)?);
     let mut order: Vec<usize> = (0..rows_df.height()).collect();
-    let task_pos = |id: &str| plan.tasks.iter().position(|t| t.id == id).unwrap_or(usize::MAX);
-    order.sort_by_key(|&i| (light_of(&lights[i]).map(|l| l.urgency()).unwrap_or(9), task_pos(&tids[i]), units[i].clone()));
+    order.sort_by_cached_key(|&i| (Light::from_short(&lights[i]).map(|l| l.urgency()).unwrap_or(9), plan.task_position(&tids[i]).unwrap_or(usize::MAX), units[i].clone()));
     let rows: Vec<Vec<Val>> = order
         .iter()
         .enumerate()
@@ -334,7 +329,7 @@ fn agenda_sheet(wb: &mut Workbook, st: &Styles, plan: &Plan, cons: &Consolidated
             let fmt = num_format(&uom);
             vec![
                 Val::Num((n + 1) as f64, "0"),
-                light_of(&lights[i]).map(light_val).unwrap_or(Val::Empty),
+                Light::from_short(&lights[i]).map(light_val).unwrap_or(Val::Empty),
                 Val::text(&tids[i]),
                 Val::text(task.map(|t| t.name.clone()).unwrap_or_default()),
                 Val::text(&units[i]),
@@ -368,7 +363,7 @@ fn agenda_sheet(wb: &mut Workbook, st: &Styles, plan: &Plan, cons: &Consolidated
         ColSpec::new("责任人", 9.0),
         ColSpec::new("联系电话", 14.0),
     ];
-    let ws = write_table(
+    write_table(
         wb,
         st,
         &TableSheet {
@@ -377,10 +372,9 @@ fn agenda_sheet(wb: &mut Workbook, st: &Styles, plan: &Plan, cons: &Consolidated
             subtitle: Some(format!("{as_of}　　红灯（严重滞后）{}项、黄灯（轻度滞后）{}项任务及其责任单位", count(cons, Light::Red), count(cons, Light::Yellow))),
             columns,
             rows: rows.into(),
-            paper: Paper::A3,
+            paper: Paper::A4,
         },
     )?;
-    print_setup(ws, Paper::A4, 2)?;
     Ok(())
 }
 
@@ -425,7 +419,7 @@ fn detail_table(df: &DataFrame) -> Result<(Vec<ColSpec>, Rows<'static>)> {
         srcs.iter()
             .map(|src| match src {
                 Src::Text(ca) => Val::text(ca.get(i).unwrap_or_default()),
-                Src::Light(ca) => light_of(ca.get(i).unwrap_or_default()).map(light_val).unwrap_or(Val::Empty),
+                Src::Light(ca) => Light::from_short(ca.get(i).unwrap_or_default()).map(light_val).unwrap_or(Val::Empty),
                 Src::Num(ca, true) => ca.get(i).map(|x| Val::Pct(x / 100.0)).unwrap_or(Val::Empty),
                 Src::Num(ca, false) => ca.get(i).map(|x| Val::Num(x, "General")).unwrap_or(Val::Empty),
             })
