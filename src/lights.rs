@@ -122,7 +122,7 @@ pub fn light(task: &Task, period: Period, p: &Progress, th: Thresholds) -> Light
     if !task.kind.quantified() || p.actual.is_none() {
         return match p.status {
             Some(Status::Done) => Light::Blue,
-            _ if overdue && task.kind == Kind::Milestone || overdue && p.status.is_some() => Light::Red,
+            _ if overdue && (task.kind == Kind::Milestone || p.status.is_some()) => Light::Red,
             Some(Status::OnTrack) => Light::Green,
             Some(Status::Behind) => Light::Yellow,
             Some(Status::NotStarted) | None => Light::Grey,

@@ -327,7 +327,7 @@ pub fn parse_deadline_text(raw: &str, year: i32) -> Option<DeadlineValue> {
 
 /// Excel serial day number → date (1900 system, with its phantom 29 Feb 1900; or 1904 system).
 pub fn serial_to_date(serial: f64, is_1904: bool) -> Option<NaiveDate> {
-    if !serial.is_finite() || serial < 1.0 || serial > 2_958_465.0 {
+    if !serial.is_finite() || !(1.0..=2_958_465.0).contains(&serial) {
         return None;
     }
     let days = serial.floor() as i64;

@@ -26,7 +26,7 @@ pub fn write_form<'w>(wb: &'w mut Workbook, st: &Styles, unit: &str, period: Per
     ws.merge_range(0, 0, 0, last, TITLE, &st.title)?;
     ws.set_row_height(0, 30)?;
     ws.write_string_with_format(1, 0, &*safe(&format!("填报单位：{unit}")), &st.subtitle)?;
-    ws.write_string_with_format(1, 5, &format!("报送期次：{}", period.chinese()), &st.subtitle)?;
+    ws.write_string_with_format(1, 5, format!("报送期次：{}", period.chinese()), &st.subtitle)?;
     ws.write_string_with_format(1, 12, "填报人：", &st.subtitle)?;
     ws.write_string_with_format(1, 17, "联系电话：", &st.subtitle)?;
     for def in &FIELDS[..STANDARD_COLUMNS] {

@@ -164,7 +164,7 @@ pub fn write_reconciliation(path: &Path, plan: &Plan, rec: &Reconciliation) -> R
             if u.reasons.is_empty() { "扣分事项：无".to_string() } else { format!("扣分事项：{}", u.reasons.join("；")) },
         ];
         for line in summary {
-            ws.merge_range(r, 0, r, last_col, &*safe(&line), &bold)?;
+            ws.merge_range(r, 0, r, last_col, &safe(&line), &bold)?;
             r += 1;
         }
         r += 2;

@@ -227,11 +227,11 @@ pub fn fill_table(ws: &mut Worksheet, st: &Styles, t: &TableSheet) -> Result<(),
         ws.set_column_width(c as u16, w)?;
         widths.push(w);
     }
-    ws.merge_range(0, 0, 0, ncols - 1, &*safe(&t.title), &st.title)?;
+    ws.merge_range(0, 0, 0, ncols - 1, &safe(&t.title), &st.title)?;
     ws.set_row_height(0, 30)?;
     let hr = header_row(t);
     if let Some(sub) = &t.subtitle {
-        ws.merge_range(1, 0, 1, ncols - 1, &*safe(sub), &st.subtitle)?;
+        ws.merge_range(1, 0, 1, ncols - 1, &safe(sub), &st.subtitle)?;
     }
     for (c, spec) in t.columns.iter().enumerate() {
         ws.write_string_with_format(hr, c as u16, &*safe(&spec.header), &st.header)?;

@@ -77,7 +77,7 @@ fn overview(wb: &mut Workbook, st: &Styles, plan: &Plan, cons: &Consolidated, ti
     ws.set_name(OVERVIEW_SHEET)?;
     let expected = plan.expected_units().len();
     let reported = cons.units.iter().filter(|u| u.submitted).count();
-    ws.merge_range(0, 0, 0, 7, &*safe(title), &st.title)?;
+    ws.merge_range(0, 0, 0, 7, &safe(title), &st.title)?;
     ws.set_row_height(0, 30)?;
     ws.merge_range(1, 0, 1, 7, &format!("{as_of}　　应报单位{expected}个，已报送{reported}个"), &st.subtitle)?;
     let section = st.subtitle.clone().set_bold().set_font_size(12);
