@@ -187,6 +187,12 @@ pub fn process(plan: &Plan, paths: &[PathBuf], opts: &Options) -> Result<Batch> 
 
 /// Normalise, validate and consolidate files already read.
 pub fn judge(plan: &Plan, paths: &[PathBuf], files: ReadFiles, opts: &Options) -> Result<Batch> {
+    judge_with(plan, paths, files, opts, |_, _| Ok(())).map(|(batch, ())| batch)
+}
+
+/// `judge`, handing the detail frame to `on_detail` as soon as it exists, before the rest of
+/// the consolidation (a run starts writing the 明细 sheet then).
+pub fn judge_with<R>(plan: &Plan, paths: &[PathBuf], files: ReadFiles, opts: &Options, on_detail: impl FnOnce(Period, &polars::prelude::DataFrame) -> Result<R>) -> Result<(Batch, R)> {
     let ReadFiles { ingested, other } = files;
     let period = opts.period.as_deref();
     let t = std::time::Instant::now();
@@ -231,7 +237,9 @@ pub fn judge(plan: &Plan, paths: &[PathBuf], files: ReadFiles, opts: &Options) -
     }
     stage("normalise+validate", t);
     let t = std::time::Instant::now();
-    let consolidated = consolidate::consolidate(plan, period, opts.thresholds, &subs, &units_with_files)?;
+    let detail = consolidate::detail_frame(plan, period, opts.thresholds, &subs)?;
+    let started = on_detail(period, &detail)?;
+    let consolidated = consolidate::consolidate_frame(plan, period, opts.thresholds, &subs, &units_with_files, detail)?;
     stage("consolidate", t);
     findings.extend(consolidated.findings.iter().cloned());
     // One pass over the findings, not one per file: a messy province has both by the thousand.
@@ -241,7 +249,7 @@ pub fn judge(plan: &Plan, paths: &[PathBuf], files: ReadFiles, opts: &Options) -
         l.errors = c.errors;
         l.warnings = c.warnings;
     }
-    Ok(Batch { period, files: lines, skipped, submissions: subs, findings, consolidated })
+    Ok((Batch { period, files: lines, skipped, submissions: subs, findings, consolidated }, started))
 }
 
 fn judge_file(plan: &Plan, period: Period, ing: Ingested) -> (Option<Submission>, Vec<Finding>, FileLine) {
@@ -357,13 +365,14 @@ where
     let paths = [dir.to_path_buf()];
     let (plan, files) = rayon::join(load, || read_files(&paths, &opts));
     let plan = plan?;
-    let mut batch = judge(plan.borrow(), &paths, files?, &opts)?;
-    let outputs = write_outputs(plan.borrow(), &mut batch, out)?;
+    let start = |period: Period, detail: &polars::prelude::DataFrame| crate::write::summary::start_summary(plan.borrow(), period, detail);
+    let (mut batch, summary) = judge_with(plan.borrow(), &paths, files?, &opts, start)?;
+    let outputs = write_outputs(plan.borrow(), &mut batch, summary, out)?;
     Ok((plan, batch, outputs))
 }
 
 /// The run's workbooks, written in parallel.
-fn write_outputs(plan: &Plan, batch: &mut Batch, out: &Path) -> Result<Vec<PathBuf>> {
+fn write_outputs(plan: &Plan, batch: &mut Batch, started: crate::write::summary::StartedSummary, out: &Path) -> Result<Vec<PathBuf>> {
     // From here on the frame carries every row; only units that get a return file need theirs.
     let returned: HashSet<String> = crate::write::returns::units_to_return(plan, &batch.findings).into_iter().collect();
     for s in &mut batch.submissions {
@@ -380,7 +389,7 @@ fn write_outputs(plan: &Plan, batch: &mut Batch, out: &Path) -> Result<Vec<PathB
     let ((a, b), c) = rayon::join(
         || {
             rayon::join(
-                || crate::write::summary::write_summary(&summary, plan, batch),
+                || crate::write::summary::finish_summary(&summary, plan, batch, started),
                 || crate::write::report::write_report(&report, plan, batch),
             )
         },

@@ -55,7 +55,6 @@ pub struct TaskSummary {
     /// `单位：内容` lines.
     pub progress: Vec<String>,
     pub problems: Vec<String>,
-    pub next_steps: Vec<String>,
 }
 
 /// One row per unit on the roster (and any unit that reported without being expected).
@@ -237,6 +236,11 @@ fn worst(a: Option<Status>, b: Option<Status>) -> Option<Status> {
 /// Consolidate the batch. `units_with_files` are the units that sent anything at all, readable or not.
 pub fn consolidate(plan: &Plan, period: Period, th: Thresholds, subs: &[Submission], units_with_files: &HashSet<String>) -> Result<Consolidated> {
     let detail = detail_frame(plan, period, th, subs)?;
+    consolidate_frame(plan, period, th, subs, units_with_files, detail)
+}
+
+/// Everything after the detail frame: per-task totals, unit tallies, coverages, V rules.
+pub fn consolidate_frame(plan: &Plan, period: Period, th: Thresholds, subs: &[Submission], units_with_files: &HashSet<String>, detail: DataFrame) -> Result<Consolidated> {
     if std::env::var_os("LUOSHI_PROFILE").is_some() {
         eprintln!("[profile] detail frame: {} rows, {} MB", detail.height(), detail.estimated_size() / 1_000_000);
     }
@@ -295,13 +299,13 @@ pub fn consolidate(plan: &Plan, period: Period, th: Thresholds, subs: &[Submissi
     drop((per_task, lead_rows, pairs_df));
 
     // Notes gathered per task, in unit order of the submissions.
-    let mut notes: HashMap<&str, [Vec<String>; 3]> = HashMap::new();
+    let mut notes: HashMap<&str, [Vec<String>; 2]> = HashMap::new();
     let mut statuses: HashMap<&str, Option<Status>> = HashMap::new();
     for s in counted(subs) {
         let unit = s.unit.as_deref().unwrap_or("");
         for r in &s.rows {
             let e = notes.entry(r.task_id()).or_default();
-            for (i, f) in [Field::Progress, Field::Problems, Field::NextSteps].into_iter().enumerate() {
+            for (i, f) in [Field::Progress, Field::Problems].into_iter().enumerate() {
                 let t = r.get(f).trim();
                 if !t.is_empty() && !matches!(t, "无" | "/" | "—") {
                     e[i].push(format!("{unit}：{t}"));
@@ -342,7 +346,7 @@ pub fn consolidate(plan: &Plan, period: Period, th: Thresholds, subs: &[Submissi
         let node = period.due_node().and_then(|q| t.nodes[q]);
         let p = Progress { actual, target: t.target, node, status, deadline: Some(t.deadline) };
         let light = if who.is_empty() { Light::Grey } else { light(t, period, &p, th) };
-        let [progress, problems, next_steps] = notes.remove(t.id.as_str()).unwrap_or_default();
+        let [progress, problems] = notes.remove(t.id.as_str()).unwrap_or_default();
         tasks.push(TaskSummary {
             id: t.id.clone(),
             actual,
@@ -356,7 +360,6 @@ pub fn consolidate(plan: &Plan, period: Period, th: Thresholds, subs: &[Submissi
             reporters: who,
             progress,
             problems,
-            next_steps,
         });
     }
 

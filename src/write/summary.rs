@@ -6,7 +6,7 @@ use std::path::Path;
 
 use anyhow::Result;
 use polars::prelude::*;
-use rust_xlsxwriter::{Chart, ChartFormat, ChartSolidFill, ChartType, Color, Workbook};
+use rust_xlsxwriter::{Chart, ChartFormat, ChartSolidFill, ChartType, Color, Workbook, Worksheet, XlsxError};
 
 use super::style::{fill_table, num_format, safe, table_worksheet, write_table, ColSpec, Paper, Rows, Styles, TableSheet, Val};
 use super::{new_workbook, save_atomic};
@@ -16,6 +16,7 @@ use crate::fields::Field;
 use crate::finding::Counts;
 use crate::lights::Light;
 use crate::plan::{Plan, AREAS};
+use crate::validate::Period;
 
 pub const OVERVIEW_SHEET: &str = "总览";
 pub const TASKS_SHEET: &str = "任务汇总";
@@ -27,45 +28,65 @@ fn light_val(l: Light) -> Val {
     Val::Fill(l.short().to_string(), l.rgb())
 }
 
-pub fn write_summary(path: &Path, plan: &Plan, batch: &Batch) -> Result<()> {
-    let period = batch.period;
-    let cons = &batch.consolidated;
-    let title = format!("{}政府系统抓落实专项行动月调度汇总表", plan.city);
-    let mut wb = new_workbook(&title, period);
-    if cons.detail.height() > super::style::CONSTANT_MEMORY_ROWS {
+/// A 汇总表 whose 明细 sheet is already being filled on its own thread.
+pub struct StartedSummary {
+    wb: Workbook,
+    detail: std::thread::JoinHandle<Result<Worksheet, XlsxError>>,
+}
+
+fn title(plan: &Plan) -> String {
+    format!("{}政府系统抓落实专项行动月调度汇总表", plan.city)
+}
+
+fn as_of(period: Period) -> String {
+    format!("截至{}", period.end().format("%Y年%-m月%-d日"))
+}
+
+/// Start the workbook and fill its 明细, the longest sheet, on a thread of its own: a run calls
+/// this as soon as the detail frame exists, while the rest is still being consolidated.
+pub fn start_summary(plan: &Plan, period: Period, detail: &DataFrame) -> Result<StartedSummary> {
+    let mut wb = new_workbook(&title(plan), period);
+    if detail.height() > super::style::CONSTANT_MEMORY_ROWS {
         // Large outputs: compression level chosen for speed (files some 10 % larger).
         wb.set_zip_compression_level(1);
     }
-    let st = Styles::new();
-    let as_of = format!("截至{}", period.end().format("%Y年%-m月%-d日"));
-    let (columns, rows) = detail_table(&cons.detail)?;
-    let detail = TableSheet {
+    let (columns, rows) = detail_table(detail)?;
+    let table = TableSheet {
         name: DETAIL_SHEET,
         title: format!("{}政府系统抓落实专项行动任务明细表", plan.city),
-        subtitle: Some(format!("{as_of}　　每行注明来源文件、工作表和行号；数值已换算为市级任务清单的计量单位")),
+        subtitle: Some(format!("{}　　每行注明来源文件、工作表和行号；数值已换算为市级任务清单的计量单位", as_of(period))),
         columns,
         rows,
         paper: Paper::A3,
     };
-    // The detail, the longest sheet, is filled on its own thread while the others are written.
-    let mut detail_ws = table_worksheet(&mut wb, &detail)?;
-    std::thread::scope(|s| -> Result<()> {
-        let filling = s.spawn(|| {
-            let t = std::time::Instant::now();
-            let r = fill_table(&mut detail_ws, &st, &detail);
-            crate::commands::stage("summary: 明细", t);
-            r
-        });
+    let mut ws = table_worksheet(&mut wb, &table)?;
+    let detail = std::thread::spawn(move || {
         let t = std::time::Instant::now();
-        overview(&mut wb, &st, plan, cons, &title, &as_of)?;
-        tasks_sheet(&mut wb, &st, plan, cons, &as_of)?;
-        units_sheet(&mut wb, &st, batch, &as_of)?;
-        agenda_sheet(&mut wb, &st, plan, cons, &as_of)?;
-        crate::commands::stage("summary: 总览…督办清单", t);
-        filling.join().unwrap_or_else(|p| std::panic::resume_unwind(p))?;
-        Ok(())
-    })?;
-    wb.push_worksheet(detail_ws);
+        fill_table(&mut ws, &Styles::new(), &table)?;
+        crate::commands::stage("summary: 明细", t);
+        Ok(ws)
+    });
+    Ok(StartedSummary { wb, detail })
+}
+
+pub fn write_summary(path: &Path, plan: &Plan, batch: &Batch) -> Result<()> {
+    let started = start_summary(plan, batch.period, &batch.consolidated.detail)?;
+    finish_summary(path, plan, batch, started)
+}
+
+/// The other sheets, then the 明细 once filled, then save.
+pub fn finish_summary(path: &Path, plan: &Plan, batch: &Batch, started: StartedSummary) -> Result<()> {
+    let StartedSummary { mut wb, detail } = started;
+    let cons = &batch.consolidated;
+    let st = Styles::new();
+    let as_of = as_of(batch.period);
+    let t = std::time::Instant::now();
+    overview(&mut wb, &st, plan, cons, &title(plan), &as_of)?;
+    tasks_sheet(&mut wb, &st, plan, cons, &as_of)?;
+    units_sheet(&mut wb, &st, batch, &as_of)?;
+    agenda_sheet(&mut wb, &st, plan, cons, &as_of)?;
+    crate::commands::stage("summary: 总览…督办清单", t);
+    wb.push_worksheet(detail.join().unwrap_or_else(|p| std::panic::resume_unwind(p))?);
     let t = std::time::Instant::now();
     save_atomic(&mut wb, path)?;
     crate::commands::stage("summary: save", t);
