@@ -283,7 +283,7 @@ pub fn consolidate_frame(plan: &Plan, period: Period, th: Thresholds, subs: &[Su
         .unique_stable(None, UniqueKeepStrategy::First)
         .collect()?;
 
-    crate::commands::stage("consolidate: polars queries", t0);
+    crate::profile::stage("consolidate: polars queries", t0);
     let ids = strings(&per_task, task_id)?;
     let sums = floats(&per_task, "合计")?;
     let filled = floats(&per_task, "填报数")?;
@@ -316,7 +316,7 @@ pub fn consolidate_frame(plan: &Plan, period: Period, th: Thresholds, subs: &[Su
         }
     }
 
-    crate::commands::stage("consolidate: notes", t0);
+    crate::profile::stage("consolidate: notes", t0);
     let id_pos: HashMap<&str, usize> = ids.iter().enumerate().map(|(i, id)| (id.as_str(), i)).collect();
     let lead_pos: HashMap<&str, usize> = lead_ids.iter().enumerate().map(|(i, id)| (id.as_str(), i)).collect();
     let mut reporters: HashMap<&str, Vec<String>> = HashMap::new();
@@ -363,7 +363,7 @@ pub fn consolidate_frame(plan: &Plan, period: Period, th: Thresholds, subs: &[Su
         });
     }
 
-    crate::commands::stage("consolidate: task summaries", t0);
+    crate::profile::stage("consolidate: task summaries", t0);
     // V02: master tasks no submitted row claims (任务全覆盖).
     let reported = detail.clone().lazy().select([col(task_id)]).unique(None, UniqueKeepStrategy::First);
     let unclaimed = master.clone().lazy().anti_join(reported, col(task_id), col(task_id)).collect()?;
@@ -391,7 +391,7 @@ pub fn consolidate_frame(plan: &Plan, period: Period, th: Thresholds, subs: &[Su
             findings.push(Finding::new("V01", format!("{}本期没有报送", u.name)).unit(Some(&u.name)));
         }
     }
-    crate::commands::stage("consolidate: V findings", t0);
+    crate::profile::stage("consolidate: V findings", t0);
     let units = unit_summaries(plan, &detail, &submitted)?;
     let coverage = coverage(plan, &detail)?;
     Ok(Consolidated { detail, tasks, units, coverage, findings })

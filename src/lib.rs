@@ -12,14 +12,17 @@
 //! ```
 //! `commands` strings the stages together for each CLI command; `main.rs` only parses arguments.
 
+pub mod batch;
 pub mod commands;
 pub mod consolidate;
+pub mod excel;
 pub mod fields;
 pub mod finding;
 pub mod ingest;
 pub mod lights;
 pub mod normalise;
 pub mod plan;
+pub mod profile;
 pub mod reconcile;
 pub mod term;
 pub mod validate;

@@ -146,8 +146,7 @@ fn main() -> ExitCode {
         Ok(code) => code,
         Err(e) => {
             // Each cause after the other, joined the Chinese way.
-            let causes: Vec<String> = e.chain().map(ToString::to_string).collect();
-            eprintln!("luoshi：{}", causes.join("："));
+            eprintln!("luoshi：{}", luoshi::write::describe_error(&e));
             ExitCode::from(2)
         }
     }
@@ -174,9 +173,10 @@ fn run(cli: Cli) -> anyhow::Result<ExitCode> {
         Command::Run { dir, out, period, previous } => {
             let (plan, batch, outputs) = commands::run_loading(load, &dir, &out, &opts(period, previous))?;
             print!("{}", term::run_summary(&batch, &outputs, term::use_colour()));
+            let code = if outputs.failed.is_empty() { ExitCode::SUCCESS } else { ExitCode::from(3) };
             // A province's batch is not freed piece by piece: the process ends here anyway.
-            std::mem::forget((plan, batch));
-            Ok(ExitCode::SUCCESS)
+            std::mem::forget((plan, batch, outputs));
+            Ok(code)
         }
         Command::Validate { paths, format, fail_on, period, previous } => {
             let plan = load()?;

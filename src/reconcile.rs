@@ -9,7 +9,7 @@ use anyhow::{Context, Result};
 use chrono::NaiveDate;
 use serde::Deserialize;
 
-use crate::commands::Batch;
+use crate::batch::Batch;
 use crate::fields::squash;
 use crate::finding::Finding;
 use crate::ingest::{read_grids, Limits, Raw};

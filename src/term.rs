@@ -2,11 +2,11 @@
 
 use std::fmt::Write as _;
 use std::io::IsTerminal;
-use std::path::PathBuf;
 
 use unicode_width::UnicodeWidthStr;
 
-use crate::commands::Batch;
+use crate::batch::Batch;
+use crate::commands::Outputs;
 use crate::finding::{Counts, Finding, Severity};
 use crate::normalise::values::fmt_num;
 use crate::plan::Plan;
@@ -59,7 +59,7 @@ pub fn text(findings: &[Finding], files: usize, colour_on: bool) -> String {
 }
 
 /// The run summary: files read and skipped, units, rows, findings by severity, where the outputs are.
-pub fn run_summary(batch: &Batch, outputs: &[PathBuf], colour_on: bool) -> String {
+pub fn run_summary(batch: &Batch, outputs: &Outputs, colour_on: bool) -> String {
     let mut out = String::new();
     let read = batch.files.iter().filter(|f| f.state == "已读取").count();
     let unreadable = batch.files.len() - read;
@@ -89,12 +89,18 @@ pub fn run_summary(batch: &Batch, outputs: &[PathBuf], colour_on: bool) -> Strin
         }
     }
     let _ = writeln!(out, "\n已写出：");
-    for p in outputs.iter().take(2) {
+    for p in &outputs.workbooks {
         let _ = writeln!(out, "  {}", p.display());
     }
-    let returns: Vec<String> = outputs.iter().skip(2).filter_map(|p| p.file_stem().map(|s| s.to_string_lossy().to_string())).collect();
-    if let Some(dir) = outputs.get(2).and_then(|p| p.parent()) {
+    let returns: Vec<String> = outputs.returns.iter().filter_map(|p| p.file_stem().map(|s| s.to_string_lossy().to_string())).collect();
+    if let Some(dir) = outputs.returns.first().and_then(|p| p.parent()) {
         let _ = writeln!(out, "  {}/（退回文件 {} 个：{}）", dir.display(), returns.len(), returns.join("、"));
+    }
+    if !outputs.failed.is_empty() {
+        let _ = writeln!(out, "\n{}", colour(&format!("未能写出 {} 个文件（其余文件已写出）：", outputs.failed.len()), Severity::Error, colour_on));
+        for (p, why) in &outputs.failed {
+            let _ = writeln!(out, "  {}：{}", p.display(), why);
+        }
     }
     out
 }

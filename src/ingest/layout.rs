@@ -76,11 +76,21 @@ pub struct Scan<'a> {
     rows: Vec<RawRow>,
     visited: u64,
     pub over_limit: Option<String>,
+    /// Cells whose text was cut to Excel's limit, wherever they are in the sheet.
+    pub truncated: Vec<Truncated>,
+}
+
+/// A cell whose text was longer than a cell can hold (0-based position, characters it had).
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub struct Truncated {
+    pub row: u32,
+    pub col: u32,
+    pub chars: usize,
 }
 
 impl<'a> Scan<'a> {
     pub fn new(limits: &'a Limits) -> Self {
-        Scan { limits, head: BTreeMap::new(), layout: None, col_slot: Vec::new(), rows: Vec::new(), visited: 0, over_limit: None }
+        Scan { limits, head: BTreeMap::new(), layout: None, col_slot: Vec::new(), rows: Vec::new(), visited: 0, over_limit: None, truncated: Vec::new() }
     }
 
     /// Take one cell; `false` means stop reading this sheet.
@@ -94,9 +104,13 @@ impl<'a> Scan<'a> {
             return true;
         }
         let raw = match raw {
-            Raw::Text(s) if s.len() > self.limits.max_cell_chars * 4 || s.chars().count() > self.limits.max_cell_chars => {
-                Raw::Text(s.chars().take(self.limits.max_cell_chars).collect())
-            }
+            Raw::Text(s) if s.len() > self.limits.max_cell_chars => match crate::excel::clamp_text(&s, self.limits.max_cell_chars) {
+                std::borrow::Cow::Owned(cut) => {
+                    self.truncated.push(Truncated { row, col, chars: s.chars().count() });
+                    Raw::Text(cut)
+                }
+                std::borrow::Cow::Borrowed(_) => Raw::Text(s),
+            },
             r => r,
         };
         match &self.layout {

@@ -7,8 +7,11 @@
 
 pub mod layout;
 pub mod limits;
+pub mod ods;
 pub mod sniff;
+pub mod xls;
 
+use std::collections::HashSet;
 use std::fs::File;
 use std::io::BufReader;
 use std::path::{Path, PathBuf};
@@ -16,7 +19,7 @@ use std::path::{Path, PathBuf};
 use calamine::{Data, DataRef, Dimensions, Ods, Reader, SheetVisible, Xls, Xlsb, Xlsx};
 use chrono::NaiveDate;
 
-pub use layout::{Column, Layout, Meta, RawRow};
+pub use layout::{Column, Layout, Meta, RawRow, Truncated};
 pub use limits::Limits;
 pub use sniff::{Format, Unreadable};
 
@@ -52,7 +55,11 @@ impl Raw {
             Raw::Text(s) => s.clone(),
             Raw::Number(v) => fmt_num(*v),
             Raw::Percent(v) => format!("{}%", fmt_num(v * 100.0)),
-            Raw::Date(d) => d.format("%Y-%m-%d").to_string(),
+            // Not chrono's `%Y`: it writes the year 10000 as "+10000".
+            Raw::Date(d) => {
+                use chrono::Datelike;
+                format!("{}-{:02}-{:02}", d.year(), d.month(), d.day())
+            }
             Raw::Bool(b) => if *b { "TRUE" } else { "FALSE" }.into(),
             Raw::Error(e) => e.clone(),
         }
@@ -69,6 +76,8 @@ pub struct Table {
     pub rows: Vec<RawRow>,
     /// Document property "modified" (ISO text), used to tell resubmissions apart.
     pub modified: Option<String>,
+    /// Cells cut to Excel's limit of 32,767 characters (C09).
+    pub truncated: Vec<Truncated>,
 }
 
 /// What ingest makes of one file.
@@ -143,9 +152,10 @@ thread_local! {
 
 /// Run a reader: a panic inside calamine on a damaged file becomes that file's error, quietly.
 fn guarded<T>(read: impl FnOnce() -> Result<T, Unreadable> + std::panic::UnwindSafe) -> Result<T, Unreadable> {
-    READING.with(|r| r.set(true));
+    // Guards nest (a file's reading, then one helper within it): restore what was there.
+    let was = READING.with(|r| r.replace(true));
     let result = std::panic::catch_unwind(read);
-    READING.with(|r| r.set(false));
+    READING.with(|r| r.set(was));
     result.unwrap_or_else(|_| Err(Unreadable::new("文件结构异常，读取时出错（文件可能已损坏），请重新保存为 .xlsx 后报送")))
 }
 
@@ -218,24 +228,49 @@ fn read_workbook(path: &Path, limits: &Limits) -> Result<Outcome, Unreadable> {
     let mut looked = Vec::new();
     for name in order.into_iter().take(limits.max_sheets) {
         looked.push(name.to_string());
+        let extras = sheet_extras(&book, name, path, limits);
         let mut scan = layout::Scan::new(limits);
-        scan_sheet(&mut book, name, &mut |r, c, raw| scan.push(r, c, raw))?;
+        scan_sheet(&mut book, name, &extras.percent, &mut |r, c, raw| scan.push(r, c, raw))?;
         if let Some(e) = scan.over_limit.take() {
             return Err(Unreadable::new(format!("工作表“{name}”{e}，已停止读取")));
         }
-        let merges = merges(&mut book, name, path);
+        let merges = match extras.merges {
+            Some(m) => m,
+            None => merges(&mut book, name, path),
+        };
+        let truncated = std::mem::take(&mut scan.truncated);
         if let Some((layout, meta, rows)) = scan.finish(&merges) {
-            return Ok(Outcome::Table(Box::new(Table { format, sheet: name.to_string(), layout, meta, rows, modified })));
+            return Ok(Outcome::Table(Box::new(Table { format, sheet: name.to_string(), layout, meta, rows, modified, truncated })));
         }
     }
     Ok(Outcome::NoTable { sheets: looked })
+}
+
+/// What a sheet's cells do not say by themselves, for the formats where calamine does not tell:
+/// which numbers are shown as percentages (xls, ods; xlsx styles come with its cells) and the
+/// merged ranges of an ods sheet.
+#[derive(Default)]
+struct SheetExtras {
+    percent: HashSet<(u32, u32)>,
+    merges: Option<Vec<Dimensions>>,
+}
+
+fn sheet_extras(book: &Book, name: &str, path: &Path, limits: &Limits) -> SheetExtras {
+    match book {
+        Book::Xls(_) => SheetExtras { percent: guarded(|| Ok(xls::percent_cells(path, name))).ok().flatten().unwrap_or_default(), merges: None },
+        Book::Ods(_) => match guarded(|| Ok(ods::sheet_extras(path, name, limits))).ok().flatten() {
+            Some(e) => SheetExtras { percent: e.percent, merges: Some(e.merges) },
+            None => SheetExtras::default(),
+        },
+        Book::Xlsx(_) | Book::Xlsb(_) => SheetExtras::default(),
+    }
 }
 
 fn merges(book: &mut Book, name: &str, path: &Path) -> Vec<Dimensions> {
     match book {
         Book::Xlsx(b) => xlsx_merges(path, name).unwrap_or_else(|| b.merge_cells_by_sheet_name(name).unwrap_or_default()),
         Book::Xls(b) => b.merge_cells_by_sheet_name(name).unwrap_or_default(),
-        // calamine has no merged regions for xlsb and ods.
+        // calamine has no merged regions for xlsb; ods merges come from `ods::sheet_extras`.
         Book::Xlsb(_) | Book::Ods(_) => Vec::new(),
     }
 }
@@ -380,7 +415,7 @@ fn iso_date(s: &str) -> Raw {
 }
 
 /// Stream a sheet's cells into `sink` (row, column, value) until it returns `false`.
-fn scan_sheet(book: &mut Book, name: &str, sink: &mut dyn FnMut(u32, u32, Raw) -> bool) -> Result<(), Unreadable> {
+fn scan_sheet(book: &mut Book, name: &str, percent: &HashSet<(u32, u32)>, sink: &mut dyn FnMut(u32, u32, Raw) -> bool) -> Result<(), Unreadable> {
     let sheet_err = |e: &dyn std::fmt::Display| Unreadable::new(format!("工作表“{name}”内容损坏，无法读取（{e}），请用 Excel 或 WPS 打开后另存为 .xlsx 再报送"));
     match book {
         Book::Xlsx(b) => {
@@ -388,7 +423,7 @@ fn scan_sheet(book: &mut Book, name: &str, sink: &mut dyn FnMut(u32, u32, Raw) -
             let percent: Vec<bool> = reader
                 .styles()
                 .iter()
-                .map(|s| s.number_format.as_ref().is_some_and(|f| f.format_code.contains('%')))
+                .map(|s| s.number_format.as_ref().is_some_and(|f| xls::is_percent_code(&f.format_code)))
                 .collect();
             loop {
                 match reader.next_cell_with_style_id() {
@@ -423,20 +458,25 @@ fn scan_sheet(book: &mut Book, name: &str, sink: &mut dyn FnMut(u32, u32, Raw) -
         }
         Book::Xls(b) => {
             let range = b.worksheet_range(name).map_err(|e| sheet_err(&e))?;
-            push_range(&range, sink);
+            push_range(&range, percent, sink);
         }
         Book::Ods(b) => {
             let range = b.worksheet_range(name).map_err(|e| sheet_err(&e))?;
-            push_range(&range, sink);
+            push_range(&range, percent, sink);
         }
     }
     Ok(())
 }
 
-fn push_range(range: &calamine::Range<Data>, sink: &mut dyn FnMut(u32, u32, Raw) -> bool) {
+fn push_range(range: &calamine::Range<Data>, percent: &HashSet<(u32, u32)>, sink: &mut dyn FnMut(u32, u32, Raw) -> bool) {
     let (r0, c0) = range.start().unwrap_or((0, 0));
     for (r, c, d) in range.used_cells() {
-        if !sink(r0 + r as u32, c0 + c as u32, from_data(d)) {
+        let at = (r0 + r as u32, c0 + c as u32);
+        let raw = match from_data(d) {
+            Raw::Number(v) if percent.contains(&at) => Raw::Percent(v),
+            raw => raw,
+        };
+        if !sink(at.0, at.1, raw) {
             break;
         }
     }
@@ -455,7 +495,8 @@ pub fn read_grids(path: &Path, limits: &Limits) -> Result<Vec<(String, Grid)>, U
             let mut grid = Grid::new();
             let mut seen: u64 = 0;
             let mut over = false;
-            scan_sheet(&mut book, &name, &mut |r, c, raw| {
+            let extras = sheet_extras(&book, &name, path, limits);
+            scan_sheet(&mut book, &name, &extras.percent, &mut |r, c, raw| {
                 seen += 1;
                 if seen > limits.max_cells {
                     over = true;

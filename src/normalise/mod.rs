@@ -8,7 +8,7 @@ use std::fmt::Write as _;
 use std::collections::HashMap;
 use std::path::PathBuf;
 
-use chrono::NaiveDate;
+use chrono::{Datelike, NaiveDate};
 use rayon::prelude::*;
 
 use crate::fields::{is_invisible, squash, Field, N_FIELDS};
@@ -187,6 +187,17 @@ pub fn normalise(plan: &Plan, file: &str, path: PathBuf, table: Table, year: i32
         superseded_by: None,
     };
 
+    // Text cut to what a cell holds: said where, whatever column it was in.
+    for t in &table.truncated {
+        let header = layout.columns.iter().find(|c| c.col == t.col).map(|c| clean_text(&c.header).replace('\n', "")).unwrap_or_else(|| crate::finding::col_letters(t.col));
+        let msg = format!("{header}有 {} 个字，超过 Excel 单元格上限 {} 字，只保留前面部分（末尾注明“已截断”）", t.chars, crate::excel::MAX_CELL_TEXT);
+        let mut f = Finding::new("C09", msg).file(file).sheet(&sub.sheet).unit(sub.unit.as_deref()).at(t.row, t.col, &header);
+        let task = slot_of[Field::TaskId.index()].and_then(|s| table.rows.iter().find(|r| r.row == t.row).map(|r| r.cells[s].display()));
+        if let Some(task) = task.filter(|t| !t.trim().is_empty()) {
+            f = f.task(&task);
+        }
+        findings.push(f);
+    }
     // Ditto marks take the value above (C07), before anything is parsed: one pass in order.
     type Ditto = (Field, String, String);
     let mut rows: Vec<(u32, Vec<Raw>, Vec<Ditto>)> = Vec::with_capacity(table.rows.len());
@@ -325,6 +336,11 @@ fn read_values(
             }
         };
         let Some(fig) = figure else { continue };
+        if !crate::excel::number_fits(fig.value) {
+            let msg = format!("{}写“{}”，超出 Excel 能保存的数值范围（绝对值不超过 1e308），未采用", header, raw.display());
+            findings.push(sub.at("C10", msg, row, f));
+            continue;
+        }
         let value = if f == Field::Rate {
             Some(fig.value)
         } else {
@@ -369,6 +385,11 @@ fn read_values(
                 None
             }
         };
+        if let Some(DeadlineValue::Date(d)) = row.deadline.filter(|d| d.date().is_some_and(|d| !crate::excel::date_fits(d))) {
+            let msg = format!("{}是 {}-{:02}-{:02}，超出 Excel 能保存的日期范围（1900年至9999年），未采用", header, d.year(), d.month(), d.day());
+            findings.push(sub.at("C11", msg, row, Field::Deadline));
+            row.deadline = None;
+        }
     }
     let status = row.get(Field::Status).to_string();
     if !status.is_empty() && !matches!(cell(Field::Status), Some(Raw::Error(_))) {

@@ -124,7 +124,18 @@ pub fn parse_number_text(raw: &str) -> Option<TextNumber> {
     if !seen_digit {
         return None;
     }
-    let mut value: f64 = fig.trim_end_matches('.').parse().ok()?;
+    let mut fig = fig.trim_end_matches('.').to_string();
+    // An exponent as Excel shows big numbers (`1.2E+05`), pasted as text.
+    if let Some(&e @ ('e' | 'E')) = chars.get(i) {
+        let sign = chars.get(i + 1).filter(|c| **c == '+' || **c == '-').map(|_| 1).unwrap_or(0);
+        let digits = chars[(i + 1 + sign).min(chars.len())..].iter().take_while(|c| c.is_ascii_digit()).count();
+        if digits > 0 {
+            fig.push(e);
+            fig.extend(&chars[i + 1..i + 1 + sign + digits]);
+            i += 1 + sign + digits;
+        }
+    }
+    let mut value: f64 = fig.parse().ok()?;
     if negative {
         value = -value;
     }

@@ -13,7 +13,7 @@ pub mod template;
 use std::path::Path;
 
 use anyhow::{Context, Result};
-use rust_xlsxwriter::{DocProperties, ExcelDateTime, Workbook};
+use rust_xlsxwriter::{DocProperties, ExcelDateTime, Workbook, XlsxError};
 
 use crate::validate::Period;
 
@@ -37,13 +37,55 @@ pub fn save_atomic(wb: &mut Workbook, path: &Path) -> Result<()> {
     // Readable by colleagues like any file they save, not private as a temporary file is.
     #[cfg(unix)]
     builder.permissions(std::os::unix::fs::PermissionsExt::from_mode(0o644));
-    let mut tmp = builder.tempfile_in(dir).with_context(|| format!("无法在 {} 中写文件（没有写权限？）", dir.display()))?;
+    let mut tmp = builder.tempfile_in(dir).with_context(|| format!("无法在 {} 中写文件", dir.display()))?;
     // Straight into the file: a province's workbook is never held in memory a second time.
     wb.save_to_writer(std::io::BufWriter::new(tmp.as_file_mut()))
-        .with_context(|| format!("生成 {} 失败（磁盘已满？）", path.display()))?;
+        .with_context(|| format!("生成 {} 失败", path.display()))?;
     tmp.as_file().sync_all().ok();
     tmp.persist(path)
         .map_err(|e| e.error)
-        .with_context(|| format!("无法保存 {}：文件可能正在 Excel 中打开，请关闭后重试", path.display()))?;
+        .with_context(|| format!("无法保存 {}", path.display()))?;
     Ok(())
+}
+
+/// An error while writing, each cause after the other the Chinese way; the writer's own
+/// (English) errors said in Chinese.
+pub fn describe_error(e: &anyhow::Error) -> String {
+    let causes: Vec<String> = e
+        .chain()
+        .map(|c| match (c.downcast_ref::<XlsxError>(), c.downcast_ref::<std::io::Error>()) {
+            (Some(x), _) => xlsx_reason(x),
+            (None, Some(io)) => io_reason(io),
+            _ => c.to_string(),
+        })
+        .collect();
+    causes.join("：")
+}
+
+fn xlsx_reason(e: &XlsxError) -> String {
+    match e {
+        XlsxError::MaxStringLengthExceeded => "有单元格的文字超过 Excel 上限 32,767 字".into(),
+        XlsxError::SheetnameReused(n) => format!("工作表名“{n}”重复"),
+        XlsxError::SheetnameLengthExceeded(n) | XlsxError::SheetnameContainsInvalidCharacter(n) | XlsxError::SheetnameStartsOrEndsWithApostrophe(n) | XlsxError::SheetnameCannotBeBlank(n) => {
+            format!("工作表名“{n}”不符合 Excel 的规定")
+        }
+        XlsxError::RowColumnLimitError => "超出 Excel 的行列范围（1,048,576 行、16,384 列）".into(),
+        XlsxError::IoError(io) | XlsxError::TempFileError(_, io) => io_reason(io),
+        other => format!("生成 Excel 文件出错（{other}）"),
+    }
+}
+
+/// A file-system error met while writing, in Chinese (the system's own words are English).
+pub fn io_reason(e: &std::io::Error) -> String {
+    use std::io::ErrorKind;
+    match (e.kind(), e.raw_os_error()) {
+        (ErrorKind::PermissionDenied, _) => "没有写权限（文件可能正在 Excel 中打开，或文件夹只读）".into(),
+        (ErrorKind::AlreadyExists, _) | (_, Some(17)) => "同名文件已存在".into(),
+        (_, Some(21)) => "同名的文件夹已存在，不能用作文件名".into(),
+        (_, Some(20)) => "路径中有一段是文件而不是文件夹".into(),
+        (_, Some(28)) => "磁盘已满".into(),
+        (_, Some(36)) => "文件名太长".into(),
+        (ErrorKind::NotFound, _) => "文件夹不存在".into(),
+        _ => format!("写文件出错（{e}）"),
+    }
 }

@@ -21,12 +21,6 @@ fn verdict_val(v: Verdict) -> Val {
     }
 }
 
-/// `对账单-腾鳌镇`: a sheet name Excel accepts (≤31 characters, none of `[]:*?/\`).
-pub fn statement_sheet_name(unit: &str) -> String {
-    let clean: String = unit.chars().filter(|c| !matches!(c, '[' | ']' | ':' | '*' | '?' | '/' | '\\')).collect();
-    format!("对账单-{}", clean).chars().take(31).collect()
-}
-
 fn score_row(u: &UnitScore) -> Vec<Val> {
     let d = &u.deducted;
     vec![
@@ -143,11 +137,13 @@ pub fn write_reconciliation(path: &Path, plan: &Plan, rec: &Reconciliation) -> R
     for l in &rec.lines {
         lines_of.entry(l.unit.as_str()).or_default().push(line_row(plan, l, false));
     }
+    // Two long names alike in their first 27 characters must not share a sheet.
+    let mut used: std::collections::HashSet<String> = [RANK_SHEET, LINES_SHEET].iter().map(|s| s.to_lowercase()).collect();
     for u in &rec.scores {
         let lines = lines_of.remove(u.unit.as_str()).unwrap_or_default();
         let n = lines.len() as u32;
         let table = TableSheet {
-            name: &statement_sheet_name(&u.unit),
+            name: &crate::excel::unique_sheet_name(&format!("对账单-{}", u.unit), &mut used),
             title: format!("{} {} 绩效对账单", u.unit, period.chinese()),
             subtitle: Some(format!("类别：{}　　{}", u.group.label(), as_of)),
             columns: line_columns(false),

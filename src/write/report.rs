@@ -9,7 +9,7 @@ use anyhow::Result;
 use super::style::{severity_fill, write_table, ColSpec, Paper, Styles, TableSheet, Val, ERROR_FILL};
 use super::{new_workbook, save_atomic};
 use crate::finding::Finding;
-use crate::commands::Batch;
+use crate::batch::Batch;
 use crate::plan::Plan;
 use crate::write::returns::units_to_return;
 
@@ -17,19 +17,6 @@ pub const OVERVIEW_SHEET: &str = "总览";
 pub const FINDINGS_SHEET: &str = "问题清单";
 pub const FILES_SHEET: &str = "文件清单";
 pub const MISSING_SHEET: &str = "未报送单位";
-
-/// One input file and what became of it.
-#[derive(Debug, Clone)]
-pub struct FileLine {
-    pub file: String,
-    pub unit: String,
-    /// 已读取 / 已跳过 / 无法读取 / 无任务分解表 / 未采用（已被更正版取代）
-    pub state: String,
-    pub sheet: String,
-    pub rows: usize,
-    pub errors: usize,
-    pub warnings: usize,
-}
 
 /// Findings in report order: by unit (batch-level first), then most severe first, then place.
 pub fn sorted(findings: &[Finding]) -> Vec<&Finding> {

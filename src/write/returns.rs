@@ -13,7 +13,7 @@ use rust_xlsxwriter::Note;
 use super::form::{column, prefilled_rows, submitted_rows, write_form, FIRST_DATA_ROW};
 use super::style::{safe, severity_fill, write_table, ColSpec, Paper, Styles, TableSheet, Val};
 use super::{new_workbook, save_atomic};
-use crate::commands::Batch;
+use crate::batch::Batch;
 use crate::normalise::Submission;
 use crate::validate::Period;
 use crate::fields::{Field, STANDARD_COLUMNS};
@@ -51,7 +51,8 @@ pub fn units_to_return(plan: &Plan, findings: &[Finding]) -> Vec<String> {
     units
 }
 
-pub fn write_returns(dir: &Path, plan: &Plan, batch: &Batch) -> Result<Vec<PathBuf>> {
+/// Each unit's return file, with whether it was written: one that fails does not stop the rest.
+pub fn write_returns(dir: &Path, plan: &Plan, batch: &Batch) -> Vec<(PathBuf, Result<()>)> {
     // Each unit's findings and submission found once, not searched for per unit.
     let mut findings_of: HashMap<&str, Vec<&Finding>> = HashMap::new();
     for f in batch.findings.iter().filter(|f| f.rule != "V01") {
@@ -70,7 +71,8 @@ pub fn write_returns(dir: &Path, plan: &Plan, batch: &Batch) -> Result<Vec<PathB
         .map(|unit| {
             let path = dir.join(format!("{}.xlsx", safe_file_stem(unit)));
             let findings = findings_of.get(unit.as_str()).cloned().unwrap_or_default();
-            write_return(&path, plan, batch.period, unit, subs.get(unit.as_str()).copied(), findings).map(|_| path)
+            let written = write_return(&path, plan, batch.period, unit, subs.get(unit.as_str()).copied(), findings);
+            (path, written)
         })
         .collect()
 }
@@ -153,12 +155,13 @@ fn write_return(path: &Path, plan: &Plan, period: Period, unit: &str, sub: Optio
         let value = rows.get((r - FIRST_DATA_ROW) as usize).and_then(|row| row.get(c as usize)).cloned().unwrap_or(Val::Empty);
         let base = st.fill(&st.text, severity_fill(f.severity));
         match value {
+            Val::Num(x, _) | Val::Pct(x) if !crate::excel::number_fits(x) => ws.write_string_with_format(r, c, super::style::unstorable_number(x), &base)?,
             Val::Num(x, _) => ws.write_number_with_format(r, c, x, &base)?,
             Val::Text(s) | Val::Fill(s, _) => ws.write_string_with_format(r, c, &*safe(&s), &base)?,
             Val::Pct(x) => ws.write_number_with_format(r, c, x, &base.set_num_format("0.0%"))?,
             Val::Empty => ws.write_blank(r, c, &base)?,
         };
-        ws.insert_note(r, c, &Note::new(safe(&text)).set_width(320).set_height(120))?;
+        ws.insert_note(r, c, &Note::new(super::style::safe_note(&text)).set_width(320).set_height(120))?;
     }
     debug_assert!(rows.iter().all(|r| r.len() == STANDARD_COLUMNS));
     save_atomic(&mut wb, path)

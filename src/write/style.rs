@@ -4,6 +4,8 @@
 use rust_xlsxwriter::{Color, Format, FormatAlign, FormatBorder, Workbook, Worksheet, XlsxError};
 use unicode_width::UnicodeWidthStr;
 
+use crate::excel;
+
 pub const FONT: &str = "宋体";
 pub const HEADER_FILL: u32 = 0xDDEBF7;
 pub const ERROR_FILL: u32 = 0xFFC7CE;
@@ -68,14 +70,31 @@ pub fn num_format(uom: &str) -> &'static str {
     }
 }
 
-/// Text that is safe in a cell: no characters XML forbids, no more than Excel's 32,767, and never
-/// read as a formula (rust_xlsxwriter writes strings as strings; this only cleans).
+/// Text that is safe in a cell: no characters XML forbids, within Excel's 32,767 (cut with a
+/// visible mark), and never read as a formula (rust_xlsxwriter writes strings as strings).
 pub fn safe(s: &str) -> std::borrow::Cow<'_, str> {
+    safe_within(s, excel::MAX_CELL_TEXT)
+}
+
+/// [`safe`] for a cell note, kept short enough to read on screen.
+pub fn safe_note(s: &str) -> std::borrow::Cow<'_, str> {
+    safe_within(s, excel::MAX_NOTE_TEXT)
+}
+
+fn safe_within(s: &str, max: usize) -> std::borrow::Cow<'_, str> {
+    use std::borrow::Cow;
     let bad = |c: char| c == '\u{FFFE}' || c == '\u{FFFF}' || (c < ' ' && c != '\n' && c != '\t');
-    if s.len() <= 32_767 && !s.chars().any(bad) {
-        return std::borrow::Cow::Borrowed(s);
+    let cleaned = if s.chars().any(bad) { Cow::Owned(s.chars().filter(|&c| !bad(c)).collect()) } else { Cow::Borrowed(s) };
+    match (cleaned, excel::clamp_text(s, max)) {
+        (Cow::Borrowed(_), Cow::Borrowed(_)) => Cow::Borrowed(s),
+        (Cow::Borrowed(_), Cow::Owned(cut)) => Cow::Owned(cut),
+        (Cow::Owned(c), _) => Cow::Owned(excel::clamp_text(&c, max).into_owned()),
     }
-    std::borrow::Cow::Owned(s.chars().filter(|&c| !bad(c)).take(32_767).collect())
+}
+
+/// A number Excel cannot store, as the text written instead (with why).
+pub fn unstorable_number(x: f64) -> String {
+    format!("{}（数值超出Excel范围）", if x.is_nan() { "非数值".to_string() } else { x.to_string() })
 }
 
 pub struct Styles {
@@ -213,7 +232,7 @@ pub fn table_worksheet(wb: &mut Workbook, t: &TableSheet) -> Result<Worksheet, X
 
 /// Title, subtitle, header and rows of a table, with widths, filter, frozen header and print set-up.
 pub fn fill_table(ws: &mut Worksheet, st: &Styles, t: &TableSheet) -> Result<(), XlsxError> {
-    ws.set_name(t.name)?;
+    ws.set_name(excel::sheet_name(t.name))?;
     let ncols = t.columns.len().max(1) as u16;
     // Widths first: a constant-memory sheet cannot change them once rows are out.
     let mut widths = Vec::with_capacity(t.columns.len());
@@ -310,6 +329,10 @@ impl CellWriter<'_> {
             let c16 = c as u16;
             let wrap = t.columns.get(c).is_some_and(|s| s.wrap);
             let text = if wrap { &st.wrap } else { &st.text };
+            let v = match v {
+                Val::Num(x, _) | Val::Pct(x) if !excel::number_fits(x) => Val::Text(unstorable_number(x)),
+                v => v,
+            };
             match v {
                 Val::Empty if self.long => {}
                 Val::Empty => {

@@ -10,7 +10,7 @@ use rust_xlsxwriter::{Chart, ChartFormat, ChartSolidFill, ChartType, Color, Work
 
 use super::style::{fill_table, num_format, safe, table_worksheet, write_table, ColSpec, Paper, Rows, Styles, TableSheet, Val};
 use super::{new_workbook, save_atomic};
-use crate::commands::Batch;
+use crate::batch::Batch;
 use crate::consolidate::{col as c, floats, strings, Consolidated};
 use crate::fields::Field;
 use crate::finding::Counts;
@@ -63,7 +63,7 @@ pub fn start_summary(plan: &Plan, period: Period, detail: &DataFrame) -> Result<
     let detail = std::thread::spawn(move || {
         let t = std::time::Instant::now();
         fill_table(&mut ws, &Styles::new(), &table)?;
-        crate::commands::stage("summary: 明细", t);
+        crate::profile::stage("summary: 明细", t);
         Ok(ws)
     });
     Ok(StartedSummary { wb, detail })
@@ -85,11 +85,11 @@ pub fn finish_summary(path: &Path, plan: &Plan, batch: &Batch, started: StartedS
     tasks_sheet(&mut wb, &st, plan, cons, &as_of)?;
     units_sheet(&mut wb, &st, batch, &as_of)?;
     agenda_sheet(&mut wb, &st, plan, cons, &as_of)?;
-    crate::commands::stage("summary: 总览…督办清单", t);
+    crate::profile::stage("summary: 总览…督办清单", t);
     wb.push_worksheet(detail.join().unwrap_or_else(|p| std::panic::resume_unwind(p))?);
     let t = std::time::Instant::now();
     save_atomic(&mut wb, path)?;
-    crate::commands::stage("summary: save", t);
+    crate::profile::stage("summary: save", t);
     Ok(())
 }
 

@@ -52,3 +52,25 @@ pub fn write_unit(dir: &Path, file: &str, unit: &str, rows: &[Vec<Val>], cells: 
     }
     save_atomic(&mut wb, &dir.join(file)).unwrap();
 }
+
+/// Whether LibreOffice is installed; says so on the test's output when it is not.
+pub fn have_soffice(test: &str) -> bool {
+    let ok = std::process::Command::new("soffice").arg("--version").output().is_ok_and(|o| o.status.success());
+    if !ok {
+        eprintln!("SKIPPED {test}: LibreOffice (soffice) is not installed; .ci/run installs it");
+    }
+    ok
+}
+
+/// Convert `files` with LibreOffice into `out` as `to` (xlsx, xls, ods, pdf, csv …). Its own
+/// profile under `home`, so tests running at once do not share one.
+pub fn soffice_convert(files: &[std::path::PathBuf], to: &str, out: &Path, home: &Path) {
+    let o = std::process::Command::new("soffice")
+        .args(["--headless", "--norestore", "--convert-to", to, "--outdir"])
+        .arg(out)
+        .args(files)
+        .env("HOME", home)
+        .output()
+        .expect("soffice runs");
+    assert!(o.status.success(), "soffice --convert-to {to}: {}", String::from_utf8_lossy(&o.stderr));
+}

@@ -1,4 +1,5 @@
-//! The commands, each a straight line through the pipeline stages.
+//! Reading a batch: collect the input files, read them in parallel, then normalise, validate and
+//! consolidate them into a [`Batch`].
 
 use std::collections::{HashMap, HashSet};
 use std::io::IsTerminal;
@@ -7,24 +8,14 @@ use std::path::{Path, PathBuf};
 use anyhow::{bail, Context, Result};
 use rayon::prelude::*;
 
-use crate::consolidate::{self, Consolidated};
-use crate::finding::{Counts, Finding, Severity};
-use crate::lights::Thresholds;
+use super::{parse_period, Options};
+use crate::batch::{Batch, FileLine};
+use crate::consolidate;
+use crate::finding::{Counts, Finding};
 use crate::ingest::{self, is_skipped_name, is_workbook_name, Ingested, Limits, Outcome};
 use crate::normalise::{self, Submission};
 use crate::plan::Plan;
 use crate::validate::{self, Period};
-use crate::write::report::FileLine;
-
-/// Everything known about one batch of submissions after validation and consolidation.
-pub struct Batch {
-    pub period: Period,
-    pub files: Vec<FileLine>,
-    pub skipped: Vec<String>,
-    pub submissions: Vec<Submission>,
-    pub findings: Vec<Finding>,
-    pub consolidated: Consolidated,
-}
 
 /// An input file: its path and how to name it to the user.
 #[derive(Debug, Clone)]
@@ -102,11 +93,6 @@ fn read_all(inputs: &[Input], limits: &Limits, progress: bool) -> Vec<Ingested> 
     out
 }
 
-/// A `--period` as the user typed it.
-pub fn parse_period(p: &str) -> Result<Period> {
-    Period::parse(p).with_context(|| format!("--period “{p}”写法不对，应为 年-月，如 2021-06"))
-}
-
 /// The period: as given, else what most files say, else the folder's name (`2021-06`).
 fn infer_period(given: Option<&str>, ingested: &[Ingested], paths: &[PathBuf]) -> Result<Period> {
     if let Some(p) = given {
@@ -135,29 +121,6 @@ fn infer_period(given: Option<&str>, ingested: &[Ingested], paths: &[PathBuf]) -
     bail!("无法确定报送期次：文件中没有“报送期次”，请用 --period 指定，如 --period 2021-06")
 }
 
-/// How a batch is processed.
-#[derive(Debug, Clone, Default)]
-pub struct Options {
-    /// `YYYY-MM`; inferred from the files when absent.
-    pub period: Option<String>,
-    /// Last period's submissions (`--previous`), for L10 and the change since last month.
-    pub previous: Option<PathBuf>,
-    pub thresholds: Thresholds,
-    /// Show a progress bar on long batches.
-    pub progress: bool,
-    /// A folder never to read (the output folder).
-    pub exclude: Option<PathBuf>,
-}
-
-/// With `LUOSHI_PROFILE=1`, each stage's time goes to stderr (for the benchmark).
-pub fn stage(name: &str, since: std::time::Instant) {
-    if std::env::var_os("LUOSHI_PROFILE").is_some() {
-        let status = std::fs::read_to_string("/proc/self/status").unwrap_or_default();
-        let mem = |key: &str| status.lines().find(|l| l.starts_with(key)).map(|l| l[key.len()..].trim().to_string()).unwrap_or_default();
-        eprintln!("[profile] {name}: {:.3}s (now {}, peak {})", since.elapsed().as_secs_f64(), mem("VmRSS:"), mem("VmHWM:"));
-    }
-}
-
 /// A batch's files, read: nothing in them is judged yet, so the master task list is not needed.
 pub struct ReadFiles {
     ingested: Vec<Ingested>,
@@ -175,7 +138,7 @@ pub fn read_files(paths: &[PathBuf], opts: &Options) -> Result<ReadFiles> {
     });
     let t = std::time::Instant::now();
     let ingested = read_all(&readable, &limits, opts.progress);
-    stage("read", t);
+    crate::profile::stage("read", t);
     Ok(ReadFiles { ingested, other })
 }
 
@@ -235,12 +198,12 @@ pub fn judge_with<R>(plan: &Plan, paths: &[PathBuf], files: ReadFiles, opts: &Op
             l.state = format!("未采用（以“{by}”为准）");
         }
     }
-    stage("normalise+validate", t);
+    crate::profile::stage("normalise+validate", t);
     let t = std::time::Instant::now();
     let detail = consolidate::detail_frame(plan, period, opts.thresholds, &subs)?;
     let started = on_detail(period, &detail)?;
     let consolidated = consolidate::consolidate_frame(plan, period, opts.thresholds, &subs, &units_with_files, detail)?;
-    stage("consolidate", t);
+    crate::profile::stage("consolidate", t);
     findings.extend(consolidated.findings.iter().cloned());
     // One pass over the findings, not one per file: a messy province has both by the thousand.
     let per_file = Counts::per(&findings, |f| f.file.as_deref());
@@ -295,191 +258,3 @@ fn judge_file(plan: &Plan, period: Period, ing: Ingested) -> (Option<Submission>
     }
 }
 
-/// Whether any finding is at or above `level`.
-pub fn fails(findings: &[Finding], level: Option<Severity>) -> bool {
-    match level {
-        None => false,
-        Some(l) => findings.iter().any(|f| f.severity >= l),
-    }
-}
-
-/// Refuse an output folder that is, or is inside, an input folder: outputs must never be read back as submissions.
-pub fn check_output_dir(out: &Path, inputs: &[PathBuf]) -> Result<()> {
-    let out_abs = absolute(out);
-    for i in inputs {
-        if i.is_dir() {
-            let in_abs = absolute(i);
-            if out_abs.starts_with(&in_abs) {
-                bail!(
-                    "输出目录 {} 在报送文件夹 {} 里面，下次运行会把输出当成报送文件读入；请用 -o 指定别的目录",
-                    out.display(),
-                    i.display()
-                );
-            }
-        }
-    }
-    Ok(())
-}
-
-fn absolute(p: &Path) -> PathBuf {
-    if let Ok(c) = p.canonicalize() {
-        return c;
-    }
-    // Not created yet: resolve the nearest existing ancestor.
-    let mut rest = Vec::new();
-    let mut cur = p.to_path_buf();
-    loop {
-        if let Ok(c) = cur.canonicalize() {
-            let mut out = c;
-            for r in rest.iter().rev() {
-                out.push(r);
-            }
-            return out;
-        }
-        match (cur.file_name().map(|n| n.to_os_string()), cur.parent()) {
-            (Some(n), Some(parent)) => {
-                rest.push(n);
-                cur = if parent.as_os_str().is_empty() { PathBuf::from(".") } else { parent.to_path_buf() };
-            }
-            _ => return p.to_path_buf(),
-        }
-    }
-}
-
-/// `luoshi run`: validate and consolidate, write the workbooks under `out`.
-pub fn run(plan: &Plan, dir: &Path, out: &Path, opts: &Options) -> Result<(Batch, Vec<PathBuf>)> {
-    run_loading(|| Ok(plan), dir, out, opts).map(|(_, batch, outputs)| (batch, outputs))
-}
-
-/// `run`, loading the master task list while the files are read: a province's list is as big as
-/// its batch, and reading one big file leaves a core free.
-pub fn run_loading<P>(load: impl FnOnce() -> Result<P> + Send, dir: &Path, out: &Path, opts: &Options) -> Result<(P, Batch, Vec<PathBuf>)>
-where
-    P: std::borrow::Borrow<Plan> + Send,
-{
-    if !dir.is_dir() {
-        bail!("{} 不是文件夹：luoshi run 需要存放各单位报送文件的文件夹", dir.display());
-    }
-    check_output_dir(out, &[dir.to_path_buf()])?;
-    let opts = Options { exclude: Some(out.to_path_buf()), ..opts.clone() };
-    let paths = [dir.to_path_buf()];
-    let (plan, files) = rayon::join(load, || read_files(&paths, &opts));
-    let plan = plan?;
-    let start = |period: Period, detail: &polars::prelude::DataFrame| crate::write::summary::start_summary(plan.borrow(), period, detail);
-    let (mut batch, summary) = judge_with(plan.borrow(), &paths, files?, &opts, start)?;
-    let outputs = write_outputs(plan.borrow(), &mut batch, summary, out)?;
-    Ok((plan, batch, outputs))
-}
-
-/// The run's workbooks, written in parallel.
-fn write_outputs(plan: &Plan, batch: &mut Batch, started: crate::write::summary::StartedSummary, out: &Path) -> Result<Vec<PathBuf>> {
-    // From here on the frame carries every row; only units that get a return file need theirs.
-    let returned: HashSet<String> = crate::write::returns::units_to_return(plan, &batch.findings).into_iter().collect();
-    for s in &mut batch.submissions {
-        if !s.unit.as_ref().is_some_and(|u| returned.contains(u)) {
-            s.rows = Vec::new();
-        }
-    }
-    let batch = &*batch;
-    let label = batch.period.label();
-    let summary = out.join(format!("汇总表_{label}.xlsx"));
-    let report = out.join(format!("校验报告_{label}.xlsx"));
-    let returns_dir = out.join("退回");
-    let t = std::time::Instant::now();
-    let ((a, b), c) = rayon::join(
-        || {
-            rayon::join(
-                || crate::write::summary::finish_summary(&summary, plan, batch, started),
-                || crate::write::report::write_report(&report, plan, batch),
-            )
-        },
-        || crate::write::returns::write_returns(&returns_dir, plan, batch),
-    );
-    stage("write", t);
-    a?;
-    b?;
-    let mut outputs = vec![summary, report];
-    outputs.extend(c?);
-    Ok(outputs)
-}
-
-/// What `luoshi template` writes.
-pub enum TemplateKind<'a> {
-    Blank,
-    Unit(&'a str),
-    AllUnits,
-}
-
-/// `luoshi template`: the blank form, one unit's form, or every unit's form into a folder.
-/// Returns the files written.
-pub fn template(plan: &Plan, kind: TemplateKind, out: Option<&Path>, period: Period, previous: Option<&Path>, password: Option<&str>) -> Result<Vec<PathBuf>> {
-    use crate::write::template::write_template;
-    let prev = match previous {
-        Some(dir) => {
-            let opts = Options { period: Some(period.previous().label()), ..Default::default() };
-            Some(process(plan, &[dir.to_path_buf()], &opts).with_context(|| format!("读取上期报送 {} 失败", dir.display()))?)
-        }
-        None => None,
-    };
-    let prev_of = |unit: &str| prev.as_ref().and_then(|b| b.submissions.iter().find(|s| s.unit.as_deref() == Some(unit) && s.superseded_by.is_none()));
-    let canonical = |name: &str| -> Result<String> {
-        match plan.roster.resolve(name) {
-            Some(u) => Ok(u.to_string()),
-            None => bail!("单位“{name}”不在单位名单中；可用 luoshi tasks 查看名单，或用 --units 补充"),
-        }
-    };
-    match kind {
-        TemplateKind::Blank => {
-            let path = out.map(Path::to_path_buf).unwrap_or_else(|| PathBuf::from("任务分解表.xlsx"));
-            write_template(&path, plan, period, None, None, password)?;
-            Ok(vec![path])
-        }
-        TemplateKind::Unit(name) => {
-            let unit = canonical(name)?;
-            let path = out.map(Path::to_path_buf).unwrap_or_else(|| PathBuf::from(format!("{}_{}.xlsx", crate::write::returns::safe_file_stem(&unit), period.label())));
-            write_template(&path, plan, period, Some(&unit), prev_of(&unit), password)?;
-            Ok(vec![path])
-        }
-        TemplateKind::AllUnits => {
-            let dir = out.map(Path::to_path_buf).unwrap_or_else(|| PathBuf::from(format!("模板_{}", period.label())));
-            let units: Vec<String> = plan.expected_units().iter().map(|u| u.name.clone()).collect();
-            units
-                .par_iter()
-                .map(|u| {
-                    let path = dir.join(format!("{}_{}.xlsx", crate::write::returns::safe_file_stem(u), period.label()));
-                    write_template(&path, plan, period, Some(u), prev_of(u), password).map(|_| path)
-                })
-                .collect()
-        }
-    }
-}
-
-/// `luoshi reconcile`: the batch against verified figures, scored and ranked, into one workbook.
-pub fn reconcile(plan: &Plan, dir: &Path, verified: Option<&Path>, scoring: Option<&Path>, out: Option<&Path>, opts: &Options) -> Result<(crate::reconcile::Reconciliation, PathBuf)> {
-    use crate::reconcile::{read_verified, reconcile, Scoring};
-    if !dir.is_dir() {
-        bail!("{} 不是文件夹：luoshi reconcile 需要存放各单位报送文件的文件夹", dir.display());
-    }
-    let scoring = Scoring::load(scoring)?;
-    let batch = process(plan, &[dir.to_path_buf()], opts)?;
-    let (figures, findings) = match verified {
-        Some(p) => {
-            if !p.is_file() {
-                bail!("找不到核定数据文件 {}", p.display());
-            }
-            read_verified(plan, p, &p.display().to_string())
-        }
-        None => (Vec::new(), Vec::new()),
-    };
-    let rec = reconcile(plan, &batch, &figures, findings, &scoring);
-    let path = out.map(Path::to_path_buf).unwrap_or_else(|| PathBuf::from(format!("绩效对账表_{}.xlsx", batch.period.label())));
-    crate::write::reconcile::write_reconciliation(&path, plan, &rec)?;
-    Ok((rec, path))
-}
-
-/// The blank 核定数据 form, written to `out` or `核定数据_<期次>.xlsx`.
-pub fn verified_template(plan: &Plan, out: Option<&Path>, period: Period) -> Result<PathBuf> {
-    let path = out.map(Path::to_path_buf).unwrap_or_else(|| PathBuf::from(format!("核定数据_{}.xlsx", period.label())));
-    crate::write::reconcile::write_verified_template(&path, plan, period)?;
-    Ok(path)
-}

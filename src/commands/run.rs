@@ -1,0 +1,89 @@
+//! `luoshi run`: the batch read and judged, then the 汇总表, 校验报告 and 退回 files written.
+
+use std::collections::HashSet;
+use std::path::{Path, PathBuf};
+
+use anyhow::{bail, Result};
+
+use super::{check_output_dir, judge_with, read_files, Options};
+use crate::batch::Batch;
+use crate::plan::Plan;
+use crate::validate::Period;
+
+/// `luoshi run`: validate and consolidate, write the workbooks under `out`.
+pub fn run(plan: &Plan, dir: &Path, out: &Path, opts: &Options) -> Result<(Batch, Outputs)> {
+    run_loading(|| Ok(plan), dir, out, opts).map(|(_, batch, outputs)| (batch, outputs))
+}
+
+/// `run`, loading the master task list while the files are read: a province's list is as big as
+/// its batch, and reading one big file leaves a core free.
+pub fn run_loading<P>(load: impl FnOnce() -> Result<P> + Send, dir: &Path, out: &Path, opts: &Options) -> Result<(P, Batch, Outputs)>
+where
+    P: std::borrow::Borrow<Plan> + Send,
+{
+    if !dir.is_dir() {
+        bail!("{} 不是文件夹：luoshi run 需要存放各单位报送文件的文件夹", dir.display());
+    }
+    check_output_dir(out, &[dir.to_path_buf()])?;
+    let opts = Options { exclude: Some(out.to_path_buf()), ..opts.clone() };
+    let paths = [dir.to_path_buf()];
+    let (plan, files) = rayon::join(load, || read_files(&paths, &opts));
+    let plan = plan?;
+    let start = |period: Period, detail: &polars::prelude::DataFrame| crate::write::summary::start_summary(plan.borrow(), period, detail);
+    let (mut batch, summary) = judge_with(plan.borrow(), &paths, files?, &opts, start)?;
+    let outputs = write_outputs(plan.borrow(), &mut batch, summary, out);
+    Ok((plan, batch, outputs))
+}
+
+/// What a run wrote, and what it could not: one workbook that fails never costs the others.
+#[derive(Debug, Default)]
+pub struct Outputs {
+    /// 汇总表 and 校验报告, those written.
+    pub workbooks: Vec<PathBuf>,
+    /// 退回 files written.
+    pub returns: Vec<PathBuf>,
+    /// Each workbook not written, with why (in Chinese).
+    pub failed: Vec<(PathBuf, String)>,
+}
+
+/// The run's workbooks, written in parallel.
+fn write_outputs(plan: &Plan, batch: &mut Batch, started: crate::write::summary::StartedSummary, out: &Path) -> Outputs {
+    // From here on the frame carries every row; only units that get a return file need theirs.
+    let returned: HashSet<String> = crate::write::returns::units_to_return(plan, &batch.findings).into_iter().collect();
+    for s in &mut batch.submissions {
+        if !s.unit.as_ref().is_some_and(|u| returned.contains(u)) {
+            s.rows = Vec::new();
+        }
+    }
+    let batch = &*batch;
+    let label = batch.period.label();
+    let summary = out.join(format!("汇总表_{label}.xlsx"));
+    let report = out.join(format!("校验报告_{label}.xlsx"));
+    let returns_dir = out.join("退回");
+    let t = std::time::Instant::now();
+    let ((a, b), c) = rayon::join(
+        || {
+            rayon::join(
+                || crate::write::summary::finish_summary(&summary, plan, batch, started),
+                || crate::write::report::write_report(&report, plan, batch),
+            )
+        },
+        || crate::write::returns::write_returns(&returns_dir, plan, batch),
+    );
+    crate::profile::stage("write", t);
+    let mut outputs = Outputs::default();
+    for (path, result) in [(summary, a), (report, b)] {
+        match result {
+            Ok(()) => outputs.workbooks.push(path),
+            Err(e) => outputs.failed.push((path, crate::write::describe_error(&e))),
+        }
+    }
+    for (path, result) in c {
+        match result {
+            Ok(()) => outputs.returns.push(path),
+            Err(e) => outputs.failed.push((path, crate::write::describe_error(&e))),
+        }
+    }
+    outputs
+}
+
