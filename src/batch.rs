@@ -9,8 +9,11 @@ use crate::validate::Period;
 /// Everything known about one batch of submissions after validation and consolidation.
 pub struct Batch {
     pub period: Period,
+    /// What decided the period (`--period`, the folder's name, the file names, the files' 报送期次).
+    pub period_basis: String,
     pub files: Vec<FileLine>,
-    pub skipped: Vec<String>,
+    /// Files not read, each with why (lock files, luoshi's own outputs, files that are not tables).
+    pub skipped: Vec<(String, String)>,
     pub submissions: Vec<Submission>,
     pub findings: Vec<Finding>,
     pub consolidated: Consolidated,

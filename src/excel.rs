@@ -19,6 +19,11 @@ pub const MAX_SHEET_NAME: usize = 31;
 /// The largest magnitude Excel stores.
 pub const MAX_NUMBER: f64 = 1e308;
 
+/// The keyword luoshi puts in the document properties of the workbooks it writes for people to read
+/// (汇总表, 校验报告, 对账表, 核定数据表) — not of forms meant to be filled in and sent back (模板,
+/// 退回). Ingest skips a marked file: dropped into a submissions folder, it is not a submission.
+pub const OUTPUT_MARK: &str = "luoshi-output";
+
 /// Appended where text was cut to fit.
 pub const TRUNCATED_MARK: &str = "…（超长，已截断）";
 

@@ -68,6 +68,11 @@ pub const RULES: &[RuleDef] = &[
     RuleDef { code: "L10", severity: W, title: "与上期相比变化过大", fix: "累计完成较上期变化超过30%，请附说明" },
 ];
 
+/// Rules about the whole batch rather than one file: only meaningful when the batch is all there.
+pub fn is_batch_rule(code: &str) -> bool {
+    matches!(code, "V01" | "V02" | "V04" | "V05")
+}
+
 pub fn rule(code: &str) -> &'static RuleDef {
     RULES
         .iter()

@@ -68,6 +68,9 @@ enum Command {
         /// 上期报送文件夹（启用 L10）
         #[arg(long, value_name = "DIR")]
         previous: Option<PathBuf>,
+        /// 按整批检查跨单位的规则（V01 未报送、V02 任务无人报送、V04、V05）；给出文件夹时默认检查，只给文件时默认不查
+        #[arg(long)]
+        batch: bool,
     },
     /// 只汇总，写出汇总表
     Consolidate {
@@ -163,6 +166,7 @@ fn run(cli: Cli) -> anyhow::Result<ExitCode> {
         thresholds: Thresholds { yellow: cli.yellow, red: cli.red },
         progress: true,
         exclude: None,
+        batch_rules: None,
     };
     match cli.command {
         Command::Tasks => {
@@ -178,12 +182,13 @@ fn run(cli: Cli) -> anyhow::Result<ExitCode> {
             std::mem::forget((plan, batch, outputs));
             Ok(code)
         }
-        Command::Validate { paths, format, fail_on, period, previous } => {
+        Command::Validate { paths, format, fail_on, period, previous, batch } => {
             let plan = load()?;
-            let batch = commands::process(&plan, &paths, &opts(period, previous))?;
+            let opts = commands::Options { batch_rules: batch.then_some(true), ..opts(period, previous) };
+            let batch = commands::process(&plan, &paths, &opts)?;
             match format {
                 Format::Jsonl => print!("{}", term::jsonl(&batch.findings)),
-                Format::Text => print!("{}", term::text(&batch.findings, batch.files.len(), term::use_colour())),
+                Format::Text => print!("{}", term::text(&batch, term::use_colour())),
             }
             let level = match fail_on {
                 FailOn::Error => Some(Severity::Error),
@@ -199,6 +204,9 @@ fn run(cli: Cli) -> anyhow::Result<ExitCode> {
             Ok(ExitCode::SUCCESS)
         }
         Command::Template { out, unit, all_units, period, previous, password, verified } => {
+            if let (Some(o), Some(p)) = (&out, &previous) {
+                commands::check_output_dir(o, std::slice::from_ref(p))?;
+            }
             let plan = load()?;
             let period = match period {
                 Some(p) => commands::parse_period(&p)?,
@@ -222,6 +230,7 @@ fn run(cli: Cli) -> anyhow::Result<ExitCode> {
             Ok(ExitCode::SUCCESS)
         }
         Command::Consolidate { dir, out, period, previous } => {
+            commands::check_output_dir(&out, std::slice::from_ref(&dir))?;
             let plan = load()?;
             let batch = commands::process(&plan, &[dir], &opts(period, previous))?;
             luoshi::write::summary::write_summary(&out, &plan, &batch)?;

@@ -108,15 +108,32 @@ const VERIFIED_HEADERS: [(&str, &[&str]); 5] = [
 
 /// Read the verified-figures workbook (单位, 任务编号, 核定值, 数据来源, 备注) with the same sniffing,
 /// limits and value rules as submissions. Problems are findings on the file.
-pub fn read_verified(plan: &Plan, path: &Path, display: &str) -> (Vec<Verified>, Vec<Finding>) {
+/// What a 核定数据 file holds.
+pub struct VerifiedFile {
+    pub figures: Vec<Verified>,
+    pub findings: Vec<Finding>,
+    /// Whether a sheet has the 核定数据 header at all (a unit's submission has not).
+    pub has_header: bool,
+    /// The period its title names (`2021年6月 绩效对账核定数据`), if any.
+    pub period: Option<Period>,
+}
+
+pub fn read_verified(plan: &Plan, path: &Path, display: &str) -> VerifiedFile {
+    let (figures, findings, has_header, period) = read_verified_parts(plan, path, display);
+    VerifiedFile { figures, findings, has_header, period }
+}
+
+fn read_verified_parts(plan: &Plan, path: &Path, display: &str) -> (Vec<Verified>, Vec<Finding>, bool, Option<Period>) {
     let mut findings = Vec::new();
     let grids = match read_grids(path, &Limits::default()) {
         Ok(g) => g,
         Err(e) => {
             findings.push(Finding::new("F01", format!("核定数据文件无法读取：{}", e.message)).file(display));
-            return (Vec::new(), findings);
+            return (Vec::new(), findings, false, None);
         }
     };
+    let mut has_header = false;
+    let mut period = None;
     for (sheet, grid) in grids {
         let Some((hr, cols)) = grid.iter().take(15).find_map(|(r, cells)| {
             let mut cols: [Option<u32>; 5] = [None; 5];
@@ -132,6 +149,12 @@ pub fn read_verified(plan: &Plan, path: &Path, display: &str) -> (Vec<Verified>,
         }) else {
             continue;
         };
+        has_header = true;
+        // The title above the header names the period.
+        period = period.or_else(|| grid.range(..hr).flat_map(|(_, cells)| cells.values()).find_map(|v| match v {
+            Raw::Text(t) => Period::find_in(t),
+            _ => None,
+        }));
         let mut out = Vec::new();
         for (&r, cells) in grid.range(hr + 1..) {
             let get = |i: usize| cols[i].and_then(|c| cells.get(&c));
@@ -169,10 +192,10 @@ pub fn read_verified(plan: &Plan, path: &Path, display: &str) -> (Vec<Verified>,
             };
             out.push(Verified { unit, task_id, value, source: text(3), note: text(4) });
         }
-        return (out, findings);
+        return (out, findings, has_header, period);
     }
     findings.push(Finding::new("F02", "核定数据文件中没有找到含“单位”“任务编号”“核定值”三列的表头").file(display));
-    (Vec::new(), findings)
+    (Vec::new(), findings, has_header, period)
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]

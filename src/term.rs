@@ -39,8 +39,10 @@ pub fn jsonl(findings: &[Finding]) -> String {
 }
 
 /// Findings grouped by unit, most severe first, with a one-line total.
-pub fn text(findings: &[Finding], files: usize, colour_on: bool) -> String {
+pub fn text(batch: &Batch, colour_on: bool) -> String {
+    let (findings, files) = (&batch.findings, batch.files.len());
     let mut out = String::new();
+    let _ = writeln!(out, "报送期次：{}（依据：{}）", batch.period.chinese(), batch.period_basis);
     let mut current: Option<String> = None;
     let per_owner = Counts::per(findings, |f| Some(owner(f)));
     for f in sorted(findings) {
@@ -52,6 +54,7 @@ pub fn text(findings: &[Finding], files: usize, colour_on: bool) -> String {
         }
         let tag = colour(&format!("{}{}", f.severity.label(), f.rule), f.severity, colour_on);
         let _ = writeln!(out, "  {} {}", tag, f.located_message());
+        let _ = writeln!(out, "      改法：{}", f.def().fix);
     }
     let c = Counts::of(findings);
     let _ = writeln!(out, "\n共检查 {} 个文件：错误 {} 条，警告 {} 条，提示 {} 条", files, c.errors, c.warnings, c.infos);
@@ -66,10 +69,10 @@ pub fn run_summary(batch: &Batch, outputs: &Outputs, colour_on: bool) -> String 
     let units: std::collections::BTreeSet<&str> = batch.submissions.iter().filter(|s| s.superseded_by.is_none()).filter_map(|s| s.unit.as_deref()).collect();
     let rows = batch.consolidated.detail.height();
     let c = Counts::of(&batch.findings);
-    let _ = writeln!(out, "报送期次：{}", batch.period.chinese());
+    let _ = writeln!(out, "报送期次：{}（依据：{}）", batch.period.chinese(), batch.period_basis);
     let _ = writeln!(out, "文件：读取 {} 个，无法使用 {} 个，跳过 {} 个", read, unreadable, batch.skipped.len());
-    for s in &batch.skipped {
-        let _ = writeln!(out, "  已跳过：{s}");
+    for (file, why) in &batch.skipped {
+        let _ = writeln!(out, "  已跳过：{file}（{why}）");
     }
     let missing = batch.findings.iter().filter(|f| f.rule == "V01").count();
     let _ = writeln!(out, "单位：{} 个已报送，{} 个未报送；任务行 {} 行", units.len(), missing, rows);
@@ -95,6 +98,10 @@ pub fn run_summary(batch: &Batch, outputs: &Outputs, colour_on: bool) -> String 
     let returns: Vec<String> = outputs.returns.iter().filter_map(|p| p.file_stem().map(|s| s.to_string_lossy().to_string())).collect();
     if let Some(dir) = outputs.returns.first().and_then(|p| p.parent()) {
         let _ = writeln!(out, "  {}/（退回文件 {} 个：{}）", dir.display(), returns.len(), returns.join("、"));
+    }
+    if !outputs.removed.is_empty() {
+        let names: Vec<String> = outputs.removed.iter().filter_map(|p| p.file_name()).map(|n| n.to_string_lossy().to_string()).collect();
+        let _ = writeln!(out, "  已删除上次生成、本次已不适用的文件 {} 个：{}", names.len(), names.join("、"));
     }
     if !outputs.failed.is_empty() {
         let _ = writeln!(out, "\n{}", colour(&format!("未能写出 {} 个文件（其余文件已写出）：", outputs.failed.len()), Severity::Error, colour_on));

@@ -12,17 +12,51 @@ use crate::normalise::{Submission, TaskRow};
 use crate::plan::{Kind, Plan, Task};
 
 /// The period being processed.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
 pub struct Period {
     pub year: i32,
     pub month: u32,
 }
 
 impl Period {
+    /// A period as people write it: `2021-06`, `2021-6`, `2021年6月`, `2021.6`, `2021/06`, `202106`.
     pub fn parse(s: &str) -> Option<Period> {
-        let (y, m) = s.trim().split_once('-')?;
-        let p = Period { year: y.parse().ok()?, month: m.parse().ok()? };
-        ((1..=12).contains(&p.month) && (1990..=2100).contains(&p.year)).then_some(p)
+        let s = crate::fields::squash(s);
+        let digits: String = s.chars().filter(char::is_ascii_digit).collect();
+        if digits.len() == 6 && digits == s {
+            let p = Period { year: digits[..4].parse().ok()?, month: digits[4..].parse().ok()? };
+            return p.valid().then_some(p);
+        }
+        let (y, m) = crate::normalise::values::find_year_month(&s)?;
+        let p = Period { year: y, month: m };
+        // The whole text is the period (a trailing 月 allowed), not a period inside other words.
+        let rest = s.trim_end_matches('月');
+        let whole = rest.chars().all(|c| c.is_ascii_digit() || matches!(c, '年' | '-' | '/' | '.'));
+        (whole && p.valid()).then_some(p)
+    }
+    /// A period inside a folder or file name: `2021年6月报送`, `东四街道_2021-06.xlsx`, `202106`.
+    pub fn find_in(name: &str) -> Option<Period> {
+        if let Some((y, m)) = crate::normalise::values::find_year_month(name) {
+            return Some(Period { year: y, month: m });
+        }
+        // Six digits standing alone: 202106.
+        let chars: Vec<char> = name.chars().collect();
+        let mut i = 0;
+        while i < chars.len() {
+            let run = chars[i..].iter().take_while(|c| c.is_ascii_digit()).count();
+            if run == 6 {
+                let d: String = chars[i..i + 6].iter().collect();
+                let p = Period { year: d[..4].parse().ok()?, month: d[4..].parse().ok()? };
+                if p.valid() {
+                    return Some(p);
+                }
+            }
+            i += run.max(1);
+        }
+        None
+    }
+    fn valid(self) -> bool {
+        (1..=12).contains(&self.month) && (1990..=2100).contains(&self.year)
     }
     pub fn end(self) -> NaiveDate {
         month_end(self.year, self.month).unwrap_or_default()
@@ -333,6 +367,14 @@ mod tests {
         assert_eq!(p.end(), NaiveDate::from_ymd_opt(2021, 6, 30).unwrap());
         assert_eq!(p.due_node(), Some(1));
         assert!(Period::parse("2021-13").is_none());
+        for written in ["2021-6", "2021年6月", "2021.6", "2021/06", "202106", "２０２１－０６"] {
+            assert_eq!(Period::parse(written), Some(p), "{written}");
+        }
+        assert_eq!(Period::find_in("2021年6月报送"), Some(p));
+        assert_eq!(Period::find_in("东四街道_2021-06.xlsx"), Some(p));
+        assert_eq!(Period::find_in("202106"), Some(p));
+        assert_eq!(Period::find_in("6月份任务分解表.xlsx"), None);
+        assert_eq!(Period::find_in("13941266830"), None);
         assert!(Period::parse("六月").is_none());
     }
 

@@ -9,6 +9,7 @@ use luoshi::commands::{process, Options};
 use luoshi::fields::{Field, STANDARD_COLUMNS};
 use luoshi::finding::Finding;
 use luoshi::plan::Plan;
+use luoshi::validate::Period;
 use luoshi::write::form::{column, write_form};
 use luoshi::write::style::{Styles, Val};
 use luoshi::write::{new_workbook, save_atomic};
@@ -65,10 +66,10 @@ struct Case {
     headers: Vec<(u32, u16, String)>,
 }
 
-fn write(dir: &Path, file: &str, unit: &str, case: &Case) {
-    let mut wb = new_workbook("任务分解表", PERIOD);
+fn write(dir: &Path, file: &str, unit: &str, case: &Case, period: Period) {
+    let mut wb = new_workbook("任务分解表", period);
     let st = Styles::new();
-    let ws = write_form(&mut wb, &st, unit, PERIOD, &case.rows).unwrap();
+    let ws = write_form(&mut wb, &st, unit, period, &case.rows).unwrap();
     for (r, c, t) in &case.headers {
         ws.write_string(*r, *c, t.as_str()).unwrap();
     }
@@ -85,14 +86,14 @@ fn run(files: Vec<(&str, &str, Case)>, previous: Option<Vec<(&str, &str, Case)>>
     let cur = dir.path().join("2021-06");
     std::fs::create_dir_all(&cur).unwrap();
     for (file, unit, case) in &files {
-        write(&cur, file, unit, case);
+        write(&cur, file, unit, case, PERIOD);
     }
     let mut opts = Options { period: Some("2021-06".into()), ..Default::default() };
     if let Some(prev) = previous {
         let p = dir.path().join("2021-05");
         std::fs::create_dir_all(&p).unwrap();
         for (file, unit, case) in &prev {
-            write(&p, file, unit, case);
+            write(&p, file, unit, case, PERIOD.previous());
         }
         opts.previous = Some(p);
     }
@@ -318,8 +319,8 @@ fn f01_f02_unreadable_and_headerless() {
     let dir = tempfile::tempdir().unwrap();
     let d = dir.path().join("2021-06");
     std::fs::create_dir_all(&d).unwrap();
-    write(&d, "腾鳌镇_2021-06.xlsx", "腾鳌镇", &clean(&p, "腾鳌镇"));
-    write(&d, "工信局_2021-06.xlsx", "工信局", &clean(&p, "工信局"));
+    write(&d, "腾鳌镇_2021-06.xlsx", "腾鳌镇", &clean(&p, "腾鳌镇"), PERIOD);
+    write(&d, "工信局_2021-06.xlsx", "工信局", &clean(&p, "工信局"), PERIOD);
     std::fs::write(d.join("坏文件.xlsx"), b"PK\x03\x04 not really a zip").unwrap();
     let mut wb = rust_xlsxwriter::Workbook::new();
     wb.add_worksheet().write_string(0, 0, "工作总结").unwrap();

@@ -32,6 +32,8 @@ pub struct Options {
     pub progress: bool,
     /// A folder never to read (the output folder).
     pub exclude: Option<PathBuf>,
+    /// Apply the batch-wide coverage rules (V01, V02, V04, V05); by default only when a folder is given.
+    pub batch_rules: Option<bool>,
 }
 
 /// A `--period` as the user typed it.
@@ -65,7 +67,7 @@ pub fn check_output_dir(out: &Path, inputs: &[PathBuf]) -> Result<()> {
     Ok(())
 }
 
-fn absolute(p: &Path) -> PathBuf {
+pub(crate) fn absolute(p: &Path) -> PathBuf {
     if let Ok(c) = p.canonicalize() {
         return c;
     }

@@ -8,7 +8,7 @@ use std::path::{Path, PathBuf};
 use anyhow::{bail, Context, Result};
 use rayon::prelude::*;
 
-use super::{parse_period, Options};
+use super::{absolute, parse_period, Options};
 use crate::batch::{Batch, FileLine};
 use crate::consolidate;
 use crate::finding::{Counts, Finding};
@@ -37,6 +37,9 @@ pub fn collect_inputs(paths: &[PathBuf], exclude: Option<&Path>) -> Result<Vec<I
         }
     }
     out.sort_by(|a, b| a.display.cmp(&b.display));
+    // The same file given twice (or inside a folder also given) is read once.
+    let mut seen = HashSet::new();
+    out.retain(|i| seen.insert(i.path.canonicalize().unwrap_or_else(|_| i.path.clone())));
     Ok(out)
 }
 
@@ -93,32 +96,54 @@ fn read_all(inputs: &[Input], limits: &Limits, progress: bool) -> Vec<Ingested> 
     out
 }
 
-/// The period: as given, else what most files say, else the folder's name (`2021-06`).
-fn infer_period(given: Option<&str>, ingested: &[Ingested], paths: &[PathBuf]) -> Result<Period> {
-    if let Some(p) = given {
-        return parse_period(p);
-    }
-    let mut votes: HashMap<(i32, u32), usize> = HashMap::new();
-    for i in ingested {
-        if let Outcome::Table(t) = &i.outcome {
-            if let Some(p) = t.meta.period {
-                *votes.entry(p).or_default() += 1;
-            }
+/// The period and what decided it: as given, else the folder's name (`2021-06`, `2021年6月报送`),
+/// else the file names (`东四街道_2021-06.xlsx`), else what most files say in 报送期次. Refused when
+/// every file that states a 报送期次 states another one, or when it is far from the plan's year.
+fn infer_period(plan: &Plan, given: Option<&str>, ingested: &[Ingested], paths: &[PathBuf]) -> Result<(Period, String)> {
+    let majority = |periods: &mut dyn Iterator<Item = Period>| -> Option<Period> {
+        let mut votes: HashMap<Period, usize> = HashMap::new();
+        for p in periods {
+            *votes.entry(p).or_default() += 1;
         }
+        votes.into_iter().max_by(|a, b| a.1.cmp(&b.1).then(a.0.cmp(&b.0))).map(|(p, _)| p)
+    };
+    let stated: Vec<Period> = ingested
+        .iter()
+        .filter_map(|i| match &i.outcome {
+            Outcome::Table(t) => t.meta.period.map(|(year, month)| Period { year, month }),
+            _ => None,
+        })
+        .collect();
+    let folder = paths.iter().filter(|p| p.is_dir()).find_map(|p| {
+        let name = absolute(p).file_name()?.to_string_lossy().to_string();
+        Some((Period::find_in(&name)?, name))
+    });
+    let from_names = majority(&mut ingested.iter().filter_map(|i| Period::find_in(i.path.file_name()?.to_str()?)));
+    let (period, basis) = if let Some(p) = given {
+        (parse_period(p)?, "--period".to_string())
+    } else if let Some((p, name)) = folder {
+        (p, format!("文件夹名“{name}”"))
+    } else if let Some(p) = from_names {
+        (p, "文件名".to_string())
+    } else if let Some(p) = majority(&mut stated.iter().copied()) {
+        (p, "多数文件的“报送期次”".to_string())
+    } else {
+        bail!("无法确定报送期次：文件夹名、文件名和文件中都没有期次，请用 --period 指定，如 --period 2021-06")
+    };
+    if (period.year - plan.year).abs() > 1 {
+        bail!("报送期次{}与市级任务清单的年度（{}年）相差太远；请检查 --period 或文件夹名", period.chinese(), plan.year);
     }
-    let mut best: Vec<_> = votes.into_iter().collect();
-    best.sort_by(|a, b| b.1.cmp(&a.1).then(b.0.cmp(&a.0)));
-    if let Some(((year, month), _)) = best.first() {
-        return Ok(Period { year: *year, month: *month });
+    if !stated.is_empty() && !stated.contains(&period) {
+        let said: std::collections::BTreeSet<Period> = stated.iter().copied().collect();
+        let said: Vec<String> = said.into_iter().map(Period::chinese).collect();
+        bail!(
+            "所有文件的报送期次都是{}，与{}（{}）不符；请核对要处理的期次，或用 --period 指定",
+            said.join("、"),
+            period.chinese(),
+            basis
+        );
     }
-    for p in paths {
-        if let Some(name) = p.file_name().and_then(|n| n.to_str()) {
-            if let Some(period) = Period::parse(name) {
-                return Ok(period);
-            }
-        }
-    }
-    bail!("无法确定报送期次：文件中没有“报送期次”，请用 --period 指定，如 --period 2021-06")
+    Ok((period, basis))
 }
 
 /// A batch's files, read: nothing in them is judged yet, so the master task list is not needed.
@@ -130,12 +155,28 @@ pub struct ReadFiles {
 
 /// Read every workbook of `paths`, in parallel.
 pub fn read_files(paths: &[PathBuf], opts: &Options) -> Result<ReadFiles> {
+    // A mistyped --period, or a --previous that is this period's folder, is said before any file is read.
+    if let Some(p) = &opts.period {
+        parse_period(p)?;
+    }
+    if let Some(prev) = &opts.previous {
+        if !prev.is_dir() {
+            bail!("--previous {} 不是文件夹：应为上期报送文件所在的文件夹", prev.display());
+        }
+        if paths.iter().any(|p| absolute(p) == absolute(prev)) {
+            bail!("--previous {} 就是本期的文件夹：应为上期（上个月）报送文件所在的文件夹", prev.display());
+        }
+    }
     let inputs = collect_inputs(paths, opts.exclude.as_deref())?;
     let limits = Limits::default();
     let (readable, other): (Vec<Input>, Vec<Input>) = inputs.into_iter().partition(|i| {
         let name = i.path.file_name().map(|n| n.to_string_lossy().to_string()).unwrap_or_default();
         is_workbook_name(&name) || is_skipped_name(&name)
     });
+    if !readable.iter().any(|i| !is_skipped_name(&i.path.file_name().map(|n| n.to_string_lossy().to_string()).unwrap_or_default())) {
+        let shown: Vec<String> = paths.iter().map(|p| p.display().to_string()).collect();
+        bail!("文件夹里没有报送文件：{} 中没有 .xlsx、.xls、.ods 等表格文件；请检查路径是否写对", shown.join("、"));
+    }
     let t = std::time::Instant::now();
     let ingested = read_all(&readable, &limits, opts.progress);
     crate::profile::stage("read", t);
@@ -157,12 +198,11 @@ pub fn judge(plan: &Plan, paths: &[PathBuf], files: ReadFiles, opts: &Options) -
 /// the consolidation (a run starts writing the 明细 sheet then).
 pub fn judge_with<R>(plan: &Plan, paths: &[PathBuf], files: ReadFiles, opts: &Options, on_detail: impl FnOnce(Period, &polars::prelude::DataFrame) -> Result<R>) -> Result<(Batch, R)> {
     let ReadFiles { ingested, other } = files;
-    let period = opts.period.as_deref();
     let t = std::time::Instant::now();
-    let period = infer_period(period, &ingested, paths)?;
+    let (period, period_basis) = infer_period(plan, opts.period.as_deref(), &ingested, paths)?;
 
     let mut findings = Vec::new();
-    let mut skipped: Vec<String> = other.iter().map(|i| i.display.clone()).collect();
+    let mut skipped: Vec<(String, String)> = other.iter().map(|i| (i.display.clone(), "不是表格文件".to_string())).collect();
     let mut subs = Vec::new();
     let mut lines = Vec::new();
     let mut units_with_files = HashSet::new();
@@ -171,8 +211,8 @@ pub fn judge_with<R>(plan: &Plan, paths: &[PathBuf], files: ReadFiles, opts: &Op
         .map(|ing| judge_file(plan, period, ing))
         .collect();
     for (sub, mut fs, line) in per_file {
-        if line.state == "已跳过" {
-            skipped.push(line.file.clone());
+        if let Some(why) = line.state.strip_prefix("已跳过：") {
+            skipped.push((line.file.clone(), why.to_string()));
             continue;
         }
         if !line.unit.is_empty() {
@@ -204,7 +244,10 @@ pub fn judge_with<R>(plan: &Plan, paths: &[PathBuf], files: ReadFiles, opts: &Op
     let started = on_detail(period, &detail)?;
     let consolidated = consolidate::consolidate_frame(plan, period, opts.thresholds, &subs, &units_with_files, detail)?;
     crate::profile::stage("consolidate", t);
-    findings.extend(consolidated.findings.iter().cloned());
+    // Coverage across units (who did not report, which task nobody claimed) needs the whole
+    // batch: a few files given by name are judged on their own unless asked.
+    let whole_batch = opts.batch_rules.unwrap_or_else(|| paths.iter().any(|p| p.is_dir()));
+    findings.extend(consolidated.findings.iter().filter(|f| whole_batch || !crate::finding::is_batch_rule(&f.rule)).cloned());
     // One pass over the findings, not one per file: a messy province has both by the thousand.
     let per_file = Counts::per(&findings, |f| f.file.as_deref());
     for l in &mut lines {
@@ -212,7 +255,7 @@ pub fn judge_with<R>(plan: &Plan, paths: &[PathBuf], files: ReadFiles, opts: &Op
         l.errors = c.errors;
         l.warnings = c.warnings;
     }
-    Ok((Batch { period, files: lines, skipped, submissions: subs, findings, consolidated }, started))
+    Ok((Batch { period, period_basis, files: lines, skipped, submissions: subs, findings, consolidated }, started))
 }
 
 fn judge_file(plan: &Plan, period: Period, ing: Ingested) -> (Option<Submission>, Vec<Finding>, FileLine) {
@@ -220,8 +263,8 @@ fn judge_file(plan: &Plan, period: Period, ing: Ingested) -> (Option<Submission>
     let guess = || normalise::identify_unit(plan, None, &ing.file, &[]).0;
     let mut findings = Vec::new();
     match ing.outcome {
-        Outcome::Skipped => {
-            line.state = "已跳过".into();
+        Outcome::Skipped(why) => {
+            line.state = format!("已跳过：{why}");
             (None, findings, line)
         }
         Outcome::Unreadable(msg) => {

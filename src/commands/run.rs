@@ -31,8 +31,56 @@ where
     let plan = plan?;
     let start = |period: Period, detail: &polars::prelude::DataFrame| crate::write::summary::start_summary(plan.borrow(), period, detail);
     let (mut batch, summary) = judge_with(plan.borrow(), &paths, files?, &opts, start)?;
-    let outputs = write_outputs(plan.borrow(), &mut batch, summary, out);
+    remove_stale_temporaries(out);
+    let mut outputs = write_outputs(plan.borrow(), &mut batch, summary, out);
+    outputs.removed = replace_manifest(out, &outputs);
     Ok((plan, batch, outputs))
+}
+
+/// The list of files a run wrote into its output folder, so that the next run can take back
+/// what no longer applies (a 退回 file for a unit that has since fixed its form) and only that.
+const MANIFEST: &str = ".luoshi-manifest";
+
+/// Remove the files the last run wrote that this one did not, then record this run's files.
+/// Only files named in the manifest are ever removed; anything else in the folder is the clerk's.
+fn replace_manifest(out: &Path, outputs: &Outputs) -> Vec<PathBuf> {
+    let relative = |p: &Path| p.strip_prefix(out).ok().map(|r| r.to_string_lossy().replace('\\', "/"));
+    let written: HashSet<String> = outputs.workbooks.iter().chain(&outputs.returns).filter_map(|p| relative(p)).collect();
+    let failed: HashSet<String> = outputs.failed.iter().filter_map(|(p, _)| relative(p)).collect();
+    let before = std::fs::read_to_string(out.join(MANIFEST)).unwrap_or_default();
+    let mut removed = Vec::new();
+    let mut kept = Vec::new();
+    for line in before.lines().map(str::trim).filter(|l| !l.is_empty()) {
+        if written.contains(line) {
+            continue;
+        }
+        // A file that failed to be written this time is still last run's: kept and still listed.
+        if failed.contains(line) {
+            kept.push(line.to_string());
+            continue;
+        }
+        let path = out.join(line);
+        if !line.split('/').any(|part| part == "..") && path.is_file() && std::fs::remove_file(&path).is_ok() {
+            removed.push(path);
+        }
+    }
+    let mut listed: Vec<String> = written.into_iter().chain(kept).collect();
+    listed.sort();
+    let _ = std::fs::write(out.join(MANIFEST), listed.join("\n") + "\n");
+    removed
+}
+
+/// Half-written files a killed run left behind (`.luoshi-*.tmp`) are removed before writing.
+fn remove_stale_temporaries(out: &Path) {
+    for dir in [out.to_path_buf(), out.join(crate::write::returns::RETURNS_DIR)] {
+        let Ok(entries) = std::fs::read_dir(&dir) else { continue };
+        for e in entries.flatten() {
+            let name = e.file_name().to_string_lossy().to_string();
+            if name.starts_with(".luoshi-") && name.ends_with(".tmp") && e.file_type().is_ok_and(|t| t.is_file()) {
+                let _ = std::fs::remove_file(e.path());
+            }
+        }
+    }
 }
 
 /// What a run wrote, and what it could not: one workbook that fails never costs the others.
@@ -44,6 +92,8 @@ pub struct Outputs {
     pub returns: Vec<PathBuf>,
     /// Each workbook not written, with why (in Chinese).
     pub failed: Vec<(PathBuf, String)>,
+    /// Files the last run wrote here that no longer apply, removed.
+    pub removed: Vec<PathBuf>,
 }
 
 /// The run's workbooks, written in parallel.
@@ -59,7 +109,7 @@ fn write_outputs(plan: &Plan, batch: &mut Batch, started: crate::write::summary:
     let label = batch.period.label();
     let summary = out.join(format!("汇总表_{label}.xlsx"));
     let report = out.join(format!("校验报告_{label}.xlsx"));
-    let returns_dir = out.join("退回");
+    let returns_dir = out.join(crate::write::returns::RETURNS_DIR);
     let t = std::time::Instant::now();
     let ((a, b), c) = rayon::join(
         || {

@@ -83,8 +83,8 @@ pub struct Table {
 /// What ingest makes of one file.
 #[derive(Debug)]
 pub enum Outcome {
-    /// `~$` lock files and hidden files: listed, not read.
-    Skipped,
+    /// `~$` lock files, hidden files, luoshi's own outputs: listed with why, not read.
+    Skipped(String),
     /// F01: the file cannot be read at all.
     Unreadable(String),
     /// F02: a workbook, but no sheet has a recognisable header. Lists the sheets looked at.
@@ -138,8 +138,10 @@ pub fn is_workbook_name(name: &str) -> bool {
 /// Read one file. Never panics on bad input: a panic inside a dependency becomes F01.
 pub fn read_file(path: &Path, file: &str, limits: &Limits) -> Ingested {
     let name = path.file_name().map(|n| n.to_string_lossy().to_string()).unwrap_or_default();
-    let outcome = if is_skipped_name(&name) {
-        Outcome::Skipped
+    let outcome = if name.starts_with("~$") {
+        Outcome::Skipped("Excel 的临时锁文件（原文件当时正在 Excel 中打开），不是报送文件".into())
+    } else if is_skipped_name(&name) {
+        Outcome::Skipped("隐藏文件".into())
     } else {
         guarded(|| read_workbook(path, limits)).unwrap_or_else(|u| Outcome::Unreadable(u.message))
     };
@@ -219,12 +221,16 @@ fn read_workbook(path: &Path, limits: &Limits) -> Result<Outcome, Unreadable> {
     // The sheet named 任务分解表 first, then every other visible worksheet in order.
     let mut order: Vec<&str> = sheets.iter().filter(|(n, v)| *v && squash(n).contains("任务分解表")).map(|(n, _)| n.as_str()).collect();
     order.extend(sheets.iter().filter(|(n, v)| *v && !squash(n).contains("任务分解表")).map(|(n, _)| n.as_str()));
-    let modified = match &mut book {
-        Book::Xlsx(b) => b.workbook_properties().ok().and_then(|p| p.modified),
-        Book::Xls(b) => b.workbook_properties().ok().and_then(|p| p.modified),
-        Book::Ods(b) => b.workbook_properties().ok().and_then(|p| p.modified),
-        Book::Xlsb(b) => b.workbook_properties().ok().and_then(|p| p.modified),
+    let props = match &mut book {
+        Book::Xlsx(b) => b.workbook_properties().ok(),
+        Book::Xls(b) => b.workbook_properties().ok(),
+        Book::Ods(b) => b.workbook_properties().ok(),
+        Book::Xlsb(b) => b.workbook_properties().ok(),
     };
+    if props.as_ref().and_then(|p| p.keywords.as_deref()).is_some_and(|k| k.contains(crate::excel::OUTPUT_MARK)) {
+        return Ok(Outcome::Skipped(format!("luoshi 生成的{}，不是报送文件", props.and_then(|p| p.title).unwrap_or_else(|| "汇总或报告".into()))));
+    }
+    let modified = props.and_then(|p| p.modified);
     let mut looked = Vec::new();
     for name in order.into_iter().take(limits.max_sheets) {
         looked.push(name.to_string());

@@ -20,11 +20,23 @@ use crate::validate::Period;
 /// A workbook with the document properties fixed to the period, so output bytes are reproducible.
 pub fn new_workbook(title: &str, period: Period) -> Workbook {
     let mut wb = Workbook::new();
+    wb.set_properties(&properties(title, period));
+    wb
+}
+
+fn properties(title: &str, period: Period) -> DocProperties {
     let day = period.end();
     use chrono::Datelike;
     let created = ExcelDateTime::from_ymd(day.year() as u16, day.month() as u8, day.day() as u8)
         .unwrap_or_else(|_| ExcelDateTime::from_ymd(2000, 1, 1).expect("valid date"));
-    wb.set_properties(&DocProperties::new().set_title(title).set_author("luoshi").set_company("市政府督查室").set_creation_datetime(&created));
+    DocProperties::new().set_title(title).set_author("luoshi").set_company("市政府督查室").set_creation_datetime(&created)
+}
+
+/// [`new_workbook`] for a workbook people read, not a form to fill in: marked with
+/// [`crate::excel::OUTPUT_MARK`] so that it is never read back as a submission.
+pub fn new_output_workbook(title: &str, period: Period) -> Workbook {
+    let mut wb = Workbook::new();
+    wb.set_properties(&properties(title, period).set_keywords(crate::excel::OUTPUT_MARK));
     wb
 }
 

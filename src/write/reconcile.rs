@@ -6,7 +6,7 @@ use std::path::Path;
 use anyhow::Result;
 
 use super::style::{num_format, safe, write_table, ColSpec, Paper, Styles, TableSheet, Val, ERROR_FILL, WARNING_FILL};
-use super::{new_workbook, save_atomic};
+use super::{new_output_workbook, save_atomic};
 use crate::plan::Plan;
 use crate::reconcile::{Line, Reconciliation, UnitScore, Verdict};
 
@@ -93,7 +93,7 @@ fn line_columns(with_unit: bool) -> Vec<ColSpec> {
 pub fn write_reconciliation(path: &Path, plan: &Plan, rec: &Reconciliation) -> Result<()> {
     let period = rec.period;
     let title = format!("{}政府系统抓落实专项行动绩效对账表", plan.city);
-    let mut wb = new_workbook(&title, period);
+    let mut wb = new_output_workbook(&title, period);
     let st = Styles::new();
     let as_of = format!("对账期次：{}", period.chinese());
     write_table(
@@ -187,7 +187,7 @@ pub fn write_verified_template(path: &Path, plan: &Plan, period: crate::validate
             ]);
         }
     }
-    let mut wb = new_workbook("核定数据", period);
+    let mut wb = new_output_workbook("核定数据", period);
     let st = Styles::new();
     write_table(
         &mut wb,

@@ -7,7 +7,7 @@ use std::path::Path;
 use anyhow::Result;
 
 use super::style::{severity_fill, write_table, ColSpec, Paper, Styles, TableSheet, Val, ERROR_FILL};
-use super::{new_workbook, save_atomic};
+use super::{new_output_workbook, save_atomic};
 use crate::finding::Finding;
 use crate::batch::Batch;
 use crate::plan::Plan;
@@ -38,7 +38,7 @@ pub fn sorted(findings: &[Finding]) -> Vec<&Finding> {
 pub fn write_report(path: &Path, plan: &Plan, batch: &Batch) -> Result<()> {
     let (period, findings, files) = (batch.period, &batch.findings[..], &batch.files[..]);
     let title = format!("{}政府系统抓落实专项行动报送校验报告", plan.city);
-    let mut wb = new_workbook(&title, period);
+    let mut wb = new_output_workbook(&title, period);
     let st = Styles::new();
     overview(&mut wb, &st, plan, batch, &title)?;
     let counts = crate::finding::Counts::of(findings);
@@ -102,6 +102,7 @@ pub fn write_report(path: &Path, plan: &Plan, batch: &Batch) -> Result<()> {
                 Val::Num(l.warnings as f64, "0"),
             ]
         })
+        .chain(batch.skipped.iter().map(|(file, why)| vec![Val::text(file), Val::Empty, Val::text(format!("已跳过：{why}")), Val::Empty, Val::Empty, Val::Empty, Val::Empty]))
         .collect();
     write_table(
         &mut wb,
@@ -109,7 +110,7 @@ pub fn write_report(path: &Path, plan: &Plan, batch: &Batch) -> Result<()> {
         &TableSheet {
             name: FILES_SHEET,
             title: "报送文件清单".into(),
-            subtitle: Some(format!("报送期次：{}　　共{}个文件", period.chinese(), files.len())),
+            subtitle: Some(format!("报送期次：{}　　共{}个文件（另跳过{}个）", period.chinese(), files.len(), batch.skipped.len())),
             columns: vec![
                 ColSpec::new("文件", 40.0),
                 ColSpec::new("单位", 14.0),

@@ -51,6 +51,9 @@ pub fn units_to_return(plan: &Plan, findings: &[Finding]) -> Vec<String> {
     units
 }
 
+/// The folder of the 退回 files inside a run's output folder.
+pub const RETURNS_DIR: &str = "退回";
+
 /// Each unit's return file, with whether it was written: one that fails does not stop the rest.
 pub fn write_returns(dir: &Path, plan: &Plan, batch: &Batch) -> Vec<(PathBuf, Result<()>)> {
     // Each unit's findings and submission found once, not searched for per unit.

@@ -9,7 +9,7 @@ use polars::prelude::*;
 use rust_xlsxwriter::{Chart, ChartFormat, ChartSolidFill, ChartType, Color, Workbook, Worksheet, XlsxError};
 
 use super::style::{fill_table, num_format, safe, table_worksheet, write_table, ColSpec, Paper, Rows, Styles, TableSheet, Val};
-use super::{new_workbook, save_atomic};
+use super::{new_output_workbook, save_atomic};
 use crate::batch::Batch;
 use crate::consolidate::{col as c, floats, strings, Consolidated};
 use crate::fields::Field;
@@ -45,7 +45,7 @@ fn as_of(period: Period) -> String {
 /// Start the workbook and fill its 明细, the longest sheet, on a thread of its own: a run calls
 /// this as soon as the detail frame exists, while the rest is still being consolidated.
 pub fn start_summary(plan: &Plan, period: Period, detail: &DataFrame) -> Result<StartedSummary> {
-    let mut wb = new_workbook(&title(plan), period);
+    let mut wb = new_output_workbook(&title(plan), period);
     if detail.height() > super::style::CONSTANT_MEMORY_ROWS {
         // Large outputs: compression level chosen for speed (files some 10 % larger).
         wb.set_zip_compression_level(1);
