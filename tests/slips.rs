@@ -1,0 +1,179 @@
+//! A clerk's ordinary slips, each made here as a clerk would make it, and what luoshi does then:
+//! never a confident wrong answer.
+
+use std::path::{Path, PathBuf};
+use std::process::{Command, Output};
+
+fn luoshi() -> Command {
+    Command::new(env!("CARGO_BIN_EXE_luoshi"))
+}
+
+fn samples() -> PathBuf {
+    Path::new(env!("CARGO_MANIFEST_DIR")).join("samples/2021-06")
+}
+
+/// A copy of the sample batch in a folder named `name`.
+fn copy_samples(root: &Path, name: &str) -> PathBuf {
+    let dir = root.join(name);
+    std::fs::create_dir_all(&dir).unwrap();
+    for e in std::fs::read_dir(samples()).unwrap() {
+        let p = e.unwrap().path();
+        std::fs::copy(&p, dir.join(p.file_name().unwrap())).unwrap();
+    }
+    dir
+}
+
+fn text(o: &Output) -> String {
+    format!("{}{}", String::from_utf8_lossy(&o.stdout), String::from_utf8_lossy(&o.stderr))
+}
+
+#[test]
+fn one_clean_file_is_judged_on_its_own() {
+    let file = samples().join("东四街道_2021-06.xlsx");
+    let o = luoshi().arg("validate").arg(&file).output().unwrap();
+    assert_eq!(o.status.code(), Some(0), "{}", text(&o));
+    let out = text(&o);
+    assert!(!out.contains("V01") && !out.contains("V02"), "{out}");
+    assert!(out.contains("报送期次：2021年6月（依据：文件名）"), "{out}");
+    // Asked for, the batch rules apply: everyone else has not reported.
+    let o = luoshi().args(["validate", "--batch", "--format", "jsonl"]).arg(&file).output().unwrap();
+    assert_eq!(o.status.code(), Some(1));
+    assert!(String::from_utf8_lossy(&o.stdout).contains("\"V01\""));
+}
+
+#[test]
+fn a_period_no_file_states_stops_before_writing() {
+    let t = tempfile::tempdir().unwrap();
+    let out = t.path().join("out");
+    let o = luoshi().arg("run").arg(samples()).arg("-o").arg(&out).args(["--period", "2021-07"]).output().unwrap();
+    assert_eq!(o.status.code(), Some(2));
+    assert!(text(&o).contains("所有文件的报送期次都是2021年6月，与2021年7月（--period）不符"), "{}", text(&o));
+    assert!(!out.exists(), "nothing written");
+    // A period far from the plan's year is refused too.
+    let o = luoshi().arg("validate").arg(samples()).args(["--period", "2030-06"]).output().unwrap();
+    assert_eq!(o.status.code(), Some(2));
+    assert!(text(&o).contains("相差太远"));
+}
+
+#[test]
+fn the_period_is_read_from_how_people_write_it() {
+    let t = tempfile::tempdir().unwrap();
+    for name in ["2021年6月报送", "202106", "2021.6"] {
+        let dir = copy_samples(t.path(), name);
+        let o = luoshi().args(["validate", "--fail-on", "never"]).arg(&dir).output().unwrap();
+        assert!(o.status.success(), "{name}: {}", text(&o));
+        assert!(text(&o).contains(&format!("报送期次：2021年6月（依据：文件夹名“{name}”）")), "{name}: {}", text(&o));
+    }
+    let o = luoshi().args(["validate", "--fail-on", "never", "--period", "2021年6月"]).arg(samples()).output().unwrap();
+    assert!(o.status.success(), "{}", text(&o));
+}
+
+#[test]
+fn an_empty_folder_is_not_a_batch_where_nobody_reported() {
+    let t = tempfile::tempdir().unwrap();
+    std::fs::write(t.path().join("说明.txt"), "请各单位于28日前报送").unwrap();
+    let o = luoshi().arg("run").arg(t.path()).arg("-o").arg(t.path().join("../out-empty")).args(["--period", "2021-06"]).output().unwrap();
+    assert_eq!(o.status.code(), Some(2));
+    assert!(text(&o).contains("文件夹里没有报送文件"), "{}", text(&o));
+    assert!(!text(&o).contains("V01"));
+}
+
+#[test]
+fn a_rerun_takes_back_the_returns_that_no_longer_apply_and_only_those() {
+    let t = tempfile::tempdir().unwrap();
+    let dir = copy_samples(t.path(), "2021-06");
+    let out = t.path().join("out");
+    assert!(luoshi().arg("run").arg(&dir).arg("-o").arg(&out).status().unwrap().success());
+    let xiliu = out.join("退回/西柳镇.xlsx");
+    assert!(xiliu.is_file());
+    // The clerk's own file in the output folder, and a half-written file from a killed run.
+    let mine = out.join("退回/会议记录.xlsx");
+    std::fs::write(&mine, b"not luoshi's").unwrap();
+    let stale_tmp = out.join(".luoshi-abc123.tmp");
+    std::fs::write(&stale_tmp, b"half").unwrap();
+    // 西柳镇 withdraws its faulty file; the run again.
+    std::fs::remove_file(dir.join("西柳镇_2021-06.xlsx")).unwrap();
+    let o = luoshi().arg("run").arg(&dir).arg("-o").arg(&out).output().unwrap();
+    assert!(o.status.success(), "{}", text(&o));
+    assert!(!xiliu.exists(), "last run's 西柳镇 return is taken back");
+    assert!(text(&o).contains("已删除上次生成、本次已不适用的文件 1 个：西柳镇.xlsx"), "{}", text(&o));
+    assert!(mine.is_file(), "a file luoshi did not write is never removed");
+    assert!(!stale_tmp.exists(), "stale temporary removed");
+    assert!(out.join("退回/牌楼镇.xlsx").is_file(), "returns that still apply stay");
+}
+
+#[test]
+fn luoshi_own_workbooks_in_the_submissions_are_skipped() {
+    let t = tempfile::tempdir().unwrap();
+    let dir = copy_samples(t.path(), "2021-06");
+    // The office saves last run's outputs and a blank 核定数据 form next to the submissions.
+    let out = t.path().join("out");
+    assert!(luoshi().arg("run").arg(&dir).arg("-o").arg(&out).status().unwrap().success());
+    std::fs::copy(out.join("汇总表_2021-06.xlsx"), dir.join("汇总表_2021-06.xlsx")).unwrap();
+    assert!(luoshi().args(["template", "--verified", "--period", "2021-06", "-o"]).arg(dir.join("发改局_核定数据.xlsx")).status().unwrap().success());
+    let o = luoshi().args(["validate", "--format", "jsonl", "--fail-on", "never"]).arg(&dir).output().unwrap();
+    let s = String::from_utf8_lossy(&o.stdout);
+    assert!(!s.contains("汇总表_2021-06.xlsx") && !s.contains("发改局_核定数据.xlsx"), "{s}");
+    assert!(!s.contains("\"F06\""), "发改局's real report is not replaced: {s}");
+    let o = luoshi().arg("run").arg(&dir).arg("-o").arg(t.path().join("out2")).output().unwrap();
+    let said = text(&o);
+    assert!(said.contains("已跳过：汇总表_2021-06.xlsx（luoshi 生成的"), "{said}");
+    assert!(said.contains("已跳过：发改局_核定数据.xlsx（luoshi 生成的"), "{said}");
+    // …and 文件清单 names them with why.
+    use calamine::Reader;
+    let mut wb = calamine::open_workbook_auto(t.path().join("out2/校验报告_2021-06.xlsx")).unwrap();
+    let files = wb.worksheet_range("文件清单").unwrap();
+    let row = files.rows().find(|r| r[0].to_string() == "汇总表_2021-06.xlsx").expect("listed");
+    assert!(row[2].to_string().starts_with("已跳过：luoshi 生成的"));
+}
+
+#[test]
+fn outputs_never_go_into_the_submissions_folder() {
+    let t = tempfile::tempdir().unwrap();
+    let dir = copy_samples(t.path(), "2021-06");
+    let o = luoshi().arg("consolidate").arg(&dir).arg("-o").arg(dir.join("汇总.xlsx")).output().unwrap();
+    assert_eq!(o.status.code(), Some(2));
+    assert!(text(&o).contains("里面"));
+    let o = luoshi().arg("reconcile").arg(&dir).arg("--verified").arg(Path::new(env!("CARGO_MANIFEST_DIR")).join("samples/核定数据_2021-06.xlsx")).arg("-o").arg(dir.join("对账.xlsx")).output().unwrap();
+    assert_eq!(o.status.code(), Some(2));
+    assert!(!dir.join("对账.xlsx").exists());
+}
+
+#[test]
+fn reconcile_refuses_what_it_cannot_do() {
+    let t = tempfile::tempdir().unwrap();
+    let o = luoshi().arg("reconcile").arg(samples()).arg("-o").arg(t.path().join("r.xlsx")).output().unwrap();
+    assert_eq!(o.status.code(), Some(2));
+    assert!(text(&o).contains("template --verified"), "{}", text(&o));
+    // A unit's submission given as the verified figures.
+    let o = luoshi().arg("reconcile").arg(samples()).arg("--verified").arg(samples().join("东四街道_2021-06.xlsx")).arg("-o").arg(t.path().join("r.xlsx")).output().unwrap();
+    assert_eq!(o.status.code(), Some(2));
+    assert!(text(&o).contains("是一份单位的任务分解表"), "{}", text(&o));
+    // Verified figures of another period.
+    let v = t.path().join("核定数据_2021-05.xlsx");
+    assert!(luoshi().args(["template", "--verified", "--period", "2021-05", "-o"]).arg(&v).status().unwrap().success());
+    let o = luoshi().arg("reconcile").arg(samples()).arg("--verified").arg(&v).arg("-o").arg(t.path().join("r.xlsx")).output().unwrap();
+    assert_eq!(o.status.code(), Some(2));
+    assert!(text(&o).contains("核定数据表是2021年5月的，报送文件是2021年6月的"), "{}", text(&o));
+    assert!(!t.path().join("r.xlsx").exists(), "no ranking built on nothing");
+}
+
+#[test]
+fn the_same_file_twice_is_read_once_and_previous_is_not_this_period() {
+    let file = samples().join("西柳镇_2021-06.xlsx");
+    let o = luoshi().args(["validate", "--format", "jsonl", "--fail-on", "never"]).arg(&file).arg(&file).output().unwrap();
+    let s = String::from_utf8_lossy(&o.stdout);
+    assert!(!s.contains("\"F06\""), "{s}");
+    assert_eq!(s.lines().filter(|l| l.contains("\"C02\"") && l.contains("\"K6\"")).count(), 1);
+    let o = luoshi().args(["validate", "--previous"]).arg(samples()).arg(samples()).output().unwrap();
+    assert_eq!(o.status.code(), Some(2));
+    assert!(text(&o).contains("就是本期的文件夹"));
+}
+
+#[test]
+fn validate_text_says_how_to_fix_each_problem() {
+    let o = luoshi().arg("validate").arg(samples().join("西柳镇_2021-06.xlsx")).output().unwrap();
+    let s = String::from_utf8_lossy(&o.stdout);
+    let at = s.find("K6").expect("the C02 at K6");
+    assert!(s[at..].contains("改法：请只填阿拉伯数字"), "{s}");
+}
