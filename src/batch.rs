@@ -31,3 +31,42 @@ pub struct FileLine {
     pub errors: usize,
     pub warnings: usize,
 }
+
+/// Who was due to report and what became of it — one count for the terminal, the workbooks and
+/// the papers: 应报 = 已报 + 已报但无法使用 + 未报.
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct Reporting {
+    /// Units on the roster with tasks on the master list.
+    pub due: Vec<String>,
+    /// Due units with a usable submission.
+    pub reported: Vec<String>,
+    /// Due units that sent files, none of them usable (unreadable, no table, unit not identified).
+    pub unusable: Vec<String>,
+    /// Due units that sent nothing.
+    pub missing: Vec<String>,
+}
+
+impl Batch {
+    pub fn reporting(&self, plan: &crate::plan::Plan) -> Reporting {
+        let usable: std::collections::HashSet<&str> = self.submissions.iter().filter(|s| s.superseded_by.is_none()).filter_map(|s| s.unit.as_deref()).collect();
+        let sent: std::collections::HashSet<&str> = self.files.iter().map(|f| f.unit.as_str()).filter(|u| !u.is_empty()).collect();
+        let mut r = Reporting::default();
+        for u in plan.expected_units() {
+            let name = u.name.clone();
+            r.due.push(name.clone());
+            if usable.contains(name.as_str()) {
+                r.reported.push(name);
+            } else if sent.contains(name.as_str()) {
+                r.unusable.push(name);
+            } else {
+                r.missing.push(name);
+            }
+        }
+        r
+    }
+
+    /// Files not used because a newer file of the same unit replaces them (F06): (file, newer file).
+    pub fn superseded(&self) -> Vec<(&str, &str)> {
+        self.submissions.iter().filter_map(|s| Some((s.file.as_str(), s.superseded_by.as_deref()?))).collect()
+    }
+}

@@ -156,7 +156,13 @@ fn main() -> ExitCode {
 }
 
 fn run(cli: Cli) -> anyhow::Result<ExitCode> {
-    let load = || Plan::load(cli.tasks.as_deref(), cli.units.as_deref());
+    let load = || {
+        let plan = Plan::load(cli.tasks.as_deref(), cli.units.as_deref())?;
+        for note in &plan.notes {
+            eprintln!("注意：{note}");
+        }
+        Ok::<_, anyhow::Error>(plan)
+    };
     if !(0.0 <= cli.yellow && cli.yellow <= cli.red) {
         anyhow::bail!("亮灯阈值不对：应满足 0 ≤ --yellow ≤ --red（现为 {} 和 {}）", cli.yellow, cli.red);
     }
@@ -176,7 +182,7 @@ fn run(cli: Cli) -> anyhow::Result<ExitCode> {
         }
         Command::Run { dir, out, period, previous } => {
             let (plan, batch, outputs) = commands::run_loading(load, &dir, &out, &opts(period, previous))?;
-            print!("{}", term::run_summary(&batch, &outputs, term::use_colour()));
+            print!("{}", term::run_summary(&plan, &batch, &outputs, term::use_colour()));
             let code = if outputs.failed.is_empty() { ExitCode::SUCCESS } else { ExitCode::from(3) };
             // A province's batch is not freed piece by piece: the process ends here anyway.
             std::mem::forget((plan, batch, outputs));

@@ -236,7 +236,9 @@ pub struct Plan {
     pub city: String,
     pub tasks: Vec<Task>,
     pub roster: Roster,
-    /// Task id → position in `tasks`.
+    /// What loading the list noticed that does not stop it (shares that do not add up, no roster
+    /// sheet): said on the terminal before anything is read.
+    pub notes: Vec<String>,
     /// Task id → position in `tasks`: looked up for every row read.
     index: foldhash::HashMap<String, usize>,
 }
@@ -264,6 +266,7 @@ impl Plan {
                 let ext = p.extension().and_then(|e| e.to_str()).unwrap_or("").to_ascii_lowercase();
                 if ext == "toml" {
                     let text = std::fs::read_to_string(p)
+                        .map_err(|e| anyhow::anyhow!(crate::ingest::sniff::io_reason(&e)))
                         .with_context(|| format!("读不了任务清单 {}", p.display()))?;
                     Plan::from_toml(&text).with_context(|| format!("任务清单 {} 格式有误", p.display()))?
                 } else if ["xlsx", "xlsm", "xls", "ods"].contains(&ext.as_str()) {
@@ -274,9 +277,15 @@ impl Plan {
             }
         };
         if let Some(p) = units {
-            let text = std::fs::read_to_string(p).with_context(|| format!("读不了单位名单 {}", p.display()))?;
-            let extra: UnitsFile =
-                toml::from_str(&text).with_context(|| format!("单位名单 {} 格式有误（应为 [[units]] 列表）", p.display()))?;
+            let ext = p.extension().and_then(|e| e.to_str()).unwrap_or("").to_ascii_lowercase();
+            if ext != "toml" {
+                bail!("--units 需要 TOML 文件（[[units]] 列表：name、group、aliases），{} 不是；单位名单也可以放在 --tasks 的 Excel 的“单位名单”工作表里", p.display());
+            }
+            let text = std::fs::read(p).map_err(|e| anyhow::anyhow!(crate::ingest::sniff::io_reason(&e))).with_context(|| format!("读不了单位名单 {}", p.display()))?;
+            let text = String::from_utf8(text).map_err(|_| anyhow::anyhow!("不是 UTF-8 文本")).with_context(|| format!("单位名单 {} 应为 TOML 文本文件", p.display()))?;
+            let extra: UnitsFile = toml::from_str(&text)
+                .map_err(|e| anyhow::anyhow!(toml_error(&text, &e, "单位名单")))
+                .with_context(|| format!("单位名单 {} 格式有误（应为 [[units]] 列表）", p.display()))?;
             for u in extra.units {
                 plan.roster.add(u.into_unit()?);
             }
@@ -285,8 +294,13 @@ impl Plan {
     }
 
     pub fn from_toml(text: &str) -> Result<Plan> {
-        let file: PlanFile = toml::from_str(text)?;
-        Plan::from_file(file)
+        let file: PlanFile = toml::from_str(text).map_err(|e| anyhow::anyhow!(toml_error(text, &e, "任务清单")))?;
+        // Where a unit is named: the first line that quotes it.
+        let where_is = |name: &str| {
+            let quoted = format!("\"{name}");
+            text.lines().position(|l| l.contains(&quoted)).map(|i| format!("任务清单第{}行：", i + 1)).unwrap_or_default()
+        };
+        Plan::from_file_at(file, &where_is)
     }
 
     /// The office's own Excel list: sheet 任务清单 (one task a row) and optional sheet 单位名单.
@@ -317,7 +331,9 @@ impl Plan {
             ))
         };
         let Some(task_rows) = table(&mut wb, "任务清单")? else { bail!("没有名为“任务清单”的工作表") };
-        let unit_rows = table(&mut wb, "单位名单")?.unwrap_or_default();
+        let unit_rows = table(&mut wb, "单位名单")?;
+        let no_roster_sheet = unit_rows.is_none();
+        let unit_rows = unit_rows.unwrap_or_default();
         let mut tasks = Vec::new();
         for (n, r) in &task_rows {
             let get = |k: &str| r.get(k).cloned();
@@ -379,10 +395,23 @@ impl Plan {
             .filter_map(|(_, r)| r.get("完成时限"))
             .find_map(|d| d.get(..4).and_then(|y| y.parse().ok()))
             .unwrap_or(2021);
-        Plan::from_file(PlanFile { year, city: "海城市".into(), units, tasks })
+        let where_is = |name: &str| {
+            task_rows
+                .iter()
+                .find(|(_, r)| ["牵头单位", "责任单位"].iter().any(|k| r.get(*k).is_some_and(|v| v.contains(name))))
+                .map(|(n, _)| format!("任务清单第{n}行："))
+                .unwrap_or_default()
+        };
+        let mut plan = Plan::from_file_at(PlanFile { year, city: "海城市".into(), units, tasks }, &where_is)?;
+        if no_roster_sheet {
+            plan.notes.retain(|n| !n.starts_with("任务清单中没有单位名单"));
+            plan.notes.insert(0, "任务清单文件中没有“单位名单”工作表：单位按任务中出现的名称，类别按名称推断，不认识别名".into());
+        }
+        Ok(plan)
     }
 
-    fn from_file(file: PlanFile) -> Result<Plan> {
+    /// `where_is(name)` says where the list names a unit (`第12行`), for messages.
+    fn from_file_at(file: PlanFile, where_is: &dyn Fn(&str) -> String) -> Result<Plan> {
         let mut roster = Roster::default();
         for u in file.units {
             roster.add(u.into_unit()?);
@@ -396,15 +425,42 @@ impl Plan {
             }
             tasks.push(task);
         }
-        // Every unit a task names is on the roster, listed or not.
+        // With a roster, every unit a task names must be on it: a misspelt 牵头单位 would otherwise
+        // become a unit of its own that never reports. Without one, the tasks make the roster.
+        let has_roster = !roster.units.is_empty();
         for t in &tasks {
-            for name in std::iter::once(&t.lead_unit).chain(t.units.iter().map(|a| &a.unit)) {
-                if !roster.contains(name) {
-                    roster.add(Unit { name: name.clone(), group: Group::infer(name), aliases: vec![] });
+            let named = std::iter::once(("牵头单位", &t.lead_unit)).chain(t.units.iter().map(|a| ("责任单位", &a.unit)));
+            for (role, name) in named {
+                if roster.contains(name) {
+                    continue;
+                }
+                if has_roster {
+                    bail!("{}任务 {} 的{}“{}”不在单位名单中；请改为名单上的名称，或把它加入单位名单", where_is(name), t.id, role, name);
+                }
+                roster.add(Unit { name: name.clone(), group: Group::infer(name), aliases: vec![] });
+            }
+        }
+        let mut notes = Vec::new();
+        if !has_roster {
+            notes.push("任务清单中没有单位名单（TOML 的 [[units]]、Excel 的“单位名单”工作表）：单位按任务中出现的名称，类别按名称推断，不认识别名".to_string());
+        }
+        for t in &tasks {
+            let shares: Vec<f64> = t.units.iter().filter_map(|a| a.target).collect();
+            if let (Some(target), false) = (t.target, shares.is_empty()) {
+                let sum: f64 = shares.iter().sum();
+                if shares.len() == t.units.len() && (sum - target).abs() > 1e-6 * target.abs().max(1.0) {
+                    let parts: Vec<String> = shares.iter().map(|v| crate::normalise::values::fmt_num(*v)).collect();
+                    notes.push(format!(
+                        "任务 {} 各责任单位的份额合计 {}（{}），与全年目标 {} 不符",
+                        t.id,
+                        crate::normalise::values::fmt_num(sum),
+                        parts.join("+"),
+                        crate::normalise::values::fmt_num(target)
+                    ));
                 }
             }
         }
-        Ok(Plan { year: file.year, city: file.city, tasks, roster, index })
+        Ok(Plan { year: file.year, city: file.city, tasks, roster, notes, index })
     }
 
     /// Units expected to report: every unit named in a task (responsible or leading).
@@ -637,5 +693,50 @@ mod tests {
         assert_eq!(plan.task("6.2").unwrap().kind, Kind::Qualitative);
         assert_eq!(plan.roster.resolve("海城市工业和信息化局"), Some("工信局"));
         assert_eq!(plan.roster.group_of("海城经济开发区"), Group::Zone);
+    }
+}
+
+/// A TOML error as a clerk reads it: the line, what is wrong, in Chinese
+/// (`任务清单第12行：任务缺少“id”`). The parser's own words are English.
+fn toml_error(text: &str, e: &toml::de::Error, what: &str) -> String {
+    let line = e.span().map(|s| text[..s.start.min(text.len())].matches('\n').count() + 1);
+    // The table the line belongs to: the nearest [[tasks]] or [[units]] above it.
+    let section = line
+        .and_then(|l| text.lines().take(l).collect::<Vec<_>>().into_iter().rev().find(|t| t.trim_start().starts_with('[')).map(|t| t.trim().to_string()))
+        .map(|h| match h.as_str() {
+            "[[tasks]]" => "任务",
+            "[[units]]" => "单位",
+            _ => "",
+        })
+        .unwrap_or("");
+    let msg = e.message().trim();
+    let between = |s: &str| s.split('`').nth(1).unwrap_or("").to_string();
+    let said = if msg.starts_with("missing field") {
+        format!("{section}缺少“{}”", between(msg))
+    } else if msg.starts_with("unknown field") {
+        format!("{section}有不认识的项“{}”（检查拼写，参照 templates/tasks.toml）", between(msg))
+    } else if msg.starts_with("unknown variant") {
+        let allowed: Vec<String> = msg.split("expected").nth(1).unwrap_or("").split('`').skip(1).step_by(2).map(str::to_string).collect();
+        format!("“{}”不是可选的值（可选：{}）", between(msg), allowed.join("、"))
+    } else if msg.starts_with("invalid type") {
+        let expected = msg.split("expected").nth(1).unwrap_or("").trim();
+        let want = if expected.contains("f64") || expected.contains("integer") || expected.contains("i32") || expected.contains("float") {
+            "数字（不加引号）"
+        } else if expected.contains("string") {
+            "文字（加英文引号）"
+        } else if expected.contains("sequence") {
+            "列表（[ ] 括起来）"
+        } else {
+            expected
+        };
+        format!("{section}的值类型不对，应为{want}")
+    } else if msg.contains("duplicate key") {
+        format!("{section}有重复的项")
+    } else {
+        format!("TOML 写法有误（{msg}）")
+    };
+    match line {
+        Some(l) => format!("{what}第{l}行：{said}"),
+        None => format!("{what}：{said}"),
     }
 }

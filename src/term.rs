@@ -62,20 +62,37 @@ pub fn text(batch: &Batch, colour_on: bool) -> String {
 }
 
 /// The run summary: files read and skipped, units, rows, findings by severity, where the outputs are.
-pub fn run_summary(batch: &Batch, outputs: &Outputs, colour_on: bool) -> String {
+pub fn run_summary(plan: &Plan, batch: &Batch, outputs: &Outputs, colour_on: bool) -> String {
     let mut out = String::new();
+    let superseded = batch.superseded();
     let read = batch.files.iter().filter(|f| f.state == "已读取").count();
-    let unreadable = batch.files.len() - read;
-    let units: std::collections::BTreeSet<&str> = batch.submissions.iter().filter(|s| s.superseded_by.is_none()).filter_map(|s| s.unit.as_deref()).collect();
+    let unreadable = batch.files.len() - read - superseded.len();
     let rows = batch.consolidated.detail.height();
     let c = Counts::of(&batch.findings);
     let _ = writeln!(out, "报送期次：{}（依据：{}）", batch.period.chinese(), batch.period_basis);
-    let _ = writeln!(out, "文件：读取 {} 个，无法使用 {} 个，跳过 {} 个", read, unreadable, batch.skipped.len());
+    let _ = writeln!(out, "文件：读取 {} 个，被更正版取代 {} 个，无法使用 {} 个，跳过 {} 个", read, superseded.len(), unreadable, batch.skipped.len());
+    for (old, new) in &superseded {
+        let _ = writeln!(out, "  未采用：{old}（以“{new}”为准）");
+    }
     for (file, why) in &batch.skipped {
         let _ = writeln!(out, "  已跳过：{file}（{why}）");
     }
-    let missing = batch.findings.iter().filter(|f| f.rule == "V01").count();
-    let _ = writeln!(out, "单位：{} 个已报送，{} 个未报送；任务行 {} 行", units.len(), missing, rows);
+    let r = batch.reporting(plan);
+    let _ = writeln!(
+        out,
+        "单位：应报 {} 个 = 已报 {} 个 + 已报但无法使用 {} 个 + 未报 {} 个；任务行 {} 行",
+        r.due.len(),
+        r.reported.len(),
+        r.unusable.len(),
+        r.missing.len(),
+        rows
+    );
+    if !r.unusable.is_empty() {
+        let _ = writeln!(out, "  已报但无法使用：{}", r.unusable.join("、"));
+    }
+    if !r.missing.is_empty() {
+        let _ = writeln!(out, "  未报：{}", r.missing.join("、"));
+    }
     let _ = writeln!(
         out,
         "问题：{}，{}，{}",

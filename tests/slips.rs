@@ -177,3 +177,52 @@ fn validate_text_says_how_to_fix_each_problem() {
     let at = s.find("K6").expect("the C02 at K6");
     assert!(s[at..].contains("改法：请只填阿拉伯数字"), "{s}");
 }
+
+fn builtin_list() -> String {
+    std::fs::read_to_string(Path::new(env!("CARGO_MANIFEST_DIR")).join("templates/tasks.toml")).unwrap()
+}
+
+fn tasks_with(t: &Path, name: &str, text: &str) -> Output {
+    let p = t.join(name);
+    std::fs::write(&p, text).unwrap();
+    luoshi().arg("tasks").arg("--tasks").arg(&p).output().unwrap()
+}
+
+#[test]
+fn the_master_list_is_checked_when_it_is_loaded() {
+    let t = tempfile::tempdir().unwrap();
+    let list = builtin_list();
+    // A lead unit misspelt: an error naming the line, not a 46th unit that never reports.
+    let o = tasks_with(t.path(), "a.toml", &list.replacen("lead_unit = \"发改局\"", "lead_unit = \"发展改革局\"", 1));
+    assert_eq!(o.status.code(), Some(2));
+    let line = list.lines().position(|l| l.contains("lead_unit = \"发改局\"")).unwrap() + 1;
+    assert!(text(&o).contains(&format!("任务清单第{line}行：任务 1.1 的牵头单位“发展改革局”不在单位名单中")), "{}", text(&o));
+    // Shares that do not add up to the city's target: a warning at load, the list still used.
+    let o = tasks_with(t.path(), "b.toml", &list.replacen("{ name = \"工信局\", target = 150 }", "{ name = \"工信局\", target = 140 }", 1));
+    assert!(o.status.success());
+    assert!(text(&o).contains("任务 4.1.2 各责任单位的份额合计 212（140+40+17+15），与全年目标 222 不符"), "{}", text(&o));
+    // TOML mistakes in Chinese, with the line.
+    let o = tasks_with(t.path(), "c.toml", &list.replacen("kind = \"count\"", "kind = \"数量\"", 1));
+    assert_eq!(o.status.code(), Some(2));
+    assert!(text(&o).contains("“数量”不是可选的值（可选：growth、count"), "{}", text(&o));
+    assert!(!text(&o).contains("unknown variant"));
+    let o = tasks_with(t.path(), "d.toml", &list.replacen("target = 222", "target = \"222个\"", 1));
+    assert!(text(&o).contains("的值类型不对，应为数字"), "{}", text(&o));
+    let o = tasks_with(t.path(), "e.toml", &list.replacen("id = \"4.1.2\"\n", "", 1));
+    assert!(text(&o).contains("任务缺少“id”"), "{}", text(&o));
+    // A workbook where a TOML roster is needed.
+    let o = luoshi().arg("--units").arg(Path::new(env!("CARGO_MANIFEST_DIR")).join("samples/核定数据_2021-06.xlsx")).arg("tasks").output().unwrap();
+    assert_eq!(o.status.code(), Some(2));
+    assert!(text(&o).contains("--units 需要 TOML 文件"), "{}", text(&o));
+}
+
+#[test]
+fn the_terminal_summary_adds_up() {
+    let fixtures = Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures");
+    let t = tempfile::tempdir().unwrap();
+    let o = luoshi().arg("run").arg(fixtures.join("2021-06")).arg("--tasks").arg(fixtures.join("tasks.toml")).arg("-o").arg(t.path()).output().unwrap();
+    let s = text(&o);
+    assert!(s.contains("单位：应报 16 个 = 已报 11 个 + 已报但无法使用 4 个 + 未报 1 个"), "{s}");
+    assert!(s.contains("已报但无法使用：析木镇、南台镇、八里镇、接文镇"), "{s}");
+    assert!(s.contains("未采用：工信局_2021-06.xlsx（以“工信局_2021-06（更正版）.xlsx”为准）"), "{s}");
+}
