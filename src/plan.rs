@@ -612,6 +612,51 @@ impl TaskEntry {
     }
 }
 
+/// A TOML error as a clerk reads it: the line, what is wrong, in Chinese
+/// (`任务清单第12行：任务缺少“id”`). The parser's own words are English.
+fn toml_error(text: &str, e: &toml::de::Error, what: &str) -> String {
+    let line = e.span().map(|s| text[..s.start.min(text.len())].matches('\n').count() + 1);
+    // The table the line belongs to: the nearest [[tasks]] or [[units]] above it.
+    let section = line
+        .and_then(|l| text.lines().take(l).collect::<Vec<_>>().into_iter().rev().find(|t| t.trim_start().starts_with('[')).map(|t| t.trim().to_string()))
+        .map(|h| match h.as_str() {
+            "[[tasks]]" => "任务",
+            "[[units]]" => "单位",
+            _ => "",
+        })
+        .unwrap_or("");
+    let msg = e.message().trim();
+    let between = |s: &str| s.split('`').nth(1).unwrap_or("").to_string();
+    let said = if msg.starts_with("missing field") {
+        format!("{section}缺少“{}”", between(msg))
+    } else if msg.starts_with("unknown field") {
+        format!("{section}有不认识的项“{}”（检查拼写，参照 templates/tasks.toml）", between(msg))
+    } else if msg.starts_with("unknown variant") {
+        let allowed: Vec<String> = msg.split("expected").nth(1).unwrap_or("").split('`').skip(1).step_by(2).map(str::to_string).collect();
+        format!("“{}”不是可选的值（可选：{}）", between(msg), allowed.join("、"))
+    } else if msg.starts_with("invalid type") {
+        let expected = msg.split("expected").nth(1).unwrap_or("").trim();
+        let want = if expected.contains("f64") || expected.contains("integer") || expected.contains("i32") || expected.contains("float") {
+            "数字（不加引号）"
+        } else if expected.contains("string") {
+            "文字（加英文引号）"
+        } else if expected.contains("sequence") {
+            "列表（[ ] 括起来）"
+        } else {
+            expected
+        };
+        format!("{section}的值类型不对，应为{want}")
+    } else if msg.contains("duplicate key") {
+        format!("{section}有重复的项")
+    } else {
+        format!("TOML 写法有误（{msg}）")
+    };
+    match line {
+        Some(l) => format!("{what}第{l}行：{said}"),
+        None => format!("{what}：{said}"),
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -680,7 +725,7 @@ mod tests {
         }
         let ws = wb.add_worksheet();
         ws.set_name("单位名单").unwrap();
-        for (r, cells) in [["单位", "类别", "别名"], ["工信局", "部门", "市工信局、海城市工业和信息化局"], ["海城经济开发区", "开发区", "开发区"]].iter().enumerate() {
+        for (r, cells) in [["单位", "类别", "别名"], ["工信局", "部门", "市工信局、海城市工业和信息化局"], ["海城经济开发区", "开发区", "开发区"], ["发改局", "部门", ""]].iter().enumerate() {
             for (c, v) in cells.iter().enumerate() {
                 ws.write_string(r as u32, c as u16, *v).unwrap();
             }
@@ -693,50 +738,5 @@ mod tests {
         assert_eq!(plan.task("6.2").unwrap().kind, Kind::Qualitative);
         assert_eq!(plan.roster.resolve("海城市工业和信息化局"), Some("工信局"));
         assert_eq!(plan.roster.group_of("海城经济开发区"), Group::Zone);
-    }
-}
-
-/// A TOML error as a clerk reads it: the line, what is wrong, in Chinese
-/// (`任务清单第12行：任务缺少“id”`). The parser's own words are English.
-fn toml_error(text: &str, e: &toml::de::Error, what: &str) -> String {
-    let line = e.span().map(|s| text[..s.start.min(text.len())].matches('\n').count() + 1);
-    // The table the line belongs to: the nearest [[tasks]] or [[units]] above it.
-    let section = line
-        .and_then(|l| text.lines().take(l).collect::<Vec<_>>().into_iter().rev().find(|t| t.trim_start().starts_with('[')).map(|t| t.trim().to_string()))
-        .map(|h| match h.as_str() {
-            "[[tasks]]" => "任务",
-            "[[units]]" => "单位",
-            _ => "",
-        })
-        .unwrap_or("");
-    let msg = e.message().trim();
-    let between = |s: &str| s.split('`').nth(1).unwrap_or("").to_string();
-    let said = if msg.starts_with("missing field") {
-        format!("{section}缺少“{}”", between(msg))
-    } else if msg.starts_with("unknown field") {
-        format!("{section}有不认识的项“{}”（检查拼写，参照 templates/tasks.toml）", between(msg))
-    } else if msg.starts_with("unknown variant") {
-        let allowed: Vec<String> = msg.split("expected").nth(1).unwrap_or("").split('`').skip(1).step_by(2).map(str::to_string).collect();
-        format!("“{}”不是可选的值（可选：{}）", between(msg), allowed.join("、"))
-    } else if msg.starts_with("invalid type") {
-        let expected = msg.split("expected").nth(1).unwrap_or("").trim();
-        let want = if expected.contains("f64") || expected.contains("integer") || expected.contains("i32") || expected.contains("float") {
-            "数字（不加引号）"
-        } else if expected.contains("string") {
-            "文字（加英文引号）"
-        } else if expected.contains("sequence") {
-            "列表（[ ] 括起来）"
-        } else {
-            expected
-        };
-        format!("{section}的值类型不对，应为{want}")
-    } else if msg.contains("duplicate key") {
-        format!("{section}有重复的项")
-    } else {
-        format!("TOML 写法有误（{msg}）")
-    };
-    match line {
-        Some(l) => format!("{what}第{l}行：{said}"),
-        None => format!("{what}：{said}"),
     }
 }
