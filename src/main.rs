@@ -3,7 +3,7 @@
 use std::path::PathBuf;
 use std::process::ExitCode;
 
-use clap::{Parser, Subcommand, ValueEnum};
+use clap::{ArgAction, Args, CommandFactory, Parser, Subcommand, ValueEnum};
 
 use luoshi::finding::Severity;
 use luoshi::lights::Thresholds;
@@ -17,116 +17,176 @@ static ALLOC: mimalloc::MiMalloc = mimalloc::MiMalloc;
 
 /// 落实：各单位《任务分解表》的校验、汇总与绩效对账。
 #[derive(Parser)]
-#[command(name = "luoshi", version, about, long_about = None)]
+#[command(
+    name = "luoshi",
+    version,
+    about,
+    long_about = None,
+    disable_help_flag = true,
+    disable_version_flag = true,
+    disable_help_subcommand = true,
+    subcommand_help_heading = "命令",
+    subcommand_value_name = "命令",
+    help_template = HELP,
+    override_usage = "luoshi <命令> [选项]",
+    after_help = "每个命令的用法：luoshi <命令> --help，如 luoshi run --help"
+)]
 struct Cli {
     /// 市级任务清单（TOML 或 Excel：“任务清单”“单位名单”两张表），默认使用内置的2021年清单
-    #[arg(long, global = true, value_name = "FILE")]
+    #[arg(long, global = true, value_name = "文件", help_heading = "全局选项（每个命令都可用）")]
     tasks: Option<PathBuf>,
     /// 补充单位名单（TOML，[[units]] 列表：name、group、aliases）
-    #[arg(long, global = true, value_name = "FILE")]
+    #[arg(long, global = true, value_name = "文件", help_heading = "全局选项（每个命令都可用）")]
     units: Option<PathBuf>,
-    /// 亮灯阈值：落后序时进度超过该百分点为黄灯
-    #[arg(long, global = true, default_value_t = 10.0, value_name = "点")]
-    yellow: f64,
-    /// 亮灯阈值：落后序时进度超过该百分点为红灯
-    #[arg(long, global = true, default_value_t = 30.0, value_name = "点")]
-    red: f64,
+    /// 显示帮助
+    #[arg(short, long, global = true, action = ArgAction::Help, help_heading = "全局选项（每个命令都可用）")]
+    help: Option<bool>,
+    /// 显示版本
+    #[arg(short = 'V', long, action = ArgAction::Version, help_heading = "全局选项（每个命令都可用）")]
+    version: Option<bool>,
     #[command(subcommand)]
     command: Command,
+}
+
+/// Help in Chinese: clap's own headings (Usage, Options) replaced.
+const HELP: &str = "{about-with-newline}\n用法：{usage}\n\n{all-args}{after-help}";
+
+/// The light thresholds, for the commands that light tasks.
+#[derive(Args, Clone, Copy)]
+struct Lights {
+    /// 亮灯阈值：落后序时进度超过该百分点为黄灯，默认 10（0 ≤ 黄 ≤ 红 ≤ 100）
+    #[arg(long, default_value_t = 10.0, hide_default_value = true, value_name = "百分点", allow_negative_numbers = true)]
+    yellow: f64,
+    /// 亮灯阈值：落后序时进度超过该百分点为红灯，默认 30
+    #[arg(long, default_value_t = 30.0, hide_default_value = true, value_name = "百分点", allow_negative_numbers = true)]
+    red: f64,
 }
 
 #[derive(Subcommand)]
 enum Command {
     /// 校验并汇总一个文件夹的报送文件（主要功能），写出汇总表、校验报告和各单位退回件
+    #[command(help_template = SUB_HELP, next_help_heading = "选项", override_usage = "luoshi run <文件夹> [选项]")]
     Run {
-        /// 存放各单位报送文件的文件夹，如 samples/2021-06
+        /// 存放各单位本期报送文件的文件夹，如 samples/2021-06
+        #[arg(value_name = "文件夹", help_heading = "参数")]
         dir: PathBuf,
-        /// 输出目录
-        #[arg(short, long, default_value = "out")]
+        /// 输出目录，默认 out（不能在报送文件夹里面）
+        #[arg(short, long, default_value = "out", hide_default_value = true, value_name = "目录")]
         out: PathBuf,
-        /// 报送期次，如 2021-06；默认取文件中的“报送期次”或文件夹名
-        #[arg(long, value_name = "YYYY-MM")]
+        /// 报送期次，如 2021-06 或 2021年6月；默认依次取文件夹名、文件名、文件中的“报送期次”
+        #[arg(long, value_name = "年-月")]
         period: Option<String>,
         /// 上期报送文件夹：计算较上期变化，检查变化超过30%的数据（L10）
-        #[arg(long, value_name = "DIR")]
+        #[arg(long, value_name = "文件夹")]
         previous: Option<PathBuf>,
+        #[command(flatten)]
+        lights: Lights,
     },
-    /// 只校验，不写文件；逐条列出问题
+    /// 只校验，不写文件；逐条列出问题和改法
+    #[command(help_template = SUB_HELP, next_help_heading = "选项", override_usage = "luoshi validate <文件或文件夹>... [选项]")]
     Validate {
         /// 报送文件或文件夹（可多个）
-        #[arg(required = true)]
+        #[arg(required = true, value_name = "文件或文件夹", help_heading = "参数")]
         paths: Vec<PathBuf>,
-        /// 输出格式：text（按单位分组的中文说明）或 jsonl（每行一条 JSON）
-        #[arg(long, value_enum, default_value = "text")]
+        /// 输出格式：text（按单位分组的中文说明，默认）或 jsonl（每行一条 JSON）
+        #[arg(long, value_enum, default_value = "text", hide_default_value = true, hide_possible_values = true, value_name = "格式")]
         format: Format,
-        /// 有该级别及以上的问题时退出码为 1
-        #[arg(long, value_enum, default_value = "error")]
+        /// 有该级别及以上的问题时退出码为 1：error（错误，默认）、warning（警告）、never（从不）
+        #[arg(long, value_enum, default_value = "error", hide_default_value = true, hide_possible_values = true, value_name = "级别")]
         fail_on: FailOn,
-        /// 报送期次，如 2021-06
-        #[arg(long, value_name = "YYYY-MM")]
+        /// 报送期次，如 2021-06 或 2021年6月；默认依次取文件夹名、文件名、文件中的“报送期次”
+        #[arg(long, value_name = "年-月")]
         period: Option<String>,
         /// 上期报送文件夹（启用 L10）
-        #[arg(long, value_name = "DIR")]
+        #[arg(long, value_name = "文件夹")]
         previous: Option<PathBuf>,
         /// 按整批检查跨单位的规则（V01 未报送、V02 任务无人报送、V04、V05）；给出文件夹时默认检查，只给文件时默认不查
         #[arg(long)]
         batch: bool,
     },
     /// 只汇总，写出汇总表
+    #[command(help_template = SUB_HELP, next_help_heading = "选项", override_usage = "luoshi consolidate <文件夹> -o <文件> [选项]")]
     Consolidate {
+        /// 存放各单位本期报送文件的文件夹
+        #[arg(value_name = "文件夹", help_heading = "参数")]
         dir: PathBuf,
-        /// 汇总表文件名
-        #[arg(short, long)]
+        /// 汇总表文件名，如 汇总表_2021-06.xlsx（不能在报送文件夹里面）
+        #[arg(short, long, value_name = "文件")]
         out: PathBuf,
-        #[arg(long, value_name = "YYYY-MM")]
+        /// 报送期次，如 2021-06；默认依次取文件夹名、文件名、文件中的“报送期次”
+        #[arg(long, value_name = "年-月")]
         period: Option<String>,
         /// 上期报送文件夹（计算较上期变化）
-        #[arg(long, value_name = "DIR")]
+        #[arg(long, value_name = "文件夹")]
         previous: Option<PathBuf>,
+        #[command(flatten)]
+        lights: Lights,
     },
     /// 生成下发的《任务分解表》：空白表，或按单位预填本单位任务
+    #[command(help_template = SUB_HELP, next_help_heading = "选项", override_usage = "luoshi template [选项]")]
     Template {
-        /// 输出文件（--all-units 时为输出文件夹）
-        #[arg(short, long)]
+        /// 输出文件（--all-units 时为输出文件夹）；默认 任务分解表_<期次>.xlsx
+        #[arg(short, long, value_name = "文件")]
         out: Option<PathBuf>,
         /// 为该单位预填任务，如 腾鳌镇
-        #[arg(long, conflicts_with = "all_units")]
+        #[arg(long, conflicts_with = "all_units", value_name = "单位")]
         unit: Option<String>,
         /// 为名单上每个单位各生成一份
         #[arg(long)]
         all_units: bool,
-        /// 报送期次，填入“报送期次”，如 2021-06
-        #[arg(long, value_name = "YYYY-MM")]
+        /// 报送期次，填入“报送期次”，如 2021-07；默认为 --previous 文件夹的下一期，否则为本月
+        #[arg(long, value_name = "年-月")]
         period: Option<String>,
-        /// 上期报送文件夹：预填各单位上期报送的数据，只需更新
-        #[arg(long, value_name = "DIR")]
+        /// 上期报送文件夹：预填各单位上期报送并通过校验的数据，只需更新
+        #[arg(long, value_name = "文件夹")]
         previous: Option<PathBuf>,
         /// 工作表保护密码（默认不设密码）
-        #[arg(long)]
+        #[arg(long, value_name = "密码")]
         password: Option<String>,
         /// 生成绩效对账用的核定数据表（单位 × 任务，由数据主管部门填写）
         #[arg(long, conflicts_with_all = ["unit", "all_units"])]
         verified: bool,
+        /// 输出文件已存在时覆盖（默认不覆盖）
+        #[arg(long)]
+        force: bool,
     },
     /// 绩效对账：自报值与核定值比对，计分并按类别排名
+    #[command(help_template = SUB_HELP, next_help_heading = "选项", override_usage = "luoshi reconcile <文件夹> --verified <文件> [选项]")]
     Reconcile {
         /// 存放各单位报送文件的文件夹
+        #[arg(value_name = "文件夹", help_heading = "参数")]
         dir: PathBuf,
-        /// 核定数据表（单位、任务编号、核定值、数据来源、备注）
-        #[arg(long, value_name = "FILE")]
-        verified: Option<PathBuf>,
+        /// 核定数据表（必填；空表用 luoshi template --verified 生成）
+        #[arg(long, value_name = "文件", required = true)]
+        verified: PathBuf,
         /// 计分办法（TOML），默认见 templates/scoring.toml
-        #[arg(long, value_name = "FILE")]
+        #[arg(long, value_name = "文件")]
         scoring: Option<PathBuf>,
         /// 报送期次，如 2021-06
-        #[arg(long, value_name = "YYYY-MM")]
+        #[arg(long, value_name = "年-月")]
         period: Option<String>,
         /// 输出文件，默认 绩效对账表_<期次>.xlsx
-        #[arg(short, long)]
+        #[arg(short, long, value_name = "文件")]
         out: Option<PathBuf>,
+        #[command(flatten)]
+        lights: Lights,
     },
     /// 列出正在使用的市级任务清单
-    Tasks,
+    #[command(help_template = SUB_HELP, next_help_heading = "选项", override_usage = "luoshi tasks [选项]")]
+    Tasks {
+        /// 输出格式：table（终端表格，长文字换行，默认）、tsv（制表符分隔，可粘贴到 Excel）、toml（完整清单，可作 --tasks）
+        #[arg(long, value_enum, default_value = "table", hide_default_value = true, hide_possible_values = true, value_name = "格式")]
+        format: TasksFormat,
+    },
+}
+
+const SUB_HELP: &str = "{about-with-newline}\n用法：{usage}\n\n{all-args}";
+
+#[derive(Clone, Copy, ValueEnum)]
+enum TasksFormat {
+    Table,
+    Tsv,
+    Toml,
 }
 
 #[derive(Clone, Copy, ValueEnum)]
@@ -143,7 +203,10 @@ enum FailOn {
 }
 
 fn main() -> ExitCode {
-    let cli = Cli::parse();
+    let cli = match Cli::try_parse() {
+        Ok(cli) => cli,
+        Err(e) => return usage_error(e),
+    };
     luoshi::ingest::quiet_reader_panics();
     match run(cli) {
         Ok(code) => code,
@@ -155,6 +218,88 @@ fn main() -> ExitCode {
     }
 }
 
+/// clap's errors in Chinese: what is wrong, with which argument, and where the help is.
+fn usage_error(e: clap::Error) -> ExitCode {
+    use clap::error::{ContextKind, ContextValue, ErrorKind};
+    let ctx = |k: ContextKind| match e.get(k) {
+        Some(ContextValue::String(s)) => s.clone(),
+        Some(ContextValue::Strings(v)) => v.join("、"),
+        Some(other) => other.to_string(),
+        None => String::new(),
+    };
+    let arg = ctx(ContextKind::InvalidArg);
+    let value = ctx(ContextKind::InvalidValue);
+    let suggested = ctx(ContextKind::SuggestedArg);
+    let maybe = |s: &str| if s.is_empty() { String::new() } else { format!("；是不是要用 {s}？") };
+    let said = match e.kind() {
+        ErrorKind::DisplayHelp | ErrorKind::DisplayVersion => {
+            let _ = e.print();
+            return ExitCode::SUCCESS;
+        }
+        ErrorKind::DisplayHelpOnMissingArgumentOrSubcommand | ErrorKind::MissingSubcommand => {
+            let _ = Cli::command().print_help();
+            return ExitCode::from(2);
+        }
+        ErrorKind::MissingRequiredArgument => {
+            // Say what each missing argument is for: its own help line.
+            let cmd = Cli::command();
+            let usage = ctx(ContextKind::Usage);
+            let helps: Vec<String> = cmd
+                .get_subcommands()
+                .filter(|c| usage.contains(&format!("luoshi {} ", c.get_name())))
+                .flat_map(|c| c.get_arguments())
+                .filter(|a| arg.contains(&format!("--{}", a.get_long().unwrap_or("\u{0}"))))
+                .filter_map(|a| a.get_help().map(|h| h.to_string()))
+                .collect();
+            let why = if helps.is_empty() { String::new() } else { format!("（{}）", helps.join("；")) };
+            format!("缺少必需的参数：{arg}{why}")
+        }
+        ErrorKind::UnknownArgument => format!("不认识的参数：{arg}{}", maybe(&suggested)),
+        ErrorKind::InvalidSubcommand => {
+            let sub = ctx(ContextKind::SuggestedSubcommand);
+            format!("不认识的命令：{}{}（可用的命令：run、validate、consolidate、template、reconcile、tasks）", ctx(ContextKind::InvalidSubcommand), maybe(&sub))
+        }
+        ErrorKind::InvalidValue => {
+            let valid = ctx(ContextKind::ValidValue);
+            if valid.is_empty() {
+                format!("参数 {arg} 的值“{value}”不对")
+            } else {
+                format!("参数 {arg} 的值“{value}”不对，可选：{valid}")
+            }
+        }
+        ErrorKind::ValueValidation => format!("参数 {arg} 的值“{value}”不对：应为数字"),
+        ErrorKind::ArgumentConflict => {
+            let other = ctx(ContextKind::PriorArg);
+            format!("参数 {arg} 不能与 {other} 同时使用")
+        }
+        ErrorKind::TooManyValues => format!("参数 {arg} 给了太多值"),
+        ErrorKind::NoEquals | ErrorKind::TooFewValues | ErrorKind::WrongNumberOfValues => format!("参数 {arg} 的值缺少或个数不对"),
+        _ => "命令行参数有误".to_string(),
+    };
+    let usage = ctx(ContextKind::Usage).replace("Usage: ", "用法：");
+    eprintln!("luoshi：{said}");
+    if !usage.trim().is_empty() {
+        eprintln!("{}", usage.trim());
+    }
+    eprintln!("查看帮助：luoshi --help，或 luoshi <命令> --help");
+    ExitCode::from(2)
+}
+
+/// The template's period when none is given: the one after the --previous folder's, else this month.
+fn template_period(given: Option<&str>, previous: Option<&std::path::Path>) -> anyhow::Result<(Period, String)> {
+    if let Some(p) = given {
+        return Ok((commands::parse_period(p)?, "--period".into()));
+    }
+    if let Some(name) = previous.map(commands::absolute).and_then(|p| p.file_name().map(|n| n.to_string_lossy().to_string())) {
+        if let Some(p) = Period::find_in(&name) {
+            return Ok((p.next(), format!("上期文件夹“{name}”的下一期")));
+        }
+    }
+    use chrono::Datelike;
+    let today = chrono::Local::now().date_naive();
+    Ok((Period { year: today.year(), month: today.month() }, "本月".into()))
+}
+
 fn run(cli: Cli) -> anyhow::Result<ExitCode> {
     let load = || {
         let plan = Plan::load(cli.tasks.as_deref(), cli.units.as_deref())?;
@@ -163,25 +308,29 @@ fn run(cli: Cli) -> anyhow::Result<ExitCode> {
         }
         Ok::<_, anyhow::Error>(plan)
     };
-    if !(0.0 <= cli.yellow && cli.yellow <= cli.red) {
-        anyhow::bail!("亮灯阈值不对：应满足 0 ≤ --yellow ≤ --red（现为 {} 和 {}）", cli.yellow, cli.red);
-    }
-    let opts = |period: Option<String>, previous: Option<PathBuf>| commands::Options {
-        period,
-        previous,
-        thresholds: Thresholds { yellow: cli.yellow, red: cli.red },
-        progress: true,
-        exclude: None,
-        batch_rules: None,
+    let opts = |period: Option<String>, previous: Option<PathBuf>, lights: Option<Lights>| -> anyhow::Result<commands::Options> {
+        let thresholds = match lights {
+            Some(l) if !(0.0 <= l.yellow && l.yellow <= l.red && l.red <= 100.0) => {
+                anyhow::bail!("亮灯阈值不对：--yellow、--red 是落后序时进度的百分点，应满足 0 ≤ --yellow ≤ --red ≤ 100（现为 {} 和 {}）", l.yellow, l.red)
+            }
+            Some(l) => Thresholds { yellow: l.yellow, red: l.red },
+            None => Thresholds::default(),
+        };
+        Ok(commands::Options { period, previous, thresholds, progress: true, exclude: None, batch_rules: None })
     };
     match cli.command {
-        Command::Tasks => {
+        Command::Tasks { format } => {
             let plan = load()?;
-            print!("{}", term::tasks_table(&plan));
+            match format {
+                TasksFormat::Table => print!("{}", term::tasks_table(&plan)),
+                TasksFormat::Tsv => print!("{}", term::tasks_tsv(&plan)),
+                TasksFormat::Toml => print!("{}", plan.to_toml()),
+            }
             Ok(ExitCode::SUCCESS)
         }
-        Command::Run { dir, out, period, previous } => {
-            let (plan, batch, outputs) = commands::run_loading(load, &dir, &out, &opts(period, previous))?;
+        Command::Run { dir, out, period, previous, lights } => {
+            let opts = opts(period, previous, Some(lights))?;
+            let (plan, batch, outputs) = commands::run_loading(load, &dir, &out, &opts)?;
             print!("{}", term::run_summary(&plan, &batch, &outputs, term::use_colour()));
             let code = if outputs.failed.is_empty() { ExitCode::SUCCESS } else { ExitCode::from(3) };
             // A province's batch is not freed piece by piece: the process ends here anyway.
@@ -190,7 +339,7 @@ fn run(cli: Cli) -> anyhow::Result<ExitCode> {
         }
         Command::Validate { paths, format, fail_on, period, previous, batch } => {
             let plan = load()?;
-            let opts = commands::Options { batch_rules: batch.then_some(true), ..opts(period, previous) };
+            let opts = commands::Options { batch_rules: batch.then_some(true), ..opts(period, previous, None)? };
             let batch = commands::process(&plan, &paths, &opts)?;
             match format {
                 Format::Jsonl => print!("{}", term::jsonl(&batch.findings)),
@@ -203,23 +352,25 @@ fn run(cli: Cli) -> anyhow::Result<ExitCode> {
             };
             Ok(if commands::fails(&batch.findings, level) { ExitCode::from(1) } else { ExitCode::SUCCESS })
         }
-        Command::Reconcile { dir, verified, scoring, period, out } => {
+        Command::Reconcile { dir, verified, scoring, period, out, lights } => {
+            let opts = opts(period, None, Some(lights))?;
             let plan = load()?;
-            let (rec, path) = commands::reconcile(&plan, &dir, verified.as_deref(), scoring.as_deref(), out.as_deref(), &opts(period, None))?;
+            let (rec, path) = commands::reconcile(&plan, &dir, Some(&verified), scoring.as_deref(), out.as_deref(), &opts)?;
             print!("{}", term::reconcile_summary(&rec, &path));
             Ok(ExitCode::SUCCESS)
         }
-        Command::Template { out, unit, all_units, period, previous, password, verified } => {
+        Command::Template { out, unit, all_units, period, previous, password, verified, force } => {
             if let (Some(o), Some(p)) = (&out, &previous) {
                 commands::check_output_dir(o, std::slice::from_ref(p))?;
             }
             let plan = load()?;
-            let period = match period {
-                Some(p) => commands::parse_period(&p)?,
-                None => Period { year: plan.year, month: 6 },
-            };
+            let (period, basis) = template_period(period.as_deref(), previous.as_deref())?;
+            match basis.as_str() {
+                "--period" => println!("报送期次：{}", period.chinese()),
+                _ => println!("报送期次：{}（{}；可用 --period 指定）", period.chinese(), basis),
+            }
             if verified {
-                let path = commands::verified_template(&plan, out.as_deref(), period)?;
+                let path = commands::verified_template(&plan, out.as_deref(), period, force)?;
                 println!("已写出：{}", path.display());
                 return Ok(ExitCode::SUCCESS);
             }
@@ -228,17 +379,18 @@ fn run(cli: Cli) -> anyhow::Result<ExitCode> {
                 (None, true) => commands::TemplateKind::AllUnits,
                 (None, false) => commands::TemplateKind::Blank,
             };
-            let written = commands::template(&plan, kind, out.as_deref(), period, previous.as_deref(), password.as_deref())?;
+            let written = commands::template(&plan, kind, out.as_deref(), period, previous.as_deref(), password.as_deref(), force)?;
             match written.as_slice() {
                 [one] => println!("已写出：{}", one.display()),
                 many => println!("已写出 {} 个单位的任务分解表：{}", many.len(), many.first().and_then(|p| p.parent()).map(|p| p.display().to_string()).unwrap_or_default()),
             }
             Ok(ExitCode::SUCCESS)
         }
-        Command::Consolidate { dir, out, period, previous } => {
+        Command::Consolidate { dir, out, period, previous, lights } => {
             commands::check_output_dir(&out, std::slice::from_ref(&dir))?;
+            let opts = opts(period, previous, Some(lights))?;
             let plan = load()?;
-            let batch = commands::process(&plan, &[dir], &opts(period, previous))?;
+            let batch = commands::process(&plan, &[dir], &opts)?;
             luoshi::write::summary::write_summary(&out, &plan, &batch)?;
             println!("已写出：{}", out.display());
             Ok(ExitCode::SUCCESS)

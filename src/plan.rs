@@ -55,6 +55,18 @@ impl Kind {
             Kind::Qualitative => "定性",
         }
     }
+    /// The key a TOML task list writes (`kind = "growth"`).
+    pub fn key(self) -> &'static str {
+        match self {
+            Kind::Growth => "growth",
+            Kind::Count => "count",
+            Kind::LowerBound => "lower_bound",
+            Kind::UpperBound => "upper_bound",
+            Kind::Stretch => "stretch",
+            Kind::Milestone => "milestone",
+            Kind::Qualitative => "qualitative",
+        }
+    }
     /// Units' figures add up to the city's (counts and amounts); rates and bounds never do.
     pub fn sums(self) -> bool {
         matches!(self, Kind::Count | Kind::Stretch | Kind::LowerBound)
@@ -463,6 +475,44 @@ impl Plan {
         Ok(Plan { year: file.year, city: file.city, tasks, roster, notes, index })
     }
 
+    /// The whole list as a TOML task list (`luoshi tasks --format toml`), readable again by `--tasks`.
+    pub fn to_toml(&self) -> String {
+        use std::fmt::Write as _;
+        let q = |s: &str| toml::Value::String(s.to_string()).to_string();
+        let n = |v: f64| toml::Value::Float(v).to_string().trim_end_matches(".0").to_string();
+        let mut out = String::new();
+        let _ = writeln!(out, "# {}{}年市级任务清单（luoshi tasks --format toml 导出）\nyear = {}\ncity = {}", self.city, self.year, self.year, q(&self.city));
+        for u in &self.roster.units {
+            let aliases: Vec<String> = u.aliases.iter().map(|a| q(a)).collect();
+            let _ = writeln!(out, "\n[[units]]\nname = {}\ngroup = {}\naliases = [{}]", q(&u.name), q(u.group.label()), aliases.join(", "));
+        }
+        for t in &self.tasks {
+            let _ = writeln!(out, "\n[[tasks]]\nid = {}\narea = {}\nname = {}", q(&t.id), q(&t.area), q(&t.name));
+            for (k, v) in [("indicator", &t.indicator), ("uom", &t.uom)] {
+                if let Some(v) = v {
+                    let _ = writeln!(out, "{k} = {}", q(v));
+                }
+            }
+            let _ = writeln!(out, "kind = {}", q(t.kind.key()));
+            for (k, v) in [("target", t.target), ("stretch", t.stretch), ("q1", t.nodes[0]), ("q2", t.nodes[1]), ("q3", t.nodes[2])] {
+                if let Some(v) = v {
+                    let _ = writeln!(out, "{k} = {}", n(v));
+                }
+            }
+            let _ = writeln!(out, "direction = {}\ndeadline = {}\nlead_unit = {}", q(if t.at_most { "<=" } else { ">=" }), q(&t.deadline_text), q(&t.lead_unit));
+            let units: Vec<String> = t
+                .units
+                .iter()
+                .map(|a| match a.target {
+                    Some(v) => format!("{{ name = {}, target = {} }}", q(&a.unit), n(v)),
+                    None => q(&a.unit),
+                })
+                .collect();
+            let _ = writeln!(out, "units = [{}]", units.join(", "));
+        }
+        out
+    }
+
     /// Units expected to report: every unit named in a task (responsible or leading).
     pub fn expected_units(&self) -> Vec<&Unit> {
         let named: std::collections::HashSet<&str> =
@@ -706,6 +756,18 @@ mod tests {
         assert_eq!(r.group_of("腾鳌镇"), Group::Town);
         assert!(r.expand("各开发区").contains(&"腾鳌经济开发区".to_string()));
         assert_eq!(r.expand("市发改局、市工信局"), vec!["发改局", "工信局"]);
+    }
+
+    #[test]
+    fn the_list_written_as_toml_reads_back_the_same() {
+        let plan = Plan::builtin();
+        let again = Plan::from_toml(&plan.to_toml()).unwrap();
+        assert_eq!(again.tasks.len(), plan.tasks.len());
+        for (a, b) in plan.tasks.iter().zip(&again.tasks) {
+            assert_eq!(format!("{a:?}"), format!("{b:?}"));
+        }
+        assert_eq!(again.roster.units.len(), plan.roster.units.len());
+        assert_eq!(again.roster.resolve("海城市发展和改革局"), Some("发改局"));
     }
 
     #[test]

@@ -138,73 +138,80 @@ fn owner(f: &Finding) -> String {
     }
 }
 
-/// Pad to a display width (a CJK character is two columns wide).
-pub fn pad(s: &str, width: usize) -> String {
-    let w = s.width();
-    if w >= width {
-        s.to_string()
-    } else {
-        format!("{}{}", s, " ".repeat(width - w))
-    }
-}
 
-fn cut(s: &str, width: usize) -> String {
+/// The task list as a terminal table; long texts wrap within their column, nothing is cut.
+pub fn tasks_table(plan: &Plan) -> String {
     let mut out = String::new();
-    for c in s.chars() {
-        if out.width() + c.to_string().width() > width.saturating_sub(1) {
-            out.push('…');
-            return out;
-        }
-        out.push(c);
+    let _ = writeln!(out, "{}{}年市级任务清单：{} 项任务，{} 个单位", plan.city, plan.year, plan.tasks.len(), plan.roster.units.len());
+    let widths = [7, 14, 40, 12, 18, 12, 36];
+    let header = ["编号", "工作方面", "任务", "类型", "目标", "牵头单位", "责任单位"].map(String::from);
+    put_wrapped(&mut out, &header, &widths);
+    for t in &plan.tasks {
+        put_wrapped(&mut out, &task_cells(t), &widths);
     }
     out
 }
 
-/// `luoshi tasks`: the master list in use, one line per task.
-pub fn tasks_table(plan: &Plan) -> String {
-    let mut out = String::new();
-    let _ = writeln!(out, "{}{}年市级任务清单：{} 项任务，{} 个单位", plan.city, plan.year, plan.tasks.len(), plan.roster.units.len());
-    let header = [("编号", 7), ("工作方面", 14), ("任务", 44), ("类型", 12), ("目标", 14), ("牵头单位", 12), ("责任单位", 30)];
-    let mut line = String::new();
-    for (h, w) in header {
-        line.push_str(&pad(h, w));
-        line.push(' ');
-    }
-    let _ = writeln!(out, "{}", line.trim_end());
+/// The task list as tab-separated values, one task a line, to paste into Excel.
+pub fn tasks_tsv(plan: &Plan) -> String {
+    let mut out = String::from("编号\t工作方面\t任务\t类型\t目标\t牵头单位\t责任单位\n");
     for t in &plan.tasks {
-        let target = match (t.target, &t.uom) {
-            (Some(v), Some(u)) => format!("{}{}{}", if t.at_most { "≤" } else { "" }, fmt_num(v), u),
-            _ => String::new(),
-        };
-        let target = match t.stretch {
-            Some(s) => format!("{target}（力争{}）", fmt_num(s)),
-            None => target,
-        };
-        let units: Vec<String> = t
-            .units
-            .iter()
-            .map(|a| match a.target {
-                Some(v) => format!("{}{}", a.unit, fmt_num(v)),
-                None => a.unit.clone(),
-            })
-            .collect();
-        let cells = [
-            (t.id.clone(), 7),
-            (t.area.clone(), 14),
-            (cut(&t.name, 44), 44),
-            (t.kind.label().to_string(), 12),
-            (target, 14),
-            (t.lead_unit.clone(), 12),
-            (cut(&units.join("、"), 60), 30),
-        ];
+        let cells: Vec<String> = task_cells(t).iter().map(|c| c.replace(['\t', '\n'], " ")).collect();
+        out.push_str(&cells.join("\t"));
+        out.push('\n');
+    }
+    out
+}
+
+fn task_cells(t: &crate::plan::Task) -> [String; 7] {
+    let target = match (t.target, &t.uom) {
+        (Some(v), Some(u)) => format!("{}{}{}", if t.at_most { "≤" } else { "" }, fmt_num(v), u),
+        _ => String::new(),
+    };
+    let target = match t.stretch {
+        Some(s) => format!("{target}（力争{}）", fmt_num(s)),
+        None => target,
+    };
+    let units: Vec<String> = t
+        .units
+        .iter()
+        .map(|a| match a.target {
+            Some(v) => format!("{}{}", a.unit, fmt_num(v)),
+            None => a.unit.clone(),
+        })
+        .collect();
+    [t.id.clone(), t.area.clone(), t.name.clone(), t.kind.label().to_string(), target, t.lead_unit.clone(), units.join("、")]
+}
+
+/// One table row; each cell wrapped to its column's display width, lines side by side.
+fn put_wrapped(out: &mut String, cells: &[String], widths: &[usize]) {
+    let wrapped: Vec<Vec<String>> = cells.iter().zip(widths).map(|(c, w)| wrap(c, *w)).collect();
+    let lines = wrapped.iter().map(Vec::len).max().unwrap_or(1);
+    for i in 0..lines {
         let mut line = String::new();
-        for (v, w) in cells {
-            line.push_str(&pad(&v, w));
+        for (cell, w) in wrapped.iter().zip(widths) {
+            line.push_str(&pad(cell.get(i).map(String::as_str).unwrap_or(""), *w));
             line.push(' ');
         }
         let _ = writeln!(out, "{}", line.trim_end());
     }
-    out
+}
+
+/// Text broken into lines of at most `width` display columns (a CJK character takes two).
+fn wrap(s: &str, width: usize) -> Vec<String> {
+    use unicode_width::UnicodeWidthChar;
+    let mut lines = vec![String::new()];
+    let mut used = 0;
+    for ch in s.chars() {
+        let w = ch.width().unwrap_or(0);
+        if used + w > width && used > 0 {
+            lines.push(String::new());
+            used = 0;
+        }
+        lines.last_mut().map(|l| l.push(ch));
+        used += w;
+    }
+    lines
 }
 
 /// After `reconcile`: verdicts, the top of each group, where the workbook is.
@@ -238,4 +245,14 @@ pub fn reconcile_summary(rec: &crate::reconcile::Reconciliation, path: &std::pat
     }
     let _ = writeln!(out, "\n已写出：{}", path.display());
     out
+}
+
+/// Pad to a display width (a CJK character is two columns wide).
+pub fn pad(s: &str, width: usize) -> String {
+    let w = s.width();
+    if w >= width {
+        s.to_string()
+    } else {
+        format!("{}{}", s, " ".repeat(width - w))
+    }
 }

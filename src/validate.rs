@@ -67,6 +67,13 @@ impl Period {
     pub fn chinese(self) -> String {
         format!("{}年{}月", self.year, self.month)
     }
+    pub fn next(self) -> Period {
+        if self.month == 12 {
+            Period { year: self.year + 1, month: 1 }
+        } else {
+            Period { year: self.year, month: self.month + 1 }
+        }
+    }
     pub fn previous(self) -> Period {
         if self.month == 1 {
             Period { year: self.year - 1, month: 12 }

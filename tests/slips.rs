@@ -226,3 +226,90 @@ fn the_terminal_summary_adds_up() {
     assert!(s.contains("已报但无法使用：析木镇、南台镇、八里镇、接文镇"), "{s}");
     assert!(s.contains("未采用：工信局_2021-06.xlsx（以“工信局_2021-06（更正版）.xlsx”为准）"), "{s}");
 }
+
+#[test]
+fn command_line_mistakes_are_said_in_chinese() {
+    let cases: [(&[&str], &str); 6] = [
+        (&["run"], "缺少必需的参数：<文件夹>"),
+        (&["validate", "--formt", "jsonl", "x"], "不认识的参数：--formt；是不是要用 --format？"),
+        (&["validate", "x", "--format", "xml"], "的值“xml”不对，可选：text、jsonl"),
+        (&["run", "x", "--yellow", "abc"], "的值“abc”不对：应为数字"),
+        (&["template", "--unit", "腾鳌镇", "--all-units"], "不能与 --all-units 同时使用"),
+        (&["reconcile", "x"], "缺少必需的参数：--verified <文件>（核定数据表（必填；空表用 luoshi template --verified 生成））"),
+    ];
+    for (args, said) in cases {
+        let o = luoshi().args(args).output().unwrap();
+        assert_eq!(o.status.code(), Some(2), "{args:?}");
+        let s = text(&o);
+        assert!(s.contains(said), "{args:?}: {s}");
+        for english in ["error:", "Usage", "unexpected argument", "required arguments", "invalid value"] {
+            assert!(!s.contains(english), "{args:?}: {s}");
+        }
+    }
+    // A negative threshold explains itself instead of being taken for an option.
+    let o = luoshi().args(["run", "x", "--yellow", "-5"]).output().unwrap();
+    assert!(text(&o).contains("应满足 0 ≤ --yellow ≤ --red ≤ 100（现为 -5 和 30）"), "{}", text(&o));
+    // Help in Chinese, global options apart, thresholds only where they matter.
+    let help = String::from_utf8(luoshi().args(["validate", "--help"]).output().unwrap().stdout).unwrap();
+    for heading in ["用法：", "参数:", "选项:", "全局选项（每个命令都可用）:"] {
+        assert!(help.contains(heading), "{help}");
+    }
+    assert!(!help.contains("Options") && !help.contains("Arguments") && !help.contains("--yellow"), "{help}");
+    let help = String::from_utf8(luoshi().args(["run", "--help"]).output().unwrap().stdout).unwrap();
+    assert!(help.contains("--yellow") && help.contains("<文件夹>  存放各单位本期报送文件的文件夹"), "{help}");
+}
+
+#[test]
+fn tasks_shows_the_whole_list() {
+    let o = luoshi().arg("tasks").output().unwrap();
+    let s = String::from_utf8_lossy(&o.stdout);
+    assert!(!s.contains('…'), "nothing cut: {s}");
+    let tsv = String::from_utf8(luoshi().args(["tasks", "--format", "tsv"]).output().unwrap().stdout).unwrap();
+    assert_eq!(tsv.lines().count(), 67, "header + 66 tasks");
+    assert!(tsv.lines().any(|l| l.starts_with("4.1.2\t") && l.contains("工信局150、海城经济开发区40、西柳镇17、腾鳌镇15")));
+    // The TOML is a task list luoshi reads back.
+    let t = tempfile::tempdir().unwrap();
+    let toml = luoshi().args(["tasks", "--format", "toml"]).output().unwrap().stdout;
+    std::fs::write(t.path().join("清单.toml"), &toml).unwrap();
+    let again = luoshi().arg("tasks").arg("--tasks").arg(t.path().join("清单.toml")).args(["--format", "tsv"]).output().unwrap();
+    assert!(again.status.success(), "{}", text(&again));
+    assert_eq!(String::from_utf8(again.stdout).unwrap(), tsv);
+}
+
+#[test]
+fn template_says_its_period_and_never_overwrites_quietly() {
+    let t = tempfile::tempdir().unwrap();
+    let prev = copy_samples(t.path(), "2021-06");
+    let out_dir = t.path().join("下发");
+    std::fs::create_dir_all(&out_dir).unwrap();
+    let o = luoshi().current_dir(&out_dir).arg("template").arg("--previous").arg(&prev).output().unwrap();
+    assert!(o.status.success(), "{}", text(&o));
+    assert!(text(&o).contains("报送期次：2021年7月（上期文件夹“2021-06”的下一期"), "{}", text(&o));
+    assert!(out_dir.join("任务分解表_2021-07.xlsx").is_file(), "the blank form's name carries its period");
+    let o = luoshi().current_dir(&out_dir).arg("template").arg("--previous").arg(&prev).output().unwrap();
+    assert_eq!(o.status.code(), Some(2));
+    assert!(text(&o).contains("已存在，没有覆盖；要覆盖请加 --force"), "{}", text(&o));
+    let o = luoshi().current_dir(&out_dir).arg("template").arg("--previous").arg(&prev).arg("--force").output().unwrap();
+    assert!(o.status.success());
+    // Without history: this month, said.
+    let o = luoshi().arg("template").arg("-o").arg(t.path().join("空白.xlsx")).output().unwrap();
+    assert!(text(&o).contains("（本月；可用 --period 指定）"), "{}", text(&o));
+}
+
+#[test]
+fn template_previous_carries_only_what_passed() {
+    use calamine::Reader;
+    let t = tempfile::tempdir().unwrap();
+    let form = t.path().join("西柳镇.xlsx");
+    let o = luoshi().args(["template", "--unit", "西柳镇", "--previous"]).arg(samples()).arg("-o").arg(&form).output().unwrap();
+    assert!(o.status.success(), "{}", text(&o));
+    let mut wb = calamine::open_workbook_auto(&form).unwrap();
+    let range = wb.worksheet_range("任务分解表").unwrap();
+    let row_of = |id: &str| range.rows().find(|r| r.get(1).is_some_and(|c| c.to_string() == id)).unwrap().to_vec();
+    // 4.1.2's 累计完成 was "十二" (C02): left empty for the unit to fill, not carried forward.
+    let r = row_of("4.1.2");
+    assert_eq!(r[10], calamine::Data::Empty, "{r:?}");
+    // A figure that passed is carried.
+    let carried = range.rows().skip(4).filter(|r| r.get(1).is_some_and(|c| c.to_string() != "4.1.2") && matches!(r.get(10), Some(calamine::Data::Float(_)))).count();
+    assert!(carried > 0);
+}

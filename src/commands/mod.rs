@@ -67,7 +67,8 @@ pub fn check_output_dir(out: &Path, inputs: &[PathBuf]) -> Result<()> {
     Ok(())
 }
 
-pub(crate) fn absolute(p: &Path) -> PathBuf {
+/// A path made absolute, also when it does not exist yet.
+pub fn absolute(p: &Path) -> PathBuf {
     if let Ok(c) = p.canonicalize() {
         return c;
     }

@@ -6,12 +6,13 @@
 use std::path::Path;
 
 use anyhow::Result;
-use rust_xlsxwriter::{Color, DataValidation, DataValidationErrorStyle, DataValidationRule, Format, Workbook};
+use rust_xlsxwriter::{Color, DataValidation, DataValidationErrorStyle, DataValidationRule, Format, Note, Workbook};
 
 use super::form::{column, prefilled_rows, write_form, FIRST_DATA_ROW};
 use super::style::{safe, write_table, ColSpec, Paper, Styles, TableSheet, Val};
 use super::{new_workbook, save_atomic};
 use crate::fields::{Field, FIELDS, STANDARD_COLUMNS};
+use crate::finding::{Finding, Severity};
 use crate::normalise::values::Status;
 use crate::normalise::Submission;
 use crate::plan::{Plan, AREAS};
@@ -37,14 +38,30 @@ const UNIT_INPUTS: &[Field] = &[
     Field::Status,
 ];
 
-/// Carry last period's figures and notes into this period's rows.
-fn carry_over(rows: &mut [Vec<Val>], previous: &Submission) {
-    for row in rows.iter_mut() {
+/// Last period's submission of a unit, with the findings on it: what is carried forward.
+pub struct Previous<'a> {
+    pub submission: &'a Submission,
+    pub findings: Vec<&'a Finding>,
+}
+
+/// Carry last period's figures and notes into this period's rows — only values that passed
+/// validation. Each cell left empty for that reason is returned (row index, field, note).
+fn carry_over(rows: &mut [Vec<Val>], previous: &Previous) -> Vec<(usize, Field, String)> {
+    let mut left = Vec::new();
+    for (i, row) in rows.iter_mut().enumerate() {
         let Val::Text(id) = &row[column(Field::TaskId) as usize] else { continue };
-        let Some(prev) = previous.rows.iter().find(|r| r.task_id() == id) else { continue };
+        let Some(prev) = previous.submission.rows.iter().find(|r| r.task_id() == id) else { continue };
         for f in UNIT_INPUTS {
             let t = prev.get(*f);
             if t.is_empty() {
+                continue;
+            }
+            let rejected = previous
+                .findings
+                .iter()
+                .find(|x| x.row == Some(prev.row + 1) && x.field == Some(*f) && x.severity >= Severity::Warning);
+            if let Some(x) = rejected {
+                left.push((i, *f, format!("上期填写“{t}”未通过校验（{} {}），没有带入，请重新填写", x.rule, x.def().title)));
                 continue;
             }
             row[column(*f) as usize] = match (f, prev.actual, prev.rate) {
@@ -54,19 +71,18 @@ fn carry_over(rows: &mut [Vec<Val>], previous: &Submission) {
             };
         }
     }
+    left
 }
 
 /// Write one form: `unit` None gives the blank form.
-pub fn write_template(path: &Path, plan: &Plan, period: Period, unit: Option<&str>, previous: Option<&Submission>, password: Option<&str>) -> Result<()> {
+pub fn write_template(path: &Path, plan: &Plan, period: Period, unit: Option<&str>, previous: Option<&Previous>, password: Option<&str>) -> Result<()> {
     let mut wb = new_workbook("任务分解表", period);
     let st = Styles::new();
     let mut rows = match unit {
         Some(u) => prefilled_rows(plan, u),
         None => vec![vec![Val::Empty; STANDARD_COLUMNS]; BLANK_ROWS],
     };
-    if let Some(prev) = previous {
-        carry_over(&mut rows, prev);
-    }
+    let left = previous.map(|p| carry_over(&mut rows, p)).unwrap_or_default();
     let inputs: Vec<Field> = match unit {
         Some(_) => UNIT_INPUTS.to_vec(),
         None => FIELDS[..STANDARD_COLUMNS].iter().map(|d| d.field).collect(),
@@ -88,6 +104,9 @@ pub fn write_template(path: &Path, plan: &Plan, period: Period, unit: Option<&st
                 Val::Empty => ws.write_blank(r, c, &unlocked(base))?,
             };
         }
+    }
+    for (i, f, note) in &left {
+        ws.insert_note(FIRST_DATA_ROW + *i as u32, column(*f), &Note::new(super::style::safe_note(note)).set_width(300).set_height(80))?;
     }
     // 填报人 and 联系电话 in the metadata row are the unit's to fill.
     let meta = st.subtitle.clone().set_unlocked().set_background_color(Color::RGB(INPUT_FILL));
