@@ -313,3 +313,41 @@ fn template_previous_carries_only_what_passed() {
     let carried = range.rows().skip(4).filter(|r| r.get(1).is_some_and(|c| c.to_string() != "4.1.2") && matches!(r.get(10), Some(calamine::Data::Float(_)))).count();
     assert!(carried > 0);
 }
+
+/// (rule, cell, unit) of each finding for files, the way `validate` gives them.
+fn located(paths: &[PathBuf]) -> Vec<(String, String, String, String)> {
+    let fixtures = Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures");
+    let o = luoshi().args(["validate", "--format", "jsonl", "--fail-on", "never", "--period", "2021-06", "--tasks"]).arg(fixtures.join("tasks.toml")).args(paths).output().unwrap();
+    assert!(o.status.success(), "{}", text(&o));
+    let mut v: Vec<(String, String, String, String)> = String::from_utf8(o.stdout)
+        .unwrap()
+        .lines()
+        .map(|l| {
+            let j: serde_json::Value = serde_json::from_str(l).unwrap();
+            let s = |k: &str| j[k].as_str().unwrap_or("").to_string();
+            (s("rule"), s("cell"), s("unit"), s("message"))
+        })
+        .collect();
+    v.sort();
+    v
+}
+
+#[test]
+fn files_as_they_arrive_by_email_are_read() {
+    let fixtures = Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures");
+    let formats = fixtures.join("formats");
+    let without_messages = |v: Vec<(String, String, String, String)>| v.into_iter().map(|(r, c, u, _)| (r, c, u)).collect::<Vec<_>>();
+    // A GBK CSV reads as its workbook does.
+    let csv = without_messages(located(&[formats.join("民政局_2021-06.csv")]));
+    assert_eq!(csv, without_messages(located(&[fixtures.join("2021-06/民政局_2021-06.xlsx")])));
+    assert!(csv.iter().any(|f| f.0 == "C05" && f.1 == "S6"), "{csv:?}");
+    // A .zip attachment: its workbook is the unit's submission, the unit from the archive's name.
+    let zipped = without_messages(located(&[formats.join("农业农村局_2021-06.zip")]));
+    assert_eq!(zipped, without_messages(located(&[fixtures.join("2021-06/农业农村局-6月任务分解表.xlsx")])));
+    assert!(zipped.iter().all(|f| f.2 == "农业农村局") && zipped.len() > 5, "{zipped:?}");
+    // A .rar: unpack it first. A GBK CSV renamed .xlsx: the text-file message.
+    let rar = located(&[formats.join("鞍山路街道_2021-06.rar")]);
+    assert!(rar.iter().any(|f| f.0 == "F01" && f.3.contains("请解压后")), "{rar:?}");
+    let renamed = located(&[formats.join("接文镇_2021-06.xlsx")]);
+    assert!(renamed.iter().any(|f| f.0 == "F01" && f.3.contains("文本文件")), "{renamed:?}");
+}

@@ -151,6 +151,8 @@ pub struct ReadFiles {
     ingested: Vec<Ingested>,
     /// Files that are not workbooks (notes, scans), listed as skipped.
     other: Vec<Input>,
+    /// Where the tables of .zip attachments were unpacked; kept while the batch is judged.
+    _unpacked: Option<tempfile::TempDir>,
 }
 
 /// Read every workbook of `paths`, in parallel.
@@ -169,18 +171,33 @@ pub fn read_files(paths: &[PathBuf], opts: &Options) -> Result<ReadFiles> {
     }
     let inputs = collect_inputs(paths, opts.exclude.as_deref())?;
     let limits = Limits::default();
-    let (readable, other): (Vec<Input>, Vec<Input>) = inputs.into_iter().partition(|i| {
-        let name = i.path.file_name().map(|n| n.to_string_lossy().to_string()).unwrap_or_default();
+    let name_of = |i: &Input| i.path.file_name().map(|n| n.to_string_lossy().to_string()).unwrap_or_default();
+    let (archives, inputs): (Vec<Input>, Vec<Input>) = inputs.into_iter().partition(|i| ingest::archive::is_archive_name(&name_of(i)));
+    let (mut readable, other): (Vec<Input>, Vec<Input>) = inputs.into_iter().partition(|i| {
+        let name = name_of(i);
         is_workbook_name(&name) || is_skipped_name(&name)
     });
-    if !readable.iter().any(|i| !is_skipped_name(&i.path.file_name().map(|n| n.to_string_lossy().to_string()).unwrap_or_default())) {
+    // Archives: their tables join the batch as `附件.zip/表.xlsx`; one that cannot be opened is its own F01.
+    let mut unopened = Vec::new();
+    let unpacked = if archives.is_empty() { None } else { Some(tempfile::tempdir().context("无法创建临时文件夹来解压附件")?) };
+    for (k, a) in archives.iter().enumerate() {
+        let Some(tmp) = &unpacked else { break };
+        let into = tmp.path().join(k.to_string());
+        std::fs::create_dir_all(&into).context("无法创建临时文件夹来解压附件")?;
+        match ingest::archive::unpack(&a.path, &into, &limits) {
+            Ok(files) => readable.extend(files.into_iter().map(|(inner, path)| Input { path, display: format!("{}/{}", a.display, inner) })),
+            Err(u) => unopened.push(Ingested { path: a.path.clone(), file: a.display.clone(), outcome: Outcome::Unreadable(u.message) }),
+        }
+    }
+    if unopened.is_empty() && !readable.iter().any(|i| !is_skipped_name(&name_of(i))) {
         let shown: Vec<String> = paths.iter().map(|p| p.display().to_string()).collect();
         bail!("文件夹里没有报送文件：{} 中没有 .xlsx、.xls、.ods 等表格文件；请检查路径是否写对", shown.join("、"));
     }
     let t = std::time::Instant::now();
-    let ingested = read_all(&readable, &limits, opts.progress);
+    let mut ingested = read_all(&readable, &limits, opts.progress);
+    ingested.extend(unopened);
     crate::profile::stage("read", t);
-    Ok(ReadFiles { ingested, other })
+    Ok(ReadFiles { ingested, other, _unpacked: unpacked })
 }
 
 /// Read, normalise, validate and consolidate a batch.
@@ -197,7 +214,7 @@ pub fn judge(plan: &Plan, paths: &[PathBuf], files: ReadFiles, opts: &Options) -
 /// `judge`, handing the detail frame to `on_detail` as soon as it exists, before the rest of
 /// the consolidation (a run starts writing the 明细 sheet then).
 pub fn judge_with<R>(plan: &Plan, paths: &[PathBuf], files: ReadFiles, opts: &Options, on_detail: impl FnOnce(Period, &polars::prelude::DataFrame) -> Result<R>) -> Result<(Batch, R)> {
-    let ReadFiles { ingested, other } = files;
+    let ReadFiles { ingested, other, _unpacked } = files;
     let t = std::time::Instant::now();
     let (period, period_basis) = infer_period(plan, opts.period.as_deref(), &ingested, paths)?;
 

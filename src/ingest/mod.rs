@@ -5,6 +5,8 @@
 //! size-checked before calamine inflates them, xlsx sheets are streamed cell by cell (never a
 //! dense `Range`), only the header's columns are kept, and every limit is our own ([`Limits`]).
 
+pub mod archive;
+pub mod csv;
 pub mod layout;
 pub mod limits;
 pub mod ods;
@@ -132,7 +134,7 @@ pub fn is_skipped_name(name: &str) -> bool {
 
 pub fn is_workbook_name(name: &str) -> bool {
     let lower = name.to_lowercase();
-    [".xlsx", ".xlsm", ".xls", ".xlsb", ".ods", ".et"].iter().any(|e| lower.ends_with(e))
+    [".xlsx", ".xlsm", ".xls", ".xlsb", ".ods", ".et", ".csv"].iter().any(|e| lower.ends_with(e))
 }
 
 /// Read one file. Never panics on bad input: a panic inside a dependency becomes F01.
@@ -142,6 +144,8 @@ pub fn read_file(path: &Path, file: &str, limits: &Limits) -> Ingested {
         Outcome::Skipped("Excel 的临时锁文件（原文件当时正在 Excel 中打开），不是报送文件".into())
     } else if is_skipped_name(&name) {
         Outcome::Skipped("隐藏文件".into())
+    } else if name.to_lowercase().ends_with(".csv") {
+        guarded(|| csv::read_csv(path, limits)).unwrap_or_else(|u| Outcome::Unreadable(u.message))
     } else {
         guarded(|| read_workbook(path, limits)).unwrap_or_else(|u| Outcome::Unreadable(u.message))
     };
@@ -198,6 +202,8 @@ fn open_book(path: &Path, limits: &Limits) -> Result<(Format, Book), Unreadable>
         Format::Xlsb => Book::Xlsb(Xlsb::new(open()?).map_err(open_err)?),
         Format::Xls => Book::Xls(Xls::new(open()?).map_err(open_err)?),
         Format::Ods => Book::Ods(Ods::new(open()?).map_err(open_err)?),
+        // Never sniffed from bytes: a .csv is read by its extension, before any workbook reader.
+        Format::Csv => return Err(Unreadable::new(format!("这是文本文件（CSV），扩展名却是表格的，{}", "请用 Excel 或 WPS 打开后“另存为” .xlsx 格式再报送"))),
     };
     Ok((format, book))
 }
@@ -284,7 +290,7 @@ fn merges(book: &mut Book, name: &str, path: &Path) -> Vec<Dimensions> {
 /// Error values pasted as text (`#DIV/0!` copied from another sheet) are still error values.
 const ERROR_LITERALS: &[&str] = &["#DIV/0!", "#REF!", "#N/A", "#VALUE!", "#NAME?", "#NUM!", "#NULL!", "#GETTING_DATA"];
 
-fn text(s: String) -> Raw {
+pub(crate) fn text(s: String) -> Raw {
     if ERROR_LITERALS.contains(&s.trim()) {
         Raw::Error(s.trim().to_string())
     } else {

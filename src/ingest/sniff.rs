@@ -13,6 +13,8 @@ pub enum Format {
     Xlsb,
     Ods,
     Xls,
+    /// Comma- or tab-separated text in the standard layout (UTF-8 or GBK), read by extension.
+    Csv,
 }
 
 impl Format {
@@ -22,6 +24,7 @@ impl Format {
             Format::Xlsb => "xlsb",
             Format::Ods => "ods",
             Format::Xls => "xls",
+            Format::Csv => "csv",
         }
     }
 }
@@ -104,10 +107,14 @@ fn looks_textual(head: &[u8]) -> bool {
         Err(e) if e.valid_up_to() + 4 >= head.len() => std::str::from_utf8(&head[..e.valid_up_to()]).unwrap_or(""),
         Err(_) => "",
     };
-    let utf8_text = !valid.is_empty() && valid.chars().all(|c| !c.is_control() || matches!(c, '\t' | '\r' | '\n'));
+    let plain = |s: &str| !s.is_empty() && s.chars().all(|c| !c.is_control() || matches!(c, '\t' | '\r' | '\n'));
+    let utf8_text = plain(valid);
+    // GBK text (Chinese Excel's "CSV" and "文本文件"); the window may cut the last character.
+    let gbk = |b: &[u8]| encoding_rs::GBK.decode_without_bom_handling_and_without_replacement(b).is_some_and(|t| plain(&t));
+    let gbk_text = !utf8_text && (gbk(head) || gbk(&head[..head.len() - 1]));
     // UTF-16LE text without a BOM: every other byte zero.
     let utf16 = head.len() >= 4 && head.iter().skip(1).step_by(2).filter(|&&b| b == 0).count() * 4 >= head.len();
-    utf8_text || utf16
+    utf8_text || utf16 || gbk_text
 }
 
 pub fn io_reason(e: &std::io::Error) -> String {

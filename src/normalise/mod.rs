@@ -109,11 +109,15 @@ pub fn identify_unit(plan: &Plan, meta_unit: Option<&str>, file_name: &str, resp
     if let Some(u) = meta_unit {
         candidates.push(u.to_string());
     }
-    let stem = file_name.rsplit(['/', '\\']).next().unwrap_or(file_name);
-    let stem = stem.rsplit_once('.').map(|(s, _)| s).unwrap_or(stem);
-    let cut = stem.find(['_', '-', '（', '(', ' ']).unwrap_or(stem.len());
-    if cut > 0 {
-        candidates.push(stem[..cut].to_string());
+    // The file's own name, then the name of the .zip it came in (`西柳镇_2021-06.zip/表.xlsx`).
+    let segments: Vec<&str> = file_name.rsplit(['/', '\\']).collect();
+    let names = segments.first().into_iter().chain(segments.iter().skip(1).filter(|s| s.to_lowercase().ends_with(".zip")));
+    for name in names {
+        let stem = name.rsplit_once('.').map(|(s, _)| s).unwrap_or(name);
+        let cut = stem.find(['_', '-', '（', '(', ' ']).unwrap_or(stem.len());
+        if cut > 0 {
+            candidates.push(stem[..cut].to_string());
+        }
     }
     // Count what was written first, then resolve each distinct value once.
     let mut written: HashMap<&str, usize> = HashMap::new();
