@@ -31,8 +31,11 @@ pub mod col {
     pub const DONE: &str = "完成进度";
     pub const PREVIOUS: &str = "上期累计完成";
     pub const CHANGE: &str = "较上期变化";
-    /// Figures are in the master uom and the task is on the list: the row counts in totals.
+    /// Figures are in the master uom, the task is on the list, the row is not a repeat and its
+    /// 累计完成 is usable: the row counts in totals and as 已报.
     pub const COUNTED: &str = "计入汇总";
+    /// A second row for the same task in one sheet (L02): not a task of its own.
+    pub const REPEAT: &str = "重复行";
 }
 
 /// One row per master task.
@@ -52,6 +55,8 @@ pub struct TaskSummary {
     pub units_reporting: usize,
     pub units_expected: usize,
     pub reporters: Vec<String>,
+    /// Units whose row for this task was not counted: its 累计完成 could not be used.
+    pub excluded: Vec<String>,
     /// `单位：内容` lines.
     pub progress: Vec<String>,
     pub problems: Vec<String>,
@@ -63,9 +68,14 @@ pub struct UnitSummary {
     pub unit: String,
     pub group: Group,
     pub submitted: bool,
+    /// Tasks: every row reported (one per task) plus the tasks owed and not reported;
+    /// always the sum of `lights` and `not_reported`.
     pub tasks: usize,
-    /// Rows per light, in `Light::ALL` order.
+    /// Rows per light, in `Light::ALL` order; a row without a light (task not on the list,
+    /// figure not usable) counts as 灰 (无数据).
     pub lights: [usize; 5],
+    /// Tasks the master list gives the unit that it did not report.
+    pub not_reported: usize,
     /// Mean completion of count-like rows, capped at 100 %.
     pub avg_completion: Option<f64>,
 }
@@ -120,6 +130,10 @@ pub fn unit_target(task: &Task, unit: &str, own: Option<f64>) -> Option<f64> {
 
 pub fn judge_row(plan: &Plan, period: Period, th: Thresholds, unit: &str, row: &TaskRow) -> Option<RowJudgement> {
     let task = plan.task(row.task_id())?;
+    // A figure luoshi could not use gives no light at all: 灰 (无数据), never a guess.
+    if row.actual_unusable() {
+        return Some(RowJudgement { light: Light::Grey, expected: None, completion: None });
+    }
     let target = unit_target(task, unit, row.target);
     let node = period.due_node().and_then(|i| row.nodes[i].or(if task.is_split() { None } else { task.nodes[i] }));
     let p = Progress { actual: if row.uom_ok { row.actual } else { None }, target, node, status: row.status, deadline: row.deadline };
@@ -190,8 +204,9 @@ pub fn detail_frame(plan: &Plan, period: Period, th: Thresholds, subs: &[Submiss
     ));
     columns.push(Column::new(
         col::COUNTED.into(),
-        rows.iter().map(|(_, r)| r.uom_ok && plan.task(r.task_id()).is_some()).collect::<Vec<bool>>(),
+        rows.iter().map(|(_, r)| r.usable() && plan.task(r.task_id()).is_some()).collect::<Vec<bool>>(),
     ));
+    columns.push(Column::new(col::REPEAT.into(), rows.iter().map(|(_, r)| r.duplicate).collect::<Vec<bool>>()));
     Ok(DataFrame::new(n, columns)?)
 }
 
@@ -301,14 +316,22 @@ pub fn consolidate_frame(plan: &Plan, period: Period, th: Thresholds, subs: &[Su
     // Notes gathered per task, in unit order of the submissions.
     let mut notes: HashMap<&str, [Vec<String>; 2]> = HashMap::new();
     let mut statuses: HashMap<&str, Option<Status>> = HashMap::new();
+    let mut excluded: HashMap<&str, Vec<String>> = HashMap::new();
     for s in counted(subs) {
         let unit = s.unit.as_deref().unwrap_or("");
-        for r in &s.rows {
+        for r in s.rows.iter().filter(|r| !r.duplicate) {
+            // The unit's words are kept; where its figure was not used, they say so.
+            let said = if r.actual_unusable() {
+                excluded.entry(r.task_id()).or_default().push(unit.to_string());
+                format!("{unit}（数据未采用）")
+            } else {
+                unit.to_string()
+            };
             let e = notes.entry(r.task_id()).or_default();
             for (i, f) in [Field::Progress, Field::Problems].into_iter().enumerate() {
                 let t = r.get(f).trim();
                 if !t.is_empty() && !matches!(t, "无" | "/" | "—") {
-                    e[i].push(format!("{unit}：{t}"));
+                    e[i].push(format!("{said}：{t}"));
                 }
             }
             let st = statuses.entry(r.task_id()).or_insert(None);
@@ -358,6 +381,7 @@ pub fn consolidate_frame(plan: &Plan, period: Period, th: Thresholds, subs: &[Su
             units_reporting: who.len(),
             units_expected: t.units.len(),
             reporters: who,
+            excluded: excluded.remove(t.id.as_str()).unwrap_or_default(),
             progress,
             problems,
         });
@@ -474,16 +498,15 @@ fn check_split(t: &Task, city: f64, sum: f64, who: &[String], subs: &[Submission
 
 /// Rows per light and mean completion per unit, from the detail frame.
 fn unit_summaries(plan: &Plan, detail: &DataFrame, submitted: &HashSet<&str>) -> Result<Vec<UnitSummary>> {
-    let by_light = detail
+    let rows = detail.clone().lazy().filter(col(col::REPEAT).not());
+    let by_light = rows
         .clone()
-        .lazy()
         .select([col(col::UNIT), col(col::LIGHT)])
         .group_by([col(col::UNIT), col(col::LIGHT)])
         .agg([len().alias("行数")])
         .collect()?;
-    let by_unit = detail
-        .clone()
-        .lazy()
+    let reported_pairs = rows.clone().select([col(col::UNIT), col(Field::TaskId.header())]).collect()?;
+    let by_unit = rows
         .select([col(col::UNIT), col(col::DONE)])
         .group_by([col(col::UNIT)])
         .agg([len().alias("任务数"), when(col(col::DONE).gt(lit(100.0))).then(lit(100.0)).otherwise(col(col::DONE)).mean().alias("平均完成进度")])
@@ -494,10 +517,15 @@ fn unit_summaries(plan: &Plan, detail: &DataFrame, submitted: &HashSet<&str>) ->
     let known: HashSet<String> = names.iter().cloned().collect();
     names.extend(uu.iter().filter(|u| !known.contains(*u)).cloned());
     let mut light_counts: HashMap<&str, [usize; 5]> = HashMap::new();
+    let grey = Light::ALL.iter().position(|x| *x == Light::Grey).unwrap_or(4);
     for ((u, l), n) in lu.iter().zip(&ll).zip(&ln) {
-        if let Some(k) = Light::ALL.iter().position(|x| x.short() == l) {
-            light_counts.entry(u.as_str()).or_default()[k] += n.unwrap_or(0.0) as usize;
-        }
+        let k = Light::ALL.iter().position(|x| x.short() == l).unwrap_or(grey);
+        light_counts.entry(u.as_str()).or_default()[k] += n.unwrap_or(0.0) as usize;
+    }
+    let pair_units = strings(&reported_pairs, col::UNIT)?;
+    let mut reported: HashMap<&str, HashSet<String>> = HashMap::new();
+    for (u, t) in pair_units.iter().zip(strings(&reported_pairs, Field::TaskId.header())?) {
+        reported.entry(u.as_str()).or_default().insert(t);
     }
     let unit_pos: HashMap<&str, usize> = uu.iter().enumerate().map(|(i, u)| (u.as_str(), i)).collect();
     Ok(names
@@ -505,10 +533,13 @@ fn unit_summaries(plan: &Plan, detail: &DataFrame, submitted: &HashSet<&str>) ->
         .map(|name| {
             let lights = light_counts.get(name.as_str()).copied().unwrap_or_default();
             let i = unit_pos.get(name.as_str()).copied();
+            let done = reported.get(name.as_str());
+            let not_reported = plan.tasks_of(&name).iter().filter(|t| !done.is_some_and(|d| d.contains(&t.id))).count();
             UnitSummary {
                 group: plan.roster.group_of(&name),
                 submitted: submitted.contains(name.as_str()),
-                tasks: i.and_then(|i| un[i]).unwrap_or(0.0) as usize,
+                tasks: i.and_then(|i| un[i]).unwrap_or(0.0) as usize + not_reported,
+                not_reported,
                 avg_completion: i.and_then(|i| ua[i]),
                 lights,
                 unit: name,

@@ -237,6 +237,8 @@ pub struct Line {
     /// 0–1 before bonus.
     pub score: f64,
     pub bonus: f64,
+    /// Why the line reads as it does, where that is not plain (a figure not used, the target used).
+    pub note: String,
 }
 
 impl Line {
@@ -331,9 +333,22 @@ pub fn reconcile(plan: &Plan, batch: &Batch, verified: &[Verified], findings: Ve
     let period = batch.period;
     let counted: Vec<&crate::normalise::Submission> = crate::consolidate::counted(&batch.submissions).collect();
     let mut reported: HashMap<(&str, &str), &crate::normalise::TaskRow> = HashMap::new();
+    // A figure the unit wrote but luoshi could not use is 未报 for that task, with the finding cited.
+    let mut unusable: HashMap<(&str, &str), String> = HashMap::new();
     for s in &counted {
-        for r in &s.rows {
-            reported.entry((s.unit.as_deref().unwrap_or(""), r.task_id())).or_insert(r);
+        let unit = s.unit.as_deref().unwrap_or("");
+        for r in s.rows.iter().filter(|r| !r.duplicate) {
+            if r.actual_unusable() {
+                let cited = batch
+                    .findings
+                    .iter()
+                    .find(|f| f.file.as_deref() == Some(s.file.as_str()) && f.row == Some(r.row + 1) && matches!(f.rule, "C02" | "C06" | "C10" | "L09"))
+                    .map(|f| format!("{} {}", f.rule, f.located_message()))
+                    .unwrap_or_default();
+                unusable.insert((unit, r.task_id()), format!("自报值“{}”无法采用，按未报处理（{}）", r.get(crate::fields::Field::Actual), cited));
+                continue;
+            }
+            reported.entry((unit, r.task_id())).or_insert(r);
         }
     }
     let ver: HashMap<(&str, &str), &Verified> = verified.iter().map(|v| ((v.unit.as_str(), v.task_id.as_str()), v)).collect();
@@ -369,7 +384,16 @@ pub fn reconcile(plan: &Plan, batch: &Batch, verified: &[Verified], findings: Ve
                     }
                 }
             };
-            let target = crate::consolidate::unit_target(t, unit, row.and_then(|r| r.target));
+            // Scored against what the master list gives the unit: understating one's own target
+            // never raises a score.
+            let own = row.and_then(|r| r.target);
+            let target = t.allocation(unit).or_else(|| crate::consolidate::unit_target(t, unit, own));
+            let mut note = unusable.get(&(unit, t.id.as_str())).cloned().unwrap_or_default();
+            if let (Some(a), Some(o)) = (t.allocation(unit), own) {
+                if (a - o).abs() > 1e-9 * a.abs().max(1.0) && note.is_empty() {
+                    note = format!("按市级分配目标{}计分（本单位填报{}）", crate::normalise::values::fmt_num(a), crate::normalise::values::fmt_num(o));
+                }
+            }
             let accepted = v.map(|v| v.value).or(reported_value);
             let status = row.and_then(|r| r.status);
             let deadline = row.and_then(|r| r.deadline).unwrap_or(t.deadline);
@@ -387,6 +411,7 @@ pub fn reconcile(plan: &Plan, batch: &Batch, verified: &[Verified], findings: Ve
                 weight: scoring.weight(t),
                 score,
                 bonus,
+                note,
             });
         }
     }

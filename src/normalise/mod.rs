@@ -43,6 +43,8 @@ pub struct TaskRow {
     pub extras: Vec<String>,
     /// 累计完成 of the same unit and task last period (`--previous`).
     pub previous: Option<f64>,
+    /// A second row for a task already in this sheet (L02): kept in the 明细, never counted.
+    pub duplicate: bool,
 }
 
 impl TaskRow {
@@ -50,6 +52,15 @@ impl TaskRow {
         let i = f.index();
         let start = if i == 0 { 0 } else { self.ends[i - 1] as usize };
         &self.text[start..self.ends[i] as usize]
+    }
+    /// 累计完成 was written but cannot be used: not a number (C02, C06, C10) or in a uom that
+    /// does not convert (L09). Such a row is not summed, lights 灰 (无数据), and is not 已报.
+    pub fn actual_unusable(&self) -> bool {
+        !self.uom_ok || (self.actual.is_none() && !self.get(Field::Actual).trim().is_empty())
+    }
+    /// Whether the row counts: a first row for its task with a usable 累计完成 (or none written).
+    pub fn usable(&self) -> bool {
+        !self.duplicate && !self.actual_unusable()
     }
     pub fn task_id(&self) -> &str {
         self.get(Field::TaskId)
@@ -253,6 +264,7 @@ pub fn normalise(plan: &Plan, file: &str, path: PathBuf, table: Table, year: i32
                 uom_ok: true,
                 extras: extra_slots.iter().map(|&s| clean_text(&cells[s].display())).collect(),
                 previous: None,
+                duplicate: false,
             };
             for (f, mark, filled) in dittos {
                 let msg = if filled.is_empty() {
@@ -267,8 +279,11 @@ pub fn normalise(plan: &Plan, file: &str, path: PathBuf, table: Table, year: i32
             (row, found)
         })
         .collect();
-    for (row, mut found) in judged {
+    let mut seen = std::collections::HashSet::new();
+    for (mut row, mut found) in judged {
         findings.append(&mut found);
+        let id = row.task_id();
+        row.duplicate = !id.is_empty() && !seen.insert(id.to_string());
         sub.rows.push(row);
     }
     sub

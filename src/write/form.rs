@@ -61,7 +61,6 @@ pub fn write_form<'w>(wb: &'w mut Workbook, st: &Styles, unit: &str, period: Per
 /// A unit's tasks from the master list, pre-filled as the office hands them out: 任务编号, 工作方面,
 /// 重点任务, 指标名称, 计量单位, the unit's share of the target, node targets, 牵头单位, 责任单位, 完成时限.
 pub fn prefilled_rows(plan: &crate::plan::Plan, unit: &str) -> Vec<Vec<Val>> {
-    use super::style::num_format;
     plan.tasks_of(unit)
         .into_iter()
         .enumerate()
@@ -69,7 +68,6 @@ pub fn prefilled_rows(plan: &crate::plan::Plan, unit: &str) -> Vec<Vec<Val>> {
             let mut row = vec![Val::Empty; STANDARD_COLUMNS];
             let mut set = |f: Field, v: Val| row[column(f) as usize] = v;
             let uom = t.uom.clone().unwrap_or_default();
-            let fmt = num_format(&uom);
             set(Field::Seq, Val::Num((i + 1) as f64, "0"));
             set(Field::TaskId, Val::text(&t.id));
             set(Field::Area, Val::text(&t.area));
@@ -78,7 +76,7 @@ pub fn prefilled_rows(plan: &crate::plan::Plan, unit: &str) -> Vec<Vec<Val>> {
             if t.kind.quantified() {
                 let own = t.allocation(unit).or(if t.is_split() { None } else { t.target });
                 set(Field::Uom, Val::text(&uom));
-                set(Field::Target, Val::num(own, fmt));
+                set(Field::Target, Val::figure(own, &uom));
                 let city = t.target.unwrap_or(0.0);
                 for (q, f) in [Field::Q1, Field::Q2, Field::Q3].into_iter().enumerate() {
                     // A unit's share of a cumulative node is in proportion to its share of the target.
@@ -86,7 +84,7 @@ pub fn prefilled_rows(plan: &crate::plan::Plan, unit: &str) -> Vec<Vec<Val>> {
                         (Some(n), Some(o)) if t.kind.sums() && city > 0.0 => Some((n * o / city * 100.0).round() / 100.0),
                         (n, _) => n,
                     };
-                    set(f, Val::num(node, fmt));
+                    set(f, Val::figure(node, &uom));
                 }
             }
             set(Field::LeadUnit, Val::text(&t.lead_unit));

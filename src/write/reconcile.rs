@@ -5,7 +5,7 @@ use std::path::Path;
 
 use anyhow::Result;
 
-use super::style::{num_format, safe, write_table, ColSpec, Paper, Styles, TableSheet, Val, ERROR_FILL, WARNING_FILL};
+use super::style::{safe, write_table, ColSpec, Paper, Styles, TableSheet, Val, ERROR_FILL, WARNING_FILL};
 use super::{new_output_workbook, save_atomic};
 use crate::plan::Plan;
 use crate::reconcile::{Line, Reconciliation, UnitScore, Verdict};
@@ -42,7 +42,6 @@ fn score_row(u: &UnitScore) -> Vec<Val> {
 fn line_row(plan: &Plan, l: &Line, with_unit: bool) -> Vec<Val> {
     let task = plan.task(&l.task_id);
     let uom = task.and_then(|t| t.uom.clone()).unwrap_or_default();
-    let fmt = num_format(&uom);
     let mut row = Vec::new();
     if with_unit {
         row.push(Val::text(&l.unit));
@@ -51,17 +50,18 @@ fn line_row(plan: &Plan, l: &Line, with_unit: bool) -> Vec<Val> {
         Val::text(&l.task_id),
         Val::text(task.map(crate::consolidate::short_name).unwrap_or_default()),
         Val::text(&uom),
-        Val::num(l.target, fmt),
-        Val::num(l.reported, fmt),
-        Val::num(l.verified, fmt),
-        Val::num(l.difference(), fmt),
+        Val::figure(l.target, &uom),
+        Val::figure(l.reported, &uom),
+        Val::figure(l.verified, &uom),
+        Val::figure(l.difference(), &uom),
         l.difference_rate().map(Val::Pct).unwrap_or(Val::Empty),
         Val::text(&l.source),
         verdict_val(l.verdict),
-        Val::num(l.accepted, fmt),
+        Val::figure(l.accepted, &uom),
         Val::Num(l.weight, "0.##"),
         Val::Num((l.score * 1000.0).round() / 1000.0, "0.000"),
         Val::Num((l.bonus * 1000.0).round() / 1000.0, "0.000"),
+        Val::text(&l.note),
     ]);
     row
 }
@@ -86,6 +86,7 @@ fn line_columns(with_unit: bool) -> Vec<ColSpec> {
         ColSpec::new("权重", 6.0),
         ColSpec::new("单项得分", 8.0),
         ColSpec::new("加分", 6.0),
+        ColSpec::wrap("说明", 24.0),
     ]);
     c
 }

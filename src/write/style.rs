@@ -61,6 +61,37 @@ impl Val {
     }
 }
 
+/// Number format for the figure `v` in `uom`: the uom's usual format, with more decimals when
+/// the value has them (核定 5.6 个 shows "5.6", never "6"; a node target 6.76 shows "6.76").
+pub fn figure_format(uom: &str, v: f64) -> &'static str {
+    const BY_DECIMALS: [&str; 5] = ["#,##0", "#,##0.0", "#,##0.00", "#,##0.000", "#,##0.0000"];
+    let base = num_format(uom);
+    let shown = match base {
+        "#,##0" => 0,
+        "0.0" => 1,
+        _ => 2,
+    };
+    let needed = (0..5).find(|&k| {
+        let scaled = v * 10f64.powi(k as i32);
+        (scaled - scaled.round()).abs() < 1e-6 * scaled.abs().max(1.0)
+    });
+    match needed {
+        Some(k) if k > shown => BY_DECIMALS[k],
+        None => BY_DECIMALS[4],
+        _ => base,
+    }
+}
+
+impl Val {
+    /// A figure in `uom`, shown with the decimals it has.
+    pub fn figure(v: Option<f64>, uom: &str) -> Val {
+        match v {
+            Some(v) => Val::num(Some(v), figure_format(uom, v)),
+            None => Val::Empty,
+        }
+    }
+}
+
 /// Number format for a figure in `uom`: whole counts without decimals, amounts with two.
 pub fn num_format(uom: &str) -> &'static str {
     match uom {
@@ -405,6 +436,15 @@ pub fn print_setup(ws: &mut Worksheet, paper: Paper, header_row: u32) -> Result<
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn figures_keep_their_decimals() {
+        assert_eq!(figure_format("个", 5.6), "#,##0.0");
+        assert_eq!(figure_format("个", 19.0), "#,##0");
+        assert_eq!(figure_format("万亩", 6.76), "#,##0.00");
+        assert_eq!(figure_format("万亩", 11.495), "#,##0.000");
+        assert_eq!(figure_format("%", 7.9), "0.0");
+    }
 
     #[test]
     fn safe_text() {

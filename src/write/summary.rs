@@ -235,6 +235,7 @@ fn tasks_sheet(wb: &mut Workbook, st: &Styles, plan: &Plan, cons: &Consolidated,
         ColSpec::new("亮灯", 10.0),
         ColSpec::new("已报单位", 8.0),
         ColSpec::new("应报单位", 8.0),
+        ColSpec::wrap("未采用数据", 14.0),
         ColSpec::new("较上期变化", 10.0),
         ColSpec::wrap("进展情况", 48.0),
         ColSpec::wrap("存在问题", 32.0),
@@ -259,6 +260,7 @@ fn tasks_sheet(wb: &mut Workbook, st: &Styles, plan: &Plan, cons: &Consolidated,
             light_val(s.light),
             Val::Num(s.units_reporting as f64, "0"),
             Val::Num(s.units_expected as f64, "0"),
+            if s.excluded.is_empty() { Val::Empty } else { Val::text(format!("不含未采用{}条：{}", s.excluded.len(), s.excluded.join("、"))) },
             Val::num(s.actual.zip(s.previous).map(|(a, p)| a - p), fmt),
             Val::text(s.progress.join("\n")),
             Val::text(s.problems.join("\n")),
@@ -271,7 +273,7 @@ fn tasks_sheet(wb: &mut Workbook, st: &Styles, plan: &Plan, cons: &Consolidated,
         &TableSheet {
             name: TASKS_SHEET,
             title: format!("{}政府系统抓落实专项行动任务汇总表", plan.city),
-            subtitle: Some(format!("{as_of}　　累计完成：数量、金额类为各单位合计；增速、比率类取牵头单位报送值，不相加")),
+            subtitle: Some(format!("{as_of}　　累计完成：数量、金额类为各单位合计；增速、比率类取牵头单位报送值，不相加；无法采用的数据（不是数字、计量单位无法换算）不计入，也不算已报，见“未采用数据”")),
             columns,
             rows,
             paper: Paper::A3,
@@ -296,6 +298,7 @@ fn units_sheet(wb: &mut Workbook, st: &Styles, batch: &Batch, as_of: &str) -> Re
                 Val::Num(u.tasks as f64, "0"),
             ];
             row.extend(u.lights.iter().map(|n| Val::Num(*n as f64, "0")));
+            row.push(Val::Num(u.not_reported as f64, "0"));
             row.push(Val::num(u.avg_completion.map(|v| (v * 10.0).round() / 10.0), "0.0"));
             row.push(Val::Num(c.errors as f64, "0"));
             row.push(Val::Num(c.warnings as f64, "0"));
@@ -304,6 +307,7 @@ fn units_sheet(wb: &mut Workbook, st: &Styles, batch: &Batch, as_of: &str) -> Re
         .collect();
     let mut columns = vec![ColSpec::new("类别", 10.0), ColSpec::new("单位", 16.0), ColSpec::new("报送情况", 8.0), ColSpec::new("任务数", 7.0)];
     columns.extend(Light::ALL.iter().map(|l| ColSpec::new(l.short(), 9.0)));
+    columns.push(ColSpec::new("未报", 6.0));
     columns.extend([ColSpec::new("平均完成进度(%)", 10.0), ColSpec::new("错误", 6.0), ColSpec::new("警告", 6.0)]);
     write_table(
         wb,
@@ -311,7 +315,7 @@ fn units_sheet(wb: &mut Workbook, st: &Styles, batch: &Batch, as_of: &str) -> Re
         &TableSheet {
             name: UNITS_SHEET,
             title: "各单位推进情况".into(),
-            subtitle: Some(format!("{as_of}　　按开发区、镇（街道）、部门分组；平均完成进度只计数量、金额类任务，单项最高按100%计")),
+            subtitle: Some(format!("{as_of}　　任务数 = 各亮灯行数 + 未报；数据无法采用、任务编号不在清单的行计入“灰”；平均完成进度只计数量、金额类任务，单项最高按100%计")),
             columns,
             rows: rows.into(),
             paper: Paper::A4,
@@ -321,19 +325,25 @@ fn units_sheet(wb: &mut Workbook, st: &Styles, batch: &Batch, as_of: &str) -> Re
 }
 
 fn agenda_sheet(wb: &mut Workbook, st: &Styles, plan: &Plan, cons: &Consolidated, as_of: &str) -> Result<()> {
-    let lagging: Vec<&str> = cons.tasks.iter().filter(|s| matches!(s.light, Light::Red | Light::Yellow)).map(|s| s.id.as_str()).collect();
-    let ids = Series::new("ids".into(), lagging.clone());
-    let rows_df = cons
-        .detail
-        .clone()
-        .lazy()
-        .filter(
-            col(c::LIGHT)
-                .eq(lit(Light::Red.short()))
-                .or(col(c::LIGHT).eq(lit(Light::Yellow.short())))
-                .or(col(Field::TaskId.header()).is_in(lit(ids).implode(true), false)),
-        )
-        .collect()?;
+    // Only the unit rows that lag; the rest of each task's units are context, not rows of the list.
+    let lagging_row = col(c::LIGHT).eq(lit(Light::Red.short())).or(col(c::LIGHT).eq(lit(Light::Yellow.short())));
+    let rows_df = cons.detail.clone().lazy().filter(lagging_row.clone().and(col(c::REPEAT).not())).collect()?;
+    let others_df = cons.detail.clone().lazy().filter(lagging_row.not().and(col(c::REPEAT).not())).select([col(Field::TaskId.header()), col(c::UNIT), col(c::LIGHT)]).collect()?;
+    let mut others: std::collections::HashMap<String, Vec<(String, String)>> = std::collections::HashMap::new();
+    for ((t, u), l) in strings(&others_df, Field::TaskId.header())?.into_iter().zip(strings(&others_df, c::UNIT)?).zip(strings(&others_df, c::LIGHT)?) {
+        others.entry(t).or_default().push((if l.is_empty() { Light::Grey.short().to_string() } else { l }, u));
+    }
+    let context = |task: &str| -> String {
+        let Some(list) = others.get(task) else { return String::new() };
+        let mut by_light: Vec<(String, Vec<&str>)> = Vec::new();
+        for (l, u) in list {
+            match by_light.iter_mut().find(|(k, _)| k == l) {
+                Some((_, us)) => us.push(u),
+                None => by_light.push((l.clone(), vec![u])),
+            }
+        }
+        by_light.iter().map(|(l, us)| format!("{l}：{}", us.join("、"))).collect::<Vec<_>>().join("；")
+    };
     let get = |name: &str| strings(&rows_df, name);
     let (tids, units, lights) = (get(Field::TaskId.header())?, get(c::UNIT)?, get(c::LIGHT)?);
     let (problems, next, leaders, persons, phones) =
@@ -364,9 +374,11 @@ fn agenda_sheet(wb: &mut Workbook, st: &Styles, plan: &Plan, cons: &Consolidated
                 Val::text(&leaders[i]),
                 Val::text(&persons[i]),
                 Val::text(&phones[i]),
+                Val::text(context(&tids[i])),
             ]
         })
         .collect();
+    let unit_rows = |l: Light| lights.iter().filter(|x| x.as_str() == l.short()).count();
     let columns = vec![
         ColSpec::new("序号", 5.0),
         ColSpec::new("亮灯", 10.0),
@@ -383,6 +395,7 @@ fn agenda_sheet(wb: &mut Workbook, st: &Styles, plan: &Plan, cons: &Consolidated
         ColSpec::new("责任领导", 9.0),
         ColSpec::new("责任人", 9.0),
         ColSpec::new("联系电话", 14.0),
+        ColSpec::wrap("本任务其他单位", 24.0),
     ];
     write_table(
         wb,
@@ -390,7 +403,13 @@ fn agenda_sheet(wb: &mut Workbook, st: &Styles, plan: &Plan, cons: &Consolidated
         &TableSheet {
             name: AGENDA_SHEET,
             title: "滞后任务督办清单".into(),
-            subtitle: Some(format!("{as_of}　　红灯（严重滞后）{}项、黄灯（轻度滞后）{}项任务及其责任单位", count(cons, Light::Red), count(cons, Light::Yellow))),
+            subtitle: Some(format!(
+                "{as_of}　　全市汇总：红灯任务{}项、黄灯任务{}项；单位报送行：红灯{}行、黄灯{}行（下列各行）。全市按各单位合计亮灯，单位行按本单位目标亮灯，两者可以不同",
+                count(cons, Light::Red),
+                count(cons, Light::Yellow),
+                unit_rows(Light::Red),
+                unit_rows(Light::Yellow)
+            )),
             columns,
             rows: rows.into(),
             paper: Paper::A4,
@@ -415,7 +434,7 @@ fn detail_table(df: &DataFrame) -> Result<(Vec<ColSpec>, Rows<'static>)> {
     let mut srcs = Vec::new();
     for column in df.columns() {
         let name = column.name().to_string();
-        if name == c::COUNTED {
+        if name == c::COUNTED || name == c::REPEAT {
             continue;
         }
         let s = column.as_materialized_series();
