@@ -1,0 +1,127 @@
+//! Every figure the meeting sees agrees with every other: a value luoshi could not use is treated
+//! the same way on every sheet, counts equal the rows under them (samples: 西柳镇 wrote 4.1.2 累计完成
+//! “十二”, 腾鳌镇 wrote 4.6.3 in 个 instead of 家).
+
+use std::path::{Path, PathBuf};
+use std::process::Command;
+
+use calamine::{open_workbook_auto, Data, Reader};
+
+fn root() -> PathBuf {
+    PathBuf::from(env!("CARGO_MANIFEST_DIR"))
+}
+
+fn sheet(path: &Path, name: &str) -> Vec<Vec<Data>> {
+    let mut wb = open_workbook_auto(path).unwrap();
+    wb.worksheet_range(name).unwrap().rows().map(|r| r.to_vec()).collect()
+}
+
+/// The header row of a table sheet and a column finder on it.
+fn header(rows: &[Vec<Data>], name: &str) -> (usize, usize) {
+    for (r, row) in rows.iter().enumerate().take(5) {
+        if let Some(c) = row.iter().position(|d| d.to_string() == name) {
+            return (r, c);
+        }
+    }
+    panic!("no column {name}");
+}
+
+fn num(d: &Data) -> f64 {
+    match d {
+        Data::Float(f) => *f,
+        Data::Int(i) => *i as f64,
+        Data::Empty => 0.0,
+        other => panic!("not a number: {other:?}"),
+    }
+}
+
+fn out() -> (tempfile::TempDir, PathBuf) {
+    let t = tempfile::tempdir().unwrap();
+    let o = Command::new(env!("CARGO_BIN_EXE_luoshi")).arg("run").arg(root().join("samples/2021-06")).arg("-o").arg(t.path()).output().unwrap();
+    assert!(o.status.success(), "{}", String::from_utf8_lossy(&o.stderr));
+    let p = t.path().join("汇总表_2021-06.xlsx");
+    (t, p)
+}
+
+#[test]
+fn a_value_luoshi_could_not_use_is_left_out_everywhere_and_said() {
+    let (_t, pack) = out();
+    let tasks = sheet(&pack, "任务汇总");
+    let (hr, id) = header(&tasks, "任务编号");
+    let col = |n: &str| header(&tasks, n).1;
+    let row = |task: &str| tasks.iter().skip(hr + 1).find(|r| r[id].to_string() == task).unwrap().clone();
+    for (task, unit) in [("4.1.2", "西柳镇"), ("4.6.3", "腾鳌镇")] {
+        let r = row(task);
+        assert_eq!(r[col("未采用数据")].to_string(), format!("不含未采用1条：{unit}"), "{task}");
+        let progress = r[col("进展情况")].to_string();
+        assert!(progress.contains(&format!("{unit}（数据未采用）：")), "{task}: {progress}");
+        assert!(num(&r[col("已报单位")]) < num(&r[col("应报单位")]), "{task}: 已报 counts usable rows only");
+    }
+    // 4.1.2: the sum leaves out 西柳镇's row, and says so.
+    let detail = sheet(&pack, "明细");
+    let (dh, did) = header(&detail, "任务编号");
+    let (_, dunit) = header(&detail, "单位");
+    let (_, dlight) = header(&detail, "亮灯");
+    let (_, dactual) = header(&detail, "累计完成");
+    let lit = |task: &str, unit: &str| detail.iter().skip(dh + 1).find(|r| r[did].to_string() == task && r[dunit].to_string() == unit).unwrap()[dlight].to_string();
+    assert_eq!(lit("4.1.2", "西柳镇"), "未启动/无数据", "no data, no light");
+    assert_eq!(lit("4.6.3", "腾鳌镇"), "未启动/无数据");
+    let sum: f64 = detail.iter().skip(dh + 1).filter(|r| r[did].to_string() == "4.1.2" && r[dunit].to_string() != "西柳镇").map(|r| num(&r[dactual])).sum();
+    assert!((num(&row("4.1.2")[col("累计完成")]) - sum).abs() < 1e-9);
+}
+
+#[test]
+fn every_unit_count_equals_the_rows_under_it() {
+    let (_t, pack) = out();
+    let units = sheet(&pack, "分单位");
+    let (hr, u) = header(&units, "单位");
+    let col = |n: &str| header(&units, n).1;
+    let lights = ["已完成", "正常推进", "轻度滞后", "严重滞后", "未启动/无数据"].map(|l| col(l));
+    for r in units.iter().skip(hr + 1).filter(|r| !r[u].to_string().is_empty()) {
+        let parts: f64 = lights.iter().map(|&c| num(&r[c])).sum::<f64>() + num(&r[col("未报")]);
+        assert_eq!(num(&r[col("任务数")]), parts, "{}", r[u]);
+    }
+    let ganwang = units.iter().find(|r| r[u].to_string() == "感王镇").unwrap();
+    assert!(num(&ganwang[col("任务数")]) >= 1.0, "感王镇 owes its tasks");
+    assert_eq!(num(&ganwang[col("未报")]), num(&ganwang[col("任务数")]));
+
+    // 督办清单: only lagging unit rows, and the headline counts them.
+    let agenda = sheet(&pack, "督办清单");
+    let (ah, al) = header(&agenda, "亮灯");
+    let rows: Vec<String> = agenda.iter().skip(ah + 1).map(|r| r[al].to_string()).filter(|s| !s.is_empty()).collect();
+    assert!(!rows.is_empty() && rows.iter().all(|l| l == "严重滞后" || l == "轻度滞后"), "{rows:?}");
+    let headline = agenda[1][0].to_string();
+    let (red, yellow) = (rows.iter().filter(|l| *l == "严重滞后").count(), rows.iter().filter(|l| *l == "轻度滞后").count());
+    assert!(headline.contains(&format!("单位报送行：红灯{red}行、黄灯{yellow}行")), "{headline}");
+}
+
+#[test]
+fn reconcile_treats_an_unusable_figure_as_not_reported_and_keeps_decimals() {
+    let t = tempfile::tempdir().unwrap();
+    let path = t.path().join("对账.xlsx");
+    let o = Command::new(env!("CARGO_BIN_EXE_luoshi"))
+        .arg("reconcile")
+        .arg(root().join("samples/2021-06"))
+        .arg("--verified")
+        .arg(root().join("samples/核定数据_2021-06.xlsx"))
+        .arg("-o")
+        .arg(&path)
+        .output()
+        .unwrap();
+    assert!(o.status.success(), "{}", String::from_utf8_lossy(&o.stderr));
+    let lines = sheet(&path, "对账明细");
+    let (hr, u) = header(&lines, "单位");
+    let col = |n: &str| header(&lines, n).1;
+    let line = lines.iter().skip(hr + 1).find(|r| r[u].to_string() == "腾鳌镇" && r[col("任务编号")].to_string() == "4.6.3").unwrap();
+    assert_eq!(line[col("对账结论")].to_string(), "未报", "never 差异超限 on a figure not used");
+    assert!(line[col("说明")].to_string().contains("L09"), "{:?}", line[col("说明")]);
+    // Number formats follow the decimals a value has.
+    let styles = {
+        use std::io::Read;
+        let mut z = zip::ZipArchive::new(std::fs::File::open(&path).unwrap()).unwrap();
+        let mut s = String::new();
+        z.by_name("xl/styles.xml").unwrap().read_to_string(&mut s).unwrap();
+        s
+    };
+    assert!(styles.contains("#,##0.0"), "a one-decimal format exists for figures like 5.6");
+}
