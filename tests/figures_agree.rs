@@ -125,3 +125,26 @@ fn reconcile_treats_an_unusable_figure_as_not_reported_and_keeps_decimals() {
     };
     assert!(styles.contains("#,##0.0"), "a one-decimal format exists for figures like 5.6");
 }
+
+#[test]
+fn the_unit_chart_covers_every_unit() {
+    use std::io::Read;
+    let (_t, pack) = out();
+    let units = sheet(&pack, "分单位");
+    let (hr, u) = header(&units, "单位");
+    let n = units.iter().skip(hr + 1).filter(|r| !r[u].to_string().is_empty()).count();
+    let mut z = zip::ZipArchive::new(std::fs::File::open(&pack).unwrap()).unwrap();
+    let names: Vec<String> = (0..z.len()).map(|i| z.by_index(i).unwrap().name().unwrap().to_string()).filter(|n| n.starts_with("xl/charts/chart")).collect();
+    let mut found = false;
+    for name in names {
+        let mut xml = String::new();
+        z.by_name(&name).unwrap().read_to_string(&mut xml).unwrap();
+        if xml.contains("分单位!") {
+            let want = format!("分单位!$B${}:$B${}", hr + 2, hr + 1 + n);
+            assert!(xml.contains(&want), "{name}: categories {want}");
+            assert!(xml.contains("<c:barDir val=\"bar\"/>"), "horizontal bars for {n} names");
+            found = true;
+        }
+    }
+    assert!(found, "a chart of the units");
+}

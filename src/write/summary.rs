@@ -6,7 +6,7 @@ use std::path::Path;
 
 use anyhow::Result;
 use polars::prelude::*;
-use rust_xlsxwriter::{Chart, ChartFormat, ChartSolidFill, ChartType, Color, Workbook, Worksheet, XlsxError};
+use rust_xlsxwriter::{Chart, ChartFont, ChartFormat, ChartSolidFill, ChartType, Color, Workbook, Worksheet, XlsxError};
 
 use super::style::{fill_table, num_format, safe, table_worksheet, write_table, ColSpec, Paper, Rows, Styles, TableSheet, Val};
 use super::{new_output_workbook, save_atomic};
@@ -81,7 +81,7 @@ pub fn finish_summary(path: &Path, plan: &Plan, batch: &Batch, started: StartedS
     let st = Styles::new();
     let as_of = as_of(batch.period);
     let t = std::time::Instant::now();
-    overview(&mut wb, &st, plan, cons, &title(plan), &as_of)?;
+    overview(&mut wb, &st, plan, batch, &title(plan), &as_of)?;
     tasks_sheet(&mut wb, &st, plan, cons, &as_of)?;
     units_sheet(&mut wb, &st, batch, &as_of)?;
     agenda_sheet(&mut wb, &st, plan, cons, &as_of)?;
@@ -93,11 +93,13 @@ pub fn finish_summary(path: &Path, plan: &Plan, batch: &Batch, started: StartedS
     Ok(())
 }
 
-fn overview(wb: &mut Workbook, st: &Styles, plan: &Plan, cons: &Consolidated, title: &str, as_of: &str) -> Result<()> {
+fn overview(wb: &mut Workbook, st: &Styles, plan: &Plan, batch: &Batch, title: &str, as_of: &str) -> Result<()> {
+    let cons = &batch.consolidated;
     let ws = wb.add_worksheet();
     ws.set_name(OVERVIEW_SHEET)?;
-    let expected = plan.expected_units().len();
-    let reported = cons.units.iter().filter(|u| u.submitted).count();
+    // The same four numbers as the terminal and the 校验报告: 应报 = 已报 + 已报但无法使用 + 未报.
+    let rep = batch.reporting(plan);
+    let (expected, reported) = (rep.due.len(), rep.reported.len());
     ws.merge_range(0, 0, 0, 7, &safe(title), &st.title)?;
     ws.set_row_height(0, 30)?;
     ws.merge_range(1, 0, 1, 7, &format!("{as_of}　　应报单位{expected}个，已报送{reported}个"), &st.subtitle)?;
@@ -168,15 +170,22 @@ fn overview(wb: &mut Workbook, st: &Styles, plan: &Plan, cons: &Consolidated, ti
     // 三、报送情况
     r += 2;
     ws.write_string_with_format(r, 0, "三、报送情况", &section)?;
-    let expected_names: std::collections::HashSet<&str> = plan.expected_units().iter().map(|u| u.name.as_str()).collect();
-    let missing: Vec<&str> = cons.units.iter().filter(|u| !u.submitted && expected_names.contains(u.unit.as_str())).map(|u| u.unit.as_str()).collect();
     r += 1;
+    let names = |v: &[String]| if v.is_empty() { String::new() } else { format!("（{}）", v.join("、")) };
     ws.merge_range(
         r,
         0,
         r,
         7,
-        &format!("应报{}个，已报送{}个，未报送{}个{}", expected, reported, missing.len(), if missing.is_empty() { String::new() } else { format!("：{}", missing.join("、")) }),
+        &safe(&format!(
+            "应报{}个 = 已报{}个 + 已报但无法使用{}个{} + 未报{}个{}",
+            expected,
+            reported,
+            rep.unusable.len(),
+            names(&rep.unusable),
+            rep.missing.len(),
+            names(&rep.missing)
+        )),
         &st.wrap,
     )?;
     ws.set_row_height(r, 32)?;
@@ -199,17 +208,25 @@ fn overview(wb: &mut Workbook, st: &Styles, plan: &Plan, cons: &Consolidated, ti
     chart.set_width(620).set_height(320);
     ws.insert_chart(3, 9, &chart)?;
 
-    let n_units = cons.units.iter().filter(|u| u.submitted).count() as u32;
+    // Units by lagging rows: what the meeting asks. Every unit of 分单位, every name shown.
+    let n_units = cons.units.len() as u32;
     if n_units > 0 {
-        let mut chart = Chart::new(ChartType::Column);
-        chart.title().set_name("各单位平均完成进度（%）");
-        chart
-            .add_series()
-            .set_name("平均完成进度")
-            .set_categories((UNITS_SHEET, 3, 1, 2 + n_units, 1))
-            .set_values((UNITS_SHEET, 3, 9, 2 + n_units, 9));
-        chart.legend().set_hidden();
-        chart.set_width(900).set_height(320);
+        let first = 3;
+        let last = first + n_units - 1;
+        let mut chart = Chart::new(ChartType::BarStacked);
+        chart.title().set_name("各单位滞后任务行数（红灯、黄灯）");
+        for light in [Light::Red, Light::Yellow] {
+            let c = UNIT_LIGHT_COLUMN + Light::ALL.iter().position(|l| *l == light).unwrap_or(0) as u16;
+            let mut fill = ChartSolidFill::new();
+            fill.set_color(Color::RGB(light.rgb()));
+            let mut fmt = ChartFormat::new();
+            fmt.set_solid_fill(&fill);
+            chart.add_series().set_name((UNITS_SHEET, 2, c)).set_categories((UNITS_SHEET, first, 1, last, 1)).set_values((UNITS_SHEET, first, c, last, c)).set_format(&mut fmt).set_gap(40);
+        }
+        // Horizontal bars: the category axis is the vertical one; first unit at the top.
+        // Small enough that no viewer skips a name (an interval of 1 is not written to the file).
+        chart.y_axis().set_label_interval(1).set_reverse().set_font(&ChartFont::new().set_size(8));
+        chart.set_width(720).set_height(80 + 18 * n_units);
         ws.insert_chart(r + 2, 0, &chart)?;
     }
     ws.set_landscape();
@@ -281,6 +298,9 @@ fn tasks_sheet(wb: &mut Workbook, st: &Styles, plan: &Plan, cons: &Consolidated,
     )?;
     Ok(())
 }
+
+/// 分单位: the column of the first light (类别, 单位, 报送情况, 任务数 come before).
+const UNIT_LIGHT_COLUMN: u16 = 4;
 
 fn units_sheet(wb: &mut Workbook, st: &Styles, batch: &Batch, as_of: &str) -> Result<()> {
     let cons = &batch.consolidated;
