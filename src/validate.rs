@@ -92,6 +92,23 @@ impl Period {
     }
 }
 
+/// Whether `a` becomes `b` by one character changed, added, removed, or two neighbours swapped
+/// (4.5.3 typed as 4.53, 4.5.8 or 4.3.5).
+fn one_edit_apart(a: &str, b: &str) -> bool {
+    let (x, y): (Vec<char>, Vec<char>) = (a.chars().collect(), b.chars().collect());
+    if x == y {
+        return false;
+    }
+    let prefix = x.iter().zip(&y).take_while(|(p, q)| p == q).count();
+    let (xs, ys) = (&x[prefix..], &y[prefix..]);
+    match (xs.len(), ys.len()) {
+        (n, m) if n == m => xs[1..] == ys[1..] || (n >= 2 && xs[0] == ys[1] && xs[1] == ys[0] && xs[2..] == ys[2..]),
+        (n, m) if n == m + 1 => xs[1..] == *ys,
+        (n, m) if m == n + 1 => *xs == ys[1..],
+        _ => false,
+    }
+}
+
 /// Every rule on one submission. `unit_written` is the best guess at the unit when it is not on the roster.
 pub fn check_submission(plan: &Plan, period: Period, sub: &Submission, unit_written: Option<&str>) -> Vec<Finding> {
     let mut out = Vec::new();
@@ -151,7 +168,13 @@ fn check_row<'a>(plan: &Plan, period: Period, sub: &Submission, row: &'a TaskRow
         return;
     }
     let Some(task) = task else {
-        out.push(sub.at("L01", format!("任务编号{}不在市级任务清单中", id), row, Field::TaskId));
+        // A suggestion only when one task id alone is a slip away (2.9 is as near 2.1 as 2.8).
+        let near: Vec<&str> = plan.tasks.iter().map(|t| t.id.as_str()).filter(|t| one_edit_apart(t, id)).take(2).collect();
+        let msg = match near.as_slice() {
+            [t] => format!("任务编号{id}不在市级任务清单中，疑似{t}"),
+            _ => format!("任务编号{id}不在市级任务清单中"),
+        };
+        out.push(sub.at("L01", msg, row, Field::TaskId));
         return;
     };
     if let Some(first) = seen.get(id) {
@@ -236,15 +259,21 @@ fn check_figures(period: Period, sub: &Submission, row: &TaskRow, task: &Task, o
         out.push(sub.at("L04", msg, row, Field::Actual));
     }
     // L05: stated rate against actual/target.
+    // Judged against the allocated target where there is one: when the unit's own target is wrong
+    // (L08), the advice on 完成率 must not contradict the advice on the target.
+    let alloc = task.allocation(unit);
+    let basis = alloc.unwrap_or(target);
     if let Some(rate) = row.rate {
-        if task.kind != Kind::UpperBound && target != 0.0 {
-            let computed = actual / target * 100.0;
+        if task.kind != Kind::UpperBound && basis != 0.0 {
+            let computed = actual / basis * 100.0;
             if (rate - computed).abs() > 1.0 {
+                let which = if alloc.is_some_and(|a| !close(a, target)) { "市级分配给本单位的全年目标" } else { "全年目标" };
                 let msg = format!(
-                    "完成率填{}%，按 累计完成{}÷全年目标{} 应为{}%",
+                    "完成率填{}%，按 累计完成{}÷{}{} 应为{}%",
                     fmt_num((rate * 10.0).round() / 10.0),
                     fmt_num(actual),
-                    fmt_num(target),
+                    which,
+                    fmt_num(basis),
                     fmt_num((computed * 10.0).round() / 10.0)
                 );
                 out.push(sub.at("L05", msg, row, Field::Rate));
@@ -374,6 +403,11 @@ mod tests {
         assert_eq!(p.end(), NaiveDate::from_ymd_opt(2021, 6, 30).unwrap());
         assert_eq!(p.due_node(), Some(1));
         assert!(Period::parse("2021-13").is_none());
+        assert!(super::one_edit_apart("4.5.3", "4.53"));
+        assert!(super::one_edit_apart("4.5.3", "4.5.8"));
+        assert!(super::one_edit_apart("4.5.3", "4.3.5") == false);
+        assert!(super::one_edit_apart("2.9", "2.8"));
+        assert!(!super::one_edit_apart("2.9", "2.9"));
         for written in ["2021-6", "2021年6月", "2021.6", "2021/06", "202106", "２０２１－０６"] {
             assert_eq!(Period::parse(written), Some(p), "{written}");
         }

@@ -148,3 +148,25 @@ fn the_unit_chart_covers_every_unit() {
     }
     assert!(found, "a chart of the units");
 }
+
+#[test]
+fn returns_put_errors_before_warnings() {
+    let t = tempfile::tempdir().unwrap();
+    let o = Command::new(env!("CARGO_BIN_EXE_luoshi")).arg("run").arg(root().join("samples/2021-06")).arg("-o").arg(t.path()).output().unwrap();
+    assert!(o.status.success());
+    let mut checked = 0;
+    for e in std::fs::read_dir(t.path().join("退回")).unwrap() {
+        let p = e.unwrap().path();
+        let rows = sheet(&p, "退回意见");
+        let Some((hr, c)) = rows.iter().enumerate().take(5).find_map(|(r, row)| row.iter().position(|d| d.to_string() == "级别").map(|c| (r, c))) else { continue };
+        let rank = |s: &str| match s {
+            "错误" => 0,
+            "警告" => 1,
+            _ => 2,
+        };
+        let levels: Vec<i32> = rows.iter().skip(hr + 1).map(|r| r[c].to_string()).filter(|s| !s.is_empty()).map(|s| rank(&s)).collect();
+        assert!(levels.windows(2).all(|w| w[0] <= w[1]), "{}: {levels:?}", p.display());
+        checked += 1;
+    }
+    assert!(checked > 0);
+}

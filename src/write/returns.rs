@@ -81,8 +81,8 @@ pub fn write_returns(dir: &Path, plan: &Plan, batch: &Batch) -> Vec<(PathBuf, Re
 }
 
 fn write_return(path: &Path, plan: &Plan, period: Period, unit: &str, sub: Option<&Submission>, mut findings: Vec<&Finding>) -> Result<()> {
-    // File-level problems first, then by row.
-    findings.sort_by_key(|f| (f.row.is_some(), f.row, f.cell.clone(), std::cmp::Reverse(f.severity)));
+    // Errors before warnings; within each, file-level problems first, then by row.
+    findings.sort_by_key(|f| (std::cmp::Reverse(f.severity), f.row.is_some(), f.row, f.cell.clone()));
     let rows = match sub {
         Some(s) => submitted_rows(s),
         None => prefilled_rows(plan, unit),
