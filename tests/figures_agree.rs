@@ -170,3 +170,51 @@ fn returns_put_errors_before_warnings() {
     }
     assert!(checked > 0);
 }
+
+/// Smallest text height (points) on each PDF page, with the page's first words.
+fn smallest_text(pdf: &Path) -> Vec<(f64, String)> {
+    let o = Command::new("pdftotext").arg("-bbox").arg(pdf).arg("-").output().expect("pdftotext runs");
+    let xml = String::from_utf8_lossy(&o.stdout).to_string();
+    xml.split("<page ")
+        .skip(1)
+        .map(|page| {
+            let mut min = f64::MAX;
+            let mut words = String::new();
+            for w in page.split("<word ").skip(1) {
+                let attr = |k: &str| w.split(&format!("{k}=\"")).nth(1).and_then(|r| r.split('"').next()).and_then(|v| v.parse::<f64>().ok());
+                if let (Some(a), Some(b)) = (attr("yMin"), attr("yMax")) {
+                    min = min.min(b - a);
+                }
+                if words.chars().count() < 40 {
+                    words.push_str(w.split('>').nth(1).and_then(|r| r.split('<').next()).unwrap_or(""));
+                }
+            }
+            (min, words)
+        })
+        .collect()
+}
+
+#[test]
+fn the_returned_form_and_the_task_summary_print_readably() {
+    let have = |tool: &str, arg: &str| Command::new(tool).arg(arg).output().is_ok_and(|o| o.status.success() || !o.stderr.is_empty());
+    if !have("soffice", "--version") || !have("pdftotext", "-v") {
+        eprintln!("SKIPPED the_returned_form_and_the_task_summary_print_readably: LibreOffice or poppler (pdftotext) is not installed; .ci/run installs them");
+        return;
+    }
+    let (t, pack) = out();
+    let form = t.path().join("退回/西柳镇.xlsx");
+    let pdfs = t.path().join("pdf");
+    let o = Command::new("soffice").args(["--headless", "--norestore", "--convert-to", "pdf", "--outdir"]).arg(&pdfs).arg(&pack).arg(&form).env("HOME", t.path()).output().unwrap();
+    assert!(o.status.success(), "{}", String::from_utf8_lossy(&o.stderr));
+    let mut checked = 0;
+    for (pdf, marker) in [(pdfs.join("汇总表_2021-06.pdf"), "任务汇总表"), (pdfs.join("西柳镇.pdf"), "任务分解表")] {
+        for (i, (min, words)) in smallest_text(&pdf).iter().enumerate() {
+            if words.contains(marker) || (marker == "任务分解表" && i > 0) {
+                // Text boxes are about as tall as the font size: 10 pt text measures 9.9.
+                assert!(*min >= 7.0, "{} page {}: text {min:.1} pt high ({words})", pdf.display(), i + 1);
+                checked += 1;
+            }
+        }
+    }
+    assert!(checked >= 3, "pages checked: {checked}");
+}

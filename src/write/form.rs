@@ -4,7 +4,7 @@
 
 use rust_xlsxwriter::{Workbook, Worksheet, XlsxError};
 
-use super::style::{print_setup, safe, Paper, Styles, Val};
+use super::style::{print_across, row_height, safe, wrapped_lines, Paper, Styles, Val};
 use crate::fields::{Field, FIELDS, STANDARD_COLUMNS};
 use crate::validate::Period;
 
@@ -41,8 +41,13 @@ pub fn write_form<'w>(wb: &'w mut Workbook, st: &Styles, unit: &str, period: Per
     ws.merge_range(2, column(Field::Leader), 2, column(Field::Person), "责任落实", &st.header)?;
     for (i, row) in rows.iter().enumerate() {
         let r = FIRST_DATA_ROW + i as u32;
+        // Viewers do not grow a row for wrapped text: size it to its tallest cell, with a line to spare.
+        let lines = row.iter().enumerate().take(STANDARD_COLUMNS).filter(|(c, _)| FIELDS[*c].field.is_long_text() || FIELDS[*c].field == Field::Task).map(|(c, v)| wrapped_lines(v, FIELDS[c].width)).max().unwrap_or(1);
+        if lines > 1 {
+            ws.set_row_height(r, row_height(lines))?;
+        }
         for (c, v) in row.iter().enumerate().take(STANDARD_COLUMNS) {
-            let wrap = FIELDS[c].field.is_long_text();
+            let wrap = FIELDS[c].field.is_long_text() || FIELDS[c].field == Field::Task;
             let fmt = if wrap { &st.wrap } else { &st.text };
             match v {
                 Val::Empty => ws.write_blank(r, c as u16, fmt)?,
@@ -54,7 +59,8 @@ pub fn write_form<'w>(wb: &'w mut Workbook, st: &Styles, unit: &str, period: Per
         }
     }
     ws.set_freeze_panes(FIRST_DATA_ROW, column(Field::Task) + 1)?;
-    print_setup(ws, Paper::A3, 3)?;
+    // Two A3 pages wide at full size, 任务编号…重点任务 on both: one page would print at 5 pt.
+    print_across(ws, Paper::A3, 3, 2, column(Field::TaskId), column(Field::Task))?;
     Ok(ws)
 }
 

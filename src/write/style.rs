@@ -405,10 +405,16 @@ impl CellWriter<'_> {
         }
         // Viewers do not grow rows for wrapped text on their own: size each row to its longest cell.
         if lines > 1 {
-            ws.set_row_height(r, (lines as f64 * 13.5 + 3.0).min(400.0))?;
+            ws.set_row_height(r, row_height(lines))?;
         }
         Ok(())
     }
+}
+
+/// Height in points of a row whose tallest cell takes `lines` lines: LibreOffice and WPS set 宋体
+/// in a wider substitute, so one line is kept to spare.
+pub fn row_height(lines: usize) -> f64 {
+    ((lines + 1) as f64 * 13.5 + 3.0).min(409.0)
 }
 
 /// Lines a text takes in a column `width` characters wide.
@@ -416,6 +422,17 @@ pub fn wrapped_lines(v: &Val, width: f64) -> usize {
     let Val::Text(s) = v else { return 1 };
     let per_line = ((width - 1.0) * 1.15).max(1.0);
     s.lines().map(|l| ((l.width() as f64) / per_line).ceil().max(1.0) as usize).sum::<usize>().max(1)
+}
+
+/// A sheet too wide for one readable page (the 24-column 任务分解表): `pages` pages wide at full
+/// size instead of one page shrunk to 5 pt, with the columns that say which task it is
+/// (`first..=last`) repeated on every page.
+pub fn print_across(ws: &mut Worksheet, paper: Paper, header_row: u32, pages: u16, first: u16, last: u16) -> Result<(), XlsxError> {
+    print_setup(ws, paper, header_row)?;
+    ws.set_print_fit_to_pages(pages, 0);
+    ws.set_repeat_columns(first, last)?;
+    ws.set_page_order(true);
+    Ok(())
 }
 
 /// Landscape, one page wide, header rows repeated, 第 N 页 共 M 页.

@@ -63,6 +63,8 @@ pub fn start_summary(plan: &Plan, period: Period, detail: &DataFrame) -> Result<
     let detail = std::thread::spawn(move || {
         let t = std::time::Instant::now();
         fill_table(&mut ws, &Styles::new(), &table)?;
+        // 32 columns: three A3 pages wide at a readable size, the unit repeated on each.
+        super::style::print_across(&mut ws, Paper::A3, super::style::header_row(&table), 3, 0, 0)?;
         crate::profile::stage("summary: 明细", t);
         Ok(ws)
     });
@@ -231,7 +233,8 @@ fn overview(wb: &mut Workbook, st: &Styles, plan: &Plan, batch: &Batch, title: &
     }
     ws.set_landscape();
     ws.set_paper_size(9);
-    ws.set_print_fit_to_pages(1, 1);
+    // One page wide; the chart of every unit goes on as many pages as it needs.
+    ws.set_print_fit_to_pages(1, 0);
     ws.set_footer("&C第 &P 页 共 &N 页");
     Ok(())
 }
@@ -432,7 +435,7 @@ fn agenda_sheet(wb: &mut Workbook, st: &Styles, plan: &Plan, cons: &Consolidated
             )),
             columns,
             rows: rows.into(),
-            paper: Paper::A4,
+            paper: Paper::A3,
         },
     )?;
     Ok(())
