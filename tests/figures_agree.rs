@@ -218,3 +218,18 @@ fn the_returned_form_and_the_task_summary_print_readably() {
     }
     assert!(checked >= 3, "pages checked: {checked}");
 }
+
+#[test]
+fn the_returned_rate_is_a_number_and_the_guide_matches_the_form() {
+    let (t, _) = out();
+    let rows = sheet(&t.path().join("退回/西柳镇.xlsx"), "任务分解表");
+    let (hr, rate) = header(&rows, "完成率");
+    let rates: Vec<&Data> = rows.iter().skip(hr + 2).map(|r| &r[rate]).filter(|d| !matches!(d, Data::Empty)).collect();
+    assert!(!rates.is_empty() && rates.iter().all(|d| matches!(d, Data::Float(_))), "{rates:?}");
+    let form = t.path().join("模板.xlsx");
+    assert!(Command::new(env!("CARGO_BIN_EXE_luoshi")).args(["template", "--unit", "腾鳌镇", "--period", "2021-06", "-o"]).arg(&form).status().unwrap().success());
+    let guide: String = sheet(&form, "填报说明").iter().flatten().map(|d| d.to_string()).collect();
+    assert!(!guide.contains("可以写“222个”") && !guide.contains("达进度"), "the guide promises only what the form accepts");
+    let tasks = sheet(&t.path().join("汇总表_2021-06.xlsx"), "任务汇总");
+    assert!(tasks.iter().take(4).flatten().any(|d| d.to_string() == "完成进度"), "luoshi's figure is 完成进度, the unit's is 完成率");
+}

@@ -110,9 +110,13 @@ pub fn submitted_rows(sub: &crate::normalise::Submission) -> Vec<Vec<Val>> {
                 .iter()
                 .map(|d| {
                     let t = r.get(d.field);
-                    match t.parse::<f64>() {
-                        Ok(v) if d.field.is_number() || d.field == Field::Seq => Val::Num(v, "General"),
-                        _ => Val::text(t),
+                    match (d.field, r.rate) {
+                        // A percentage is a number with a % format, never text glued to its neighbour.
+                        (Field::Rate, Some(rate)) => Val::Pct(rate / 100.0),
+                        _ => match t.parse::<f64>() {
+                            Ok(v) if d.field.is_number() || d.field == Field::Seq => Val::Num(v, "General"),
+                            _ => Val::text(t),
+                        },
                     }
                 })
                 .collect()
