@@ -211,7 +211,7 @@ pub enum Verdict {
 impl Verdict {
     pub fn label(self) -> &'static str {
         match self {
-            Verdict::Qualitative => "定性（按状态）",
+            Verdict::Qualitative => "无需核定",
             Verdict::Agree => "一致",
             Verdict::Beyond => "差异超限",
             Verdict::Unverified => "未核定",
@@ -239,6 +239,8 @@ pub struct Line {
     pub bonus: f64,
     /// Why the line reads as it does, where that is not plain (a figure not used, the target used).
     pub note: String,
+    /// How this line was scored, in words (the rule of its task kind, applied).
+    pub rule: String,
 }
 
 impl Line {
@@ -323,6 +325,21 @@ fn task_score(s: &Scoring, task: &crate::plan::Task, accepted: Option<f64>, targ
     }
 }
 
+/// The scoring rule a line was scored by, in words: printed beside the score, so that a growth
+/// figure on track in the 汇总表 and scoring 0 here is explained on the sheet.
+fn scoring_rule(s: &Scoring, task: &crate::plan::Task, status: Option<Status>, deadline: DeadlineValue, period: Period) -> String {
+    match task.kind {
+        Kind::Count | Kind::Stretch | Kind::LowerBound => format!("按完成率计分：采信值÷市级分配目标，最高{}分", fmt_num(s.count.cap)),
+        Kind::Growth | Kind::UpperBound => "按是否达到全年目标计分：达到1分，未达到0分（不看序时进度）".into(),
+        Kind::Milestone => match (status, deadline) {
+            (Some(Status::Done), _) => "节点性工作：已完成，得1分".into(),
+            (_, DeadlineValue::Date(d)) if d < period.end() => "节点性工作：已过完成时限未完成，得0分".into(),
+            _ => format!("节点性工作：未到完成时限，按规则得{}分", fmt_num(s.milestone.pending)),
+        },
+        Kind::Qualitative => format!("定性工作：按填报状态“{}”计分", status.map(|st| st.label()).unwrap_or("未填")),
+    }
+}
+
 /// The date a submission was made: its 报送日期, else the document's modified time.
 fn reported_on(sub: &crate::normalise::Submission) -> Option<NaiveDate> {
     sub.reported_on.or_else(|| sub.modified.as_deref().and_then(|m| m.get(..10)).and_then(|d| NaiveDate::parse_from_str(d, "%Y-%m-%d").ok()))
@@ -398,7 +415,9 @@ pub fn reconcile(plan: &Plan, batch: &Batch, verified: &[Verified], findings: Ve
             let status = row.and_then(|r| r.status);
             let deadline = row.and_then(|r| r.deadline).unwrap_or(t.deadline);
             let (score, bonus) = if row.is_none() && v.is_none() { (0.0, 0.0) } else { task_score(scoring, t, accepted, target, status, deadline, period) };
+            let rule = scoring_rule(scoring, t, status, deadline, period);
             lines.push(Line {
+                rule,
                 unit: unit.to_string(),
                 task_id: t.id.clone(),
                 target,
@@ -476,7 +495,11 @@ fn score_units(plan: &Plan, batch: &Batch, lines: &[Line], s: &Scoring) -> Vec<U
                 reasons.push(format!("{}条错误级问题未整改，扣{}分", errors, fmt_num(d.errors)));
             }
             let (task_score, bonus) = (round2(task_score), round2(bonus));
+            // Not floored, so that the 对账单 a unit signs adds up; a total below zero is said.
             let total = round2(task_score + bonus - d.total());
+            if total < 0.0 {
+                reasons.push(format!("扣分多于任务得分与加分之和，总分为{}分", fmt_num(total)));
+            }
             UnitScore { unit: u.name.clone(), group: u.group, task_score, bonus, deducted: d, total, rank: 0, reasons }
         })
         .collect();

@@ -222,7 +222,7 @@ pub fn reconcile_summary(rec: &crate::reconcile::Reconciliation, path: &std::pat
     let _ = writeln!(out, "对账期次：{}", rec.period.chinese());
     let _ = writeln!(
         out,
-        "对账 {} 项：一致 {}，差异超限 {}，未核定 {}，未报 {}；定性任务 {} 项按状态计分",
+        "对账 {} 项：一致 {}，差异超限 {}，未核定 {}，未报 {}；定性、节点性任务 {} 项无需核定（按状态、时限计分）",
         rec.lines.len(),
         count(Verdict::Agree),
         count(Verdict::Beyond),

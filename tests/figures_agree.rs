@@ -233,3 +233,19 @@ fn the_returned_rate_is_a_number_and_the_guide_matches_the_form() {
     let tasks = sheet(&t.path().join("汇总表_2021-06.xlsx"), "任务汇总");
     assert!(tasks.iter().take(4).flatten().any(|d| d.to_string() == "完成进度"), "luoshi's figure is 完成进度, the unit's is 完成率");
 }
+
+#[test]
+fn each_score_says_the_rule_it_was_scored_by() {
+    let t = tempfile::tempdir().unwrap();
+    let path = t.path().join("对账.xlsx");
+    let o = Command::new(env!("CARGO_BIN_EXE_luoshi")).arg("reconcile").arg(root().join("samples/2021-06")).arg("--verified").arg(root().join("samples/核定数据_2021-06.xlsx")).arg("-o").arg(&path).output().unwrap();
+    assert!(o.status.success());
+    let lines = sheet(&path, "对账明细");
+    let (hr, id) = header(&lines, "任务编号");
+    let rule = header(&lines, "计分规则").1;
+    let of = |task: &str| lines.iter().skip(hr + 1).find(|r| r[id].to_string() == task).unwrap()[rule].to_string();
+    assert!(of("1.1").contains("按是否达到全年目标计分"), "growth: {}", of("1.1"));
+    assert!(of("4.1.2").contains("按完成率计分"), "count: {}", of("4.1.2"));
+    assert!(lines.iter().skip(hr + 1).all(|r| !r[rule].to_string().is_empty()));
+    assert!(lines.iter().flatten().all(|d| d.to_string() != "定性（按状态）"));
+}

@@ -61,6 +61,7 @@ fn line_row(plan: &Plan, l: &Line, with_unit: bool) -> Vec<Val> {
         Val::Num(l.weight, "0.##"),
         Val::Num((l.score * 1000.0).round() / 1000.0, "0.000"),
         Val::Num((l.bonus * 1000.0).round() / 1000.0, "0.000"),
+        Val::text(&l.rule),
         Val::text(&l.note),
     ]);
     row
@@ -86,6 +87,7 @@ fn line_columns(with_unit: bool) -> Vec<ColSpec> {
         ColSpec::new("权重", 6.0),
         ColSpec::new("单项得分", 8.0),
         ColSpec::new("加分", 6.0),
+        ColSpec::wrap("计分规则", 26.0),
         ColSpec::wrap("说明", 24.0),
     ]);
     c
@@ -103,7 +105,7 @@ pub fn write_reconciliation(path: &Path, plan: &Plan, rec: &Reconciliation) -> R
         &TableSheet {
             name: RANK_SHEET,
             title: format!("{}（排名）", title),
-            subtitle: Some(format!("{as_of}　　总分 = 任务得分 + 加分 − 扣分；按开发区、镇（街道）、部门分组排名，同分同名次")),
+            subtitle: Some(format!("{as_of}　　总分 = 任务得分 + 加分 − 扣分（扣分多时可为负分，原因见对账单）；按开发区、镇（街道）、部门分组排名；总分相同（含并列100分）的单位名次并列，下一名次顺延")),
             columns: vec![
                 ColSpec::new("类别", 10.0),
                 ColSpec::new("名次", 6.0),
