@@ -129,7 +129,10 @@ pub fn write_report(path: &Path, plan: &Plan, batch: &Batch) -> Result<()> {
         .iter()
         .filter(|f| f.rule == "V01")
         .filter_map(|f| f.unit.clone())
-        .map(|u| vec![Val::text(plan.roster.group_of(&u).label()), Val::text(u)])
+        .map(|u| {
+            let owed: Vec<String> = plan.tasks_of(&u).iter().map(|t| format!("{} {}", t.id, crate::consolidate::short_name(t))).collect();
+            vec![Val::text(plan.roster.group_of(&u).label()), Val::text(&u), Val::Num(owed.len() as f64, "0"), Val::text(owed.join("\n"))]
+        })
         .collect();
     write_table(
         &mut wb,
@@ -138,7 +141,7 @@ pub fn write_report(path: &Path, plan: &Plan, batch: &Batch) -> Result<()> {
             name: MISSING_SHEET,
             title: "未报送单位".into(),
             subtitle: Some(format!("报送期次：{}　　共{}个单位未报送", period.chinese(), missing.len())),
-            columns: vec![ColSpec::new("类别", 12.0), ColSpec::new("单位", 20.0)],
+            columns: vec![ColSpec::new("类别", 12.0), ColSpec::new("单位", 20.0), ColSpec::new("应报任务数", 10.0), ColSpec::wrap("应报任务", 40.0)],
             rows: missing.into(),
             paper: Paper::A4,
         },

@@ -106,7 +106,8 @@ fn overview(wb: &mut Workbook, st: &Styles, plan: &Plan, batch: &Batch, title: &
     ws.set_row_height(0, 30)?;
     ws.merge_range(1, 0, 1, 7, &format!("{as_of}　　应报单位{expected}个，已报送{reported}个"), &st.subtitle)?;
     let section = st.subtitle.clone().set_bold().set_font_size(12);
-    let widths = [16.0, 12.0, 12.0, 12.0, 12.0, 14.0, 10.0, 10.0];
+    // The first column holds indicator names (农村居民人均可支配收入增长): wide enough for them.
+    let widths = [28.0, 12.0, 12.0, 12.0, 12.0, 14.0, 10.0, 10.0];
     for (i, w) in widths.iter().enumerate() {
         ws.set_column_width(i as u16, *w)?;
     }
