@@ -21,9 +21,12 @@ pub struct SheetExtras {
     pub percent: HashSet<(u32, u32)>,
 }
 
-/// Percentage cells recorded per repeated block at most: a style repeated over a million empty
-/// rows must not fill memory.
-const MAX_REPEATED_MARKS: u64 = 100_000;
+/// Merged ranges kept at most: a hostile file repeating a merged cell cannot fill memory.
+const MAX_MERGES: usize = 100_000;
+
+/// Percentage cells recorded at most: a style repeated over a million empty rows must not fill
+/// memory (real forms have a few dozen).
+const MAX_MARKS: u64 = 100_000;
 
 fn attr_u32(e: &BytesStart<'_>, name: &str) -> Option<u32> {
     let a = e.try_get_attribute(name).ok()??;
@@ -92,19 +95,20 @@ pub fn sheet_extras(path: &Path, sheet: &str, limits: &Limits) -> Option<SheetEx
                 if name == "table:table-cell" {
                     let rows = attr_u32(e, "table:number-rows-spanned").unwrap_or(1).max(1);
                     let cols = attr_u32(e, "table:number-columns-spanned").unwrap_or(1).max(1);
-                    if rows > 1 || cols > 1 {
+                    if (rows > 1 || cols > 1) && out.merges.len() < MAX_MERGES {
                         for k in 0..repeat.min(16_384) {
                             let c = col.saturating_add(k.saturating_mul(cols));
                             out.merges.push(Dimensions { start: (row, c), end: (row.saturating_add(rows - 1), c.saturating_add(cols - 1)) });
                         }
                     }
                     if attr_is(e, "office:value-type", "percentage") {
-                        for r in 0..row_repeat {
+                        // Bounded before looping: a repeat of a million rows costs nothing.
+                        'marks: for r in 0..row_repeat {
                             for k in 0..repeat {
-                                marks += 1;
-                                if marks > MAX_REPEATED_MARKS {
-                                    break;
+                                if marks >= MAX_MARKS {
+                                    break 'marks;
                                 }
+                                marks += 1;
                                 out.percent.insert((row.saturating_add(r), col.saturating_add(k)));
                             }
                         }
