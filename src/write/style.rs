@@ -116,10 +116,9 @@ fn safe_within(s: &str, max: usize) -> std::borrow::Cow<'_, str> {
     use std::borrow::Cow;
     let bad = |c: char| c == '\u{FFFE}' || c == '\u{FFFF}' || (c < ' ' && c != '\n' && c != '\t');
     let cleaned = if s.chars().any(bad) { Cow::Owned(s.chars().filter(|&c| !bad(c)).collect()) } else { Cow::Borrowed(s) };
-    match (cleaned, excel::clamp_text(s, max)) {
-        (Cow::Borrowed(_), Cow::Borrowed(_)) => Cow::Borrowed(s),
-        (Cow::Borrowed(_), Cow::Owned(cut)) => Cow::Owned(cut),
-        (Cow::Owned(c), _) => Cow::Owned(excel::clamp_text(&c, max).into_owned()),
+    match cleaned {
+        Cow::Borrowed(_) => excel::clamp_text(s, max),
+        Cow::Owned(c) => Cow::Owned(excel::clamp_text(&c, max).into_owned()),
     }
 }
 
@@ -150,10 +149,12 @@ impl Styles {
                 .set_text_wrap()
                 .set_align(FormatAlign::Center)
                 .set_background_color(Color::RGB(HEADER_FILL)),
-            text: base.clone(),
+            // Data cells top-aligned, all alike: in a row made tall by one wrapped cell, the
+            // figures beside it line up with its first line.
+            text: base.clone().set_align(FormatAlign::Top),
             wrap: base.clone().set_text_wrap().set_align(FormatAlign::Top),
-            center: base.clone().set_align(FormatAlign::Center),
-            pct: base.clone().set_num_format("0.0%"),
+            center: base.clone().set_align(FormatAlign::Center).set_align(FormatAlign::Top),
+            pct: base.clone().set_align(FormatAlign::Top).set_num_format("0.0%"),
         }
     }
     pub fn number(&self, fmt: &str) -> Format {

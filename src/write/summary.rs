@@ -138,7 +138,7 @@ fn overview(wb: &mut Workbook, st: &Styles, plan: &Plan, batch: &Batch, title: &
 
     // 二、任务亮灯情况（按工作方面）
     r += 2;
-    ws.write_string_with_format(r, 0, "二、任务亮灯情况（按工作方面）", &section)?;
+    ws.write_string_with_format(r, 0, "二、任务亮灯情况（按工作方面，全市合计亮灯；各单位报送行的亮灯见“分单位”）", &section)?;
     r += 1;
     let area_header = r;
     ws.write_string_with_format(r, 0, "工作方面", &st.header)?;
@@ -339,7 +339,7 @@ fn units_sheet(wb: &mut Workbook, st: &Styles, batch: &Batch, as_of: &str) -> Re
         &TableSheet {
             name: UNITS_SHEET,
             title: "各单位推进情况".into(),
-            subtitle: Some(format!("{as_of}　　任务数 = 各亮灯行数 + 未报；数据无法采用、任务编号不在清单的行计入“灰”；平均完成进度只计数量、金额类任务，单项最高按100%计")),
+            subtitle: Some(format!("{as_of}　　按单位报送行亮灯（本单位目标），与任务汇总按全市合计亮灯可以不同；任务数 = 各亮灯行数 + 未报；数据无法采用、任务编号不在清单的行计入“未启动/无数据”；平均完成进度只计数量、金额类任务，单项最高按100%计")),
             columns,
             rows: rows.into(),
             paper: Paper::A4,
