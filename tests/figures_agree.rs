@@ -249,3 +249,44 @@ fn each_score_says_the_rule_it_was_scored_by() {
     assert!(lines.iter().skip(hr + 1).all(|r| !r[rule].to_string().is_empty()));
     assert!(lines.iter().flatten().all(|d| d.to_string() != "定性（按状态）"));
 }
+
+#[test]
+fn a_repeated_row_is_not_quoted_twice() {
+    // Fixture: 农业农村局 wrote 4.6.6 twice (L02).
+    let fixtures = root().join("tests/fixtures");
+    let t = tempfile::tempdir().unwrap();
+    let pack = t.path().join("汇总.xlsx");
+    let o = Command::new(env!("CARGO_BIN_EXE_luoshi")).arg("consolidate").arg(fixtures.join("2021-06")).arg("--tasks").arg(fixtures.join("tasks.toml")).arg("-o").arg(&pack).output().unwrap();
+    assert!(o.status.success(), "{}", String::from_utf8_lossy(&o.stderr));
+    let tasks = sheet(&pack, "任务汇总");
+    let (hr, id) = header(&tasks, "任务编号");
+    let progress = header(&tasks, "进展情况").1;
+    let row = tasks.iter().skip(hr + 1).find(|r| r[id].to_string() == "4.6.6").unwrap();
+    let text = row[progress].to_string();
+    assert_eq!(text.matches("农业农村局").count(), 1, "{text}");
+}
+
+#[test]
+fn wrapped_rows_of_the_returned_form_are_sized() {
+    use std::io::Read;
+    let (t, _) = out();
+    let mut z = zip::ZipArchive::new(std::fs::File::open(t.path().join("退回/西柳镇.xlsx")).unwrap()).unwrap();
+    let mut found = false;
+    for i in 0..z.len() {
+        let mut f = z.by_index(i).unwrap();
+        let name = f.name().unwrap().to_string();
+        if !name.starts_with("xl/worksheets/sheet") {
+            continue;
+        }
+        let mut xml = String::new();
+        f.read_to_string(&mut xml).unwrap();
+        if xml.contains("<pageSetup") && xml.contains("fitToWidth=\"2\"") {
+            // Data rows (Excel row 5 on) of the standard form carry their own heights.
+            let sized = xml.split("<row ").filter(|r| r.contains("customHeight=\"1\"")).count();
+            assert!(sized >= 5, "{name}: {sized} rows sized");
+            assert!(xml.contains("<cols>"), "{name}");
+            found = true;
+        }
+    }
+    assert!(found, "the 任务分解表 sheet of the return, printed two pages wide");
+}
