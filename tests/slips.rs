@@ -69,6 +69,17 @@ fn the_period_is_read_from_how_people_write_it() {
 }
 
 #[test]
+fn an_output_folder_that_is_a_file_is_refused_before_reading() {
+    let t = tempfile::tempdir().unwrap();
+    let file = t.path().join("out.txt");
+    std::fs::write(&file, "x").unwrap();
+    let o = luoshi().arg("run").arg(samples()).arg("-o").arg(&file).output().unwrap();
+    assert_eq!(o.status.code(), Some(2));
+    assert!(text(&o).contains("是一个文件，不是文件夹"), "{}", text(&o));
+    assert!(!text(&o).contains("os error"));
+}
+
+#[test]
 fn an_empty_folder_is_not_a_batch_where_nobody_reported() {
     let t = tempfile::tempdir().unwrap();
     std::fs::write(t.path().join("说明.txt"), "请各单位于28日前报送").unwrap();

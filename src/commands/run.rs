@@ -25,6 +25,9 @@ where
         bail!("{} 不是文件夹：luoshi run 需要存放各单位报送文件的文件夹", dir.display());
     }
     check_output_dir(out, &[dir.to_path_buf()])?;
+    if out.exists() && !out.is_dir() {
+        bail!("输出目录 {} 是一个文件，不是文件夹；请用 -o 指定一个文件夹（不存在时会新建）", out.display());
+    }
     let opts = Options { exclude: Some(out.to_path_buf()), ..opts.clone() };
     let paths = [dir.to_path_buf()];
     let (plan, files) = rayon::join(load, || read_files(&paths, &opts));
