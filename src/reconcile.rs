@@ -132,8 +132,6 @@ fn read_verified_parts(plan: &Plan, path: &Path, display: &str) -> (Vec<Verified
             return (Vec::new(), findings, false, None);
         }
     };
-    let mut has_header = false;
-    let mut period = None;
     for (sheet, grid) in grids {
         let Some((hr, cols)) = grid.iter().take(15).find_map(|(r, cells)| {
             let mut cols: [Option<u32>; 5] = [None; 5];
@@ -149,12 +147,11 @@ fn read_verified_parts(plan: &Plan, path: &Path, display: &str) -> (Vec<Verified
         }) else {
             continue;
         };
-        has_header = true;
         // The title above the header names the period.
-        period = period.or_else(|| grid.range(..hr).flat_map(|(_, cells)| cells.values()).find_map(|v| match v {
+        let period = grid.range(..hr).flat_map(|(_, cells)| cells.values()).find_map(|v| match v {
             Raw::Text(t) => Period::find_in(t),
             _ => None,
-        }));
+        });
         let mut out = Vec::new();
         for (&r, cells) in grid.range(hr + 1..) {
             let get = |i: usize| cols[i].and_then(|c| cells.get(&c));
@@ -192,10 +189,10 @@ fn read_verified_parts(plan: &Plan, path: &Path, display: &str) -> (Vec<Verified
             };
             out.push(Verified { unit, task_id, value, source: text(3), note: text(4) });
         }
-        return (out, findings, has_header, period);
+        return (out, findings, true, period);
     }
     findings.push(Finding::new("F02", "核定数据文件中没有找到含“单位”“任务编号”“核定值”三列的表头").file(display));
-    (Vec::new(), findings, has_header, period)
+    (Vec::new(), findings, false, None)
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]

@@ -208,7 +208,9 @@ fn wrap(s: &str, width: usize) -> Vec<String> {
             lines.push(String::new());
             used = 0;
         }
-        lines.last_mut().map(|l| l.push(ch));
+        if let Some(l) = lines.last_mut() {
+            l.push(ch);
+        }
         used += w;
     }
     lines

@@ -405,7 +405,7 @@ mod tests {
         assert!(Period::parse("2021-13").is_none());
         assert!(super::one_edit_apart("4.5.3", "4.53"));
         assert!(super::one_edit_apart("4.5.3", "4.5.8"));
-        assert!(super::one_edit_apart("4.5.3", "4.3.5") == false);
+        assert!(!super::one_edit_apart("4.5.3", "4.3.5"));
         assert!(super::one_edit_apart("2.9", "2.8"));
         assert!(!super::one_edit_apart("2.9", "2.9"));
         for written in ["2021-6", "2021年6月", "2021.6", "2021/06", "202106", "２０２１－０６"] {

@@ -264,7 +264,7 @@ pub fn judge_with<R>(plan: &Plan, paths: &[PathBuf], files: ReadFiles, opts: &Op
     // Coverage across units (who did not report, which task nobody claimed) needs the whole
     // batch: a few files given by name are judged on their own unless asked.
     let whole_batch = opts.batch_rules.unwrap_or_else(|| paths.iter().any(|p| p.is_dir()));
-    findings.extend(consolidated.findings.iter().filter(|f| whole_batch || !crate::finding::is_batch_rule(&f.rule)).cloned());
+    findings.extend(consolidated.findings.iter().filter(|f| whole_batch || !crate::finding::is_batch_rule(f.rule)).cloned());
     // One pass over the findings, not one per file: a messy province has both by the thousand.
     let per_file = Counts::per(&findings, |f| f.file.as_deref());
     for l in &mut lines {

@@ -22,7 +22,12 @@ fn entry_name(raw: &[u8]) -> String {
 }
 
 /// Unpack the tables of archive `path` into `into`: (name inside the archive, unpacked path).
+/// A panic inside the zip reader on a damaged archive becomes that archive's F01.
 pub fn unpack(path: &Path, into: &Path, limits: &Limits) -> Result<Vec<(String, PathBuf)>, Unreadable> {
+    super::guarded(|| unpack_unguarded(path, into, limits))
+}
+
+fn unpack_unguarded(path: &Path, into: &Path, limits: &Limits) -> Result<Vec<(String, PathBuf)>, Unreadable> {
     let lower = path.to_string_lossy().to_lowercase();
     if !lower.ends_with(".zip") {
         return Err(Unreadable::new("这是 RAR/7z 压缩包，luoshi 不解压这类文件；请解压后把里面的表格放入文件夹"));

@@ -157,7 +157,7 @@ thread_local! {
 }
 
 /// Run a reader: a panic inside calamine on a damaged file becomes that file's error, quietly.
-fn guarded<T>(read: impl FnOnce() -> Result<T, Unreadable> + std::panic::UnwindSafe) -> Result<T, Unreadable> {
+pub(crate) fn guarded<T>(read: impl FnOnce() -> Result<T, Unreadable> + std::panic::UnwindSafe) -> Result<T, Unreadable> {
     // Guards nest (a file's reading, then one helper within it): restore what was there.
     let was = READING.with(|r| r.replace(true));
     let result = std::panic::catch_unwind(read);

@@ -228,7 +228,7 @@ fn overview(wb: &mut Workbook, st: &Styles, plan: &Plan, batch: &Batch, title: &
         }
         // Horizontal bars: the category axis is the vertical one; first unit at the top.
         // Small enough that no viewer skips a name (an interval of 1 is not written to the file).
-        chart.y_axis().set_label_interval(1).set_reverse().set_font(&ChartFont::new().set_size(8));
+        chart.y_axis().set_label_interval(1).set_reverse().set_font(ChartFont::new().set_size(8));
         chart.set_width(720).set_height(80 + 18 * n_units);
         ws.insert_chart(r + 2, 0, &chart)?;
     }
