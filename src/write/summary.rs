@@ -209,7 +209,12 @@ fn overview(wb: &mut Workbook, st: &Styles, plan: &Plan, batch: &Batch, title: &
             .set_format(&mut fmt);
     }
     chart.set_width(620).set_height(320);
-    ws.insert_chart(3, 9, &chart)?;
+    // Charts go below the tables, not beside them (a page one sheet wide prints at full size),
+    // each starting a page of its own so that no chart is cut by a page break.
+    let area_chart = r + 2;
+    ws.insert_chart(area_chart, 0, &chart)?;
+    let r = area_chart + 22;
+    let mut breaks = vec![area_chart];
 
     // Units by lagging rows: what the meeting asks. Every unit of 分单位, every name shown.
     let n_units = cons.units.len() as u32;
@@ -229,12 +234,15 @@ fn overview(wb: &mut Workbook, st: &Styles, plan: &Plan, batch: &Batch, title: &
         // Horizontal bars: the category axis is the vertical one; first unit at the top.
         // Small enough that no viewer skips a name (an interval of 1 is not written to the file).
         chart.y_axis().set_label_interval(1).set_reverse().set_font(ChartFont::new().set_size(8));
+        // 18 px a unit: less and viewers skip every other name; a city's 45 units fit one A3 page.
         chart.set_width(720).set_height(80 + 18 * n_units);
-        ws.insert_chart(r + 2, 0, &chart)?;
+        ws.insert_chart(r, 0, &chart)?;
+        breaks.push(r);
     }
+    ws.set_page_breaks(&breaks)?;
     ws.set_landscape();
-    ws.set_paper_size(9);
-    // One page wide; the chart of every unit goes on as many pages as it needs.
+    ws.set_paper_size(8);
+    // One A3 page wide; the charts on pages of their own.
     ws.set_print_fit_to_pages(1, 0);
     ws.set_footer("&C第 &P 页 共 &N 页");
     Ok(())
