@@ -119,17 +119,12 @@ pub struct VerifiedFile {
 }
 
 pub fn read_verified(plan: &Plan, path: &Path, display: &str) -> VerifiedFile {
-    let (figures, findings, has_header, period) = read_verified_parts(plan, path, display);
-    VerifiedFile { figures, findings, has_header, period }
-}
-
-fn read_verified_parts(plan: &Plan, path: &Path, display: &str) -> (Vec<Verified>, Vec<Finding>, bool, Option<Period>) {
     let mut findings = Vec::new();
     let grids = match read_grids(path, &Limits::default()) {
         Ok(g) => g,
         Err(e) => {
             findings.push(Finding::new("F01", format!("核定数据文件无法读取：{}", e.message)).file(display));
-            return (Vec::new(), findings, false, None);
+            return VerifiedFile { figures: Vec::new(), findings, has_header: false, period: None };
         }
     };
     for (sheet, grid) in grids {
@@ -189,10 +184,10 @@ fn read_verified_parts(plan: &Plan, path: &Path, display: &str) -> (Vec<Verified
             };
             out.push(Verified { unit, task_id, value, source: text(3), note: text(4) });
         }
-        return (out, findings, true, period);
+        return VerifiedFile { figures: out, findings, has_header: true, period };
     }
     findings.push(Finding::new("F02", "核定数据文件中没有找到含“单位”“任务编号”“核定值”三列的表头").file(display));
-    (Vec::new(), findings, false, None)
+    VerifiedFile { figures: Vec::new(), findings, has_header: false, period: None }
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]

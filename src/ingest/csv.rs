@@ -26,13 +26,7 @@ fn decode(bytes: &[u8]) -> Result<String, Unreadable> {
 }
 
 pub fn read_csv(path: &Path, limits: &Limits) -> Result<Outcome, Unreadable> {
-    let meta = std::fs::metadata(path).map_err(|e| Unreadable::new(format!("文件打不开：{}", io_reason(&e))))?;
-    if meta.len() == 0 {
-        return Err(Unreadable::new("空文件（0字节），没有任何内容，请重新报送"));
-    }
-    if meta.len() > limits.max_file_bytes {
-        return Err(Unreadable::new(format!("文件过大（超过上限 {} MB）", limits.max_file_bytes / 1_000_000)));
-    }
+    super::sniff::check_size(path, limits)?;
     let bytes = std::fs::read(path).map_err(|e| Unreadable::new(format!("文件打不开：{}", io_reason(&e))))?;
     let content = decode(&bytes)?;
     // Tab-separated when the first line has more tabs than commas (WPS "文本文件").

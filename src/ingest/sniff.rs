@@ -43,7 +43,8 @@ impl Unreadable {
 
 const RESAVE: &str = "请用 Excel 或 WPS 打开后“另存为” .xlsx 格式再报送";
 
-pub fn sniff(path: &Path, limits: &Limits) -> Result<Format, Unreadable> {
+/// An empty file, or one over the size limit, is refused before any reader sees it.
+pub fn check_size(path: &Path, limits: &Limits) -> Result<u64, Unreadable> {
     let meta = std::fs::metadata(path).map_err(|e| Unreadable::new(format!("文件打不开：{}", io_reason(&e))))?;
     if meta.len() == 0 {
         return Err(Unreadable::new("空文件（0字节），没有任何内容，请重新报送"));
@@ -55,6 +56,11 @@ pub fn sniff(path: &Path, limits: &Limits) -> Result<Format, Unreadable> {
             limits.max_file_bytes / 1_000_000
         )));
     }
+    Ok(meta.len())
+}
+
+pub fn sniff(path: &Path, limits: &Limits) -> Result<Format, Unreadable> {
+    check_size(path, limits)?;
     let mut head = [0u8; 512];
     let n = File::open(path)
         .and_then(|mut f| read_up_to(&mut f, &mut head))

@@ -87,17 +87,18 @@ fn xlsx_reason(e: &XlsxError) -> String {
     }
 }
 
-/// A file-system error met while writing, in Chinese (the system's own words are English).
+/// A file-system error, in Chinese (the system's own words are English). `describe_error` uses
+/// it for every error the binary reports, read or write.
 pub fn io_reason(e: &std::io::Error) -> String {
     use std::io::ErrorKind;
     match (e.kind(), e.raw_os_error()) {
-        (ErrorKind::PermissionDenied, _) => "没有写权限（文件可能正在 Excel 中打开，或文件夹只读）".into(),
+        (ErrorKind::PermissionDenied, _) => "没有权限（文件可能正在 Excel 中打开，或文件夹只读）".into(),
         (ErrorKind::AlreadyExists, _) | (_, Some(17)) => "同名文件已存在".into(),
         (_, Some(21)) => "同名的文件夹已存在，不能用作文件名".into(),
         (_, Some(20)) => "路径中有一段是文件而不是文件夹".into(),
         (_, Some(28)) => "磁盘已满".into(),
         (_, Some(36)) => "文件名太长".into(),
-        (ErrorKind::NotFound, _) => "文件夹不存在".into(),
-        _ => format!("写文件出错（{e}）"),
+        (ErrorKind::NotFound, _) => "文件或文件夹不存在".into(),
+        _ => format!("读写文件出错（{e}）"),
     }
 }
