@@ -3,6 +3,7 @@
 
 use crate::consolidate::Consolidated;
 use crate::finding::Finding;
+use crate::ledger::Ledger;
 use crate::normalise::Submission;
 use crate::validate::Period;
 
@@ -17,6 +18,10 @@ pub struct Batch {
     pub submissions: Vec<Submission>,
     pub findings: Vec<Finding>,
     pub consolidated: Consolidated,
+    /// The year so far, when earlier periods were found (`None` without history).
+    pub ledger: Option<Ledger>,
+    /// What reading the earlier periods noticed (periods used, folders passed over, files unread).
+    pub notes: Vec<String>,
 }
 
 /// One input file and what became of it.

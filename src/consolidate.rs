@@ -233,6 +233,10 @@ pub fn floats(df: &DataFrame, name: &str) -> Result<Vec<Option<f64>>> {
     Ok(s.f64()?.iter().collect())
 }
 
+pub fn bools(df: &DataFrame, name: &str) -> Result<Vec<bool>> {
+    Ok(df.column(name)?.as_materialized_series().bool()?.iter().map(|v| v.unwrap_or(false)).collect())
+}
+
 fn worst(a: Option<Status>, b: Option<Status>) -> Option<Status> {
     let rank = |s: Option<Status>| match s {
         Some(Status::Behind) => 3,

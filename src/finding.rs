@@ -66,6 +66,9 @@ pub const RULES: &[RuleDef] = &[
     RuleDef { code: "V04", severity: E, title: "分解目标合计不足", fix: "各责任单位目标之和应不低于市级目标，请核对分解" },
     RuleDef { code: "V05", severity: W, title: "牵头单位未报送牵头任务", fix: "请牵头单位报送该任务的进展" },
     RuleDef { code: "L10", severity: W, title: "与上期相比变化过大", fix: "累计完成较上期变化超过30%，请附说明" },
+    RuleDef { code: "L11", severity: W, title: "累计完成比上期减少", fix: "累计完成是1月至本月的累计数，只增不减；请核对本期或上期数据" },
+    RuleDef { code: "L12", severity: W, title: "已销号任务又报为未完成", fix: "已销号的任务如确需重新推进，请说明原因；否则状态填“已完成”" },
+    RuleDef { code: "L13", severity: W, title: "目标与上期报送的不同", fix: "全年目标和节点目标年初确定，调整须经督查室同意；未经同意请改回原目标" },
 ];
 
 /// Rules about the whole batch rather than one file: only meaningful when the batch is all there.

@@ -19,6 +19,7 @@ pub mod excel;
 pub mod fields;
 pub mod finding;
 pub mod ingest;
+pub mod ledger;
 pub mod lights;
 pub mod normalise;
 pub mod plan;

@@ -62,6 +62,23 @@ struct Lights {
     red: f64,
 }
 
+/// Earlier periods of the year: where they are, and what their streaks call for.
+#[derive(Args, Clone)]
+struct History {
+    /// 往期报送所在的文件夹（其中每期一个文件夹，如 2021-04、2021年5月）；默认读取本期文件夹旁边同一年度的往期文件夹
+    #[arg(long, value_name = "文件夹", conflicts_with = "no_history")]
+    history: Option<PathBuf>,
+    /// 不读取往期（不做 L11–L13 检查，汇总表不附台账）
+    #[arg(long)]
+    no_history: bool,
+    /// 督办措施设置（TOML：连续滞后几期采取什么措施），默认见 templates/escalation.toml
+    #[arg(long, value_name = "文件")]
+    escalation: Option<PathBuf>,
+    /// 6月以前也做全年目标预评估（默认从6月起）
+    #[arg(long)]
+    assess: bool,
+}
+
 #[derive(Subcommand)]
 enum Command {
     /// 校验并汇总一个文件夹的报送文件（主要功能），写出汇总表、校验报告和各单位退回件
@@ -76,11 +93,13 @@ enum Command {
         /// 报送期次，如 2021-06 或 2021年6月；默认依次取文件夹名、文件名、文件中的“报送期次”
         #[arg(long, value_name = "年-月")]
         period: Option<String>,
-        /// 上期报送文件夹：计算较上期变化，检查变化超过30%的数据（L10）
+        /// 上期报送文件夹：计算较上期变化，检查变化超过30%的数据（L10）；默认取往期中的上个月
         #[arg(long, value_name = "文件夹")]
         previous: Option<PathBuf>,
         #[command(flatten)]
         lights: Lights,
+        #[command(flatten)]
+        history: History,
     },
     /// 只校验，不写文件；逐条列出问题和改法
     #[command(help_template = SUB_HELP, next_help_heading = "选项", override_usage = "luoshi validate <文件或文件夹>... [选项]")]
@@ -103,6 +122,8 @@ enum Command {
         /// 按整批检查跨单位的规则（V01 未报送、V02 任务无人报送、V04、V05）；给出文件夹时默认检查，只给文件时默认不查
         #[arg(long)]
         batch: bool,
+        #[command(flatten)]
+        history: History,
     },
     /// 只汇总，写出汇总表
     #[command(help_template = SUB_HELP, next_help_heading = "选项", override_usage = "luoshi consolidate <文件夹> -o <文件> [选项]")]
@@ -119,6 +140,26 @@ enum Command {
         /// 上期报送文件夹（计算较上期变化）
         #[arg(long, value_name = "文件夹")]
         previous: Option<PathBuf>,
+        #[command(flatten)]
+        lights: Lights,
+        #[command(flatten)]
+        history: History,
+    },
+    /// 全年工作台账：读取一个文件夹下的各期报送文件夹，写出任务台账、单位台账、节点考核、预评估、销号清单和趋势图
+    #[command(help_template = SUB_HELP, next_help_heading = "选项", override_usage = "luoshi ledger <文件夹> [-o 文件] [选项]")]
+    Ledger {
+        /// 存放各期报送文件夹的文件夹，如 报送（其中 2021-04、2021-05、2021-06 …）
+        #[arg(value_name = "文件夹", help_heading = "参数")]
+        root: PathBuf,
+        /// 台账文件名，默认 out/台账_<年度>.xlsx
+        #[arg(short, long, value_name = "文件")]
+        out: Option<PathBuf>,
+        /// 督办措施设置（TOML），默认见 templates/escalation.toml
+        #[arg(long, value_name = "文件")]
+        escalation: Option<PathBuf>,
+        /// 6月以前也做全年目标预评估（默认从6月起）
+        #[arg(long)]
+        assess: bool,
         #[command(flatten)]
         lights: Lights,
     },
@@ -257,7 +298,7 @@ fn usage_error(e: clap::Error) -> ExitCode {
         ErrorKind::UnknownArgument => format!("不认识的参数：{arg}{}", maybe(&suggested)),
         ErrorKind::InvalidSubcommand => {
             let sub = ctx(ContextKind::SuggestedSubcommand);
-            format!("不认识的命令：{}{}（可用的命令：run、validate、consolidate、template、reconcile、tasks）", ctx(ContextKind::InvalidSubcommand), maybe(&sub))
+            format!("不认识的命令：{}{}（可用的命令：run、validate、consolidate、template、reconcile、ledger、tasks）", ctx(ContextKind::InvalidSubcommand), maybe(&sub))
         }
         ErrorKind::InvalidValue => {
             let valid = ctx(ContextKind::ValidValue);
@@ -316,7 +357,21 @@ fn run(cli: Cli) -> anyhow::Result<ExitCode> {
             Some(l) => Thresholds { yellow: l.yellow, red: l.red },
             None => Thresholds::default(),
         };
-        Ok(commands::Options { period, previous, thresholds, progress: true, exclude: None, batch_rules: None })
+        Ok(commands::Options { period, previous, thresholds, progress: true, ..Default::default() })
+    };
+    // Where earlier periods are found, and the escalation ladder.
+    let with_history = |o: commands::Options, h: History| -> anyhow::Result<commands::Options> {
+        let history = match (h.no_history, h.history) {
+            (true, _) => commands::HistorySource::Off,
+            (false, Some(d)) if !d.is_dir() => anyhow::bail!("--history {} 不是文件夹：应为存放各期报送文件夹（如 2021-04、2021-05）的文件夹", d.display()),
+            (false, Some(d)) => commands::HistorySource::Dir(d),
+            (false, None) => commands::HistorySource::Siblings,
+        };
+        let escalation = match &h.escalation {
+            Some(f) => luoshi::ledger::Escalation::load(f)?,
+            None => luoshi::ledger::Escalation::builtin(),
+        };
+        Ok(commands::Options { history, escalation, assess: h.assess, ..o })
     };
     match cli.command {
         Command::Tasks { format } => {
@@ -328,8 +383,8 @@ fn run(cli: Cli) -> anyhow::Result<ExitCode> {
             }
             Ok(ExitCode::SUCCESS)
         }
-        Command::Run { dir, out, period, previous, lights } => {
-            let opts = opts(period, previous, Some(lights))?;
+        Command::Run { dir, out, period, previous, lights, history } => {
+            let opts = with_history(opts(period, previous, Some(lights))?, history)?;
             let (plan, batch, outputs) = commands::run_loading(load, &dir, &out, &opts)?;
             print!("{}", term::run_summary(&plan, &batch, &outputs, term::use_colour()));
             let code = if outputs.failed.is_empty() { ExitCode::SUCCESS } else { ExitCode::from(3) };
@@ -337,12 +392,17 @@ fn run(cli: Cli) -> anyhow::Result<ExitCode> {
             std::mem::forget((plan, batch, outputs));
             Ok(code)
         }
-        Command::Validate { paths, format, fail_on, period, previous, batch } => {
+        Command::Validate { paths, format, fail_on, period, previous, batch, history } => {
             let plan = load()?;
-            let opts = commands::Options { batch_rules: batch.then_some(true), ..opts(period, previous, None)? };
+            let opts = commands::Options { batch_rules: batch.then_some(true), ..with_history(opts(period, previous, None)?, history)? };
             let batch = commands::process(&plan, &paths, &opts)?;
             match format {
-                Format::Jsonl => print!("{}", term::jsonl(&batch.findings)),
+                Format::Jsonl => {
+                    for n in &batch.notes {
+                        eprintln!("{n}");
+                    }
+                    print!("{}", term::jsonl(&batch.findings))
+                }
                 Format::Text => print!("{}", term::text(&batch, term::use_colour())),
             }
             let level = match fail_on {
@@ -351,6 +411,14 @@ fn run(cli: Cli) -> anyhow::Result<ExitCode> {
                 FailOn::Never => None,
             };
             Ok(if commands::fails(&batch.findings, level) { ExitCode::from(1) } else { ExitCode::SUCCESS })
+        }
+        Command::Ledger { root, out, escalation, assess, lights } => {
+            let history = History { history: None, no_history: true, escalation, assess };
+            let opts = with_history(opts(None, None, Some(lights))?, history)?;
+            let plan = load()?;
+            let run = commands::ledger(&plan, &root, out.as_deref(), &opts)?;
+            print!("{}", term::ledger_summary(&run.ledger, &run.notes, &run.path));
+            Ok(ExitCode::SUCCESS)
         }
         Command::Reconcile { dir, verified, scoring, period, out, lights } => {
             let opts = opts(period, None, Some(lights))?;
@@ -386,11 +454,14 @@ fn run(cli: Cli) -> anyhow::Result<ExitCode> {
             }
             Ok(ExitCode::SUCCESS)
         }
-        Command::Consolidate { dir, out, period, previous, lights } => {
+        Command::Consolidate { dir, out, period, previous, lights, history } => {
             commands::check_output_dir(&out, std::slice::from_ref(&dir))?;
-            let opts = opts(period, previous, Some(lights))?;
+            let opts = commands::Options { exclude: Some(out.clone()), ..with_history(opts(period, previous, Some(lights))?, history)? };
             let plan = load()?;
             let batch = commands::process(&plan, &[dir], &opts)?;
+            for n in &batch.notes {
+                println!("{n}");
+            }
             luoshi::write::summary::write_summary(&out, &plan, &batch)?;
             println!("已写出：{}", out.display());
             Ok(ExitCode::SUCCESS)

@@ -8,6 +8,7 @@ use unicode_width::UnicodeWidthStr;
 use crate::batch::Batch;
 use crate::commands::Outputs;
 use crate::finding::{Counts, Finding, Severity};
+use crate::ledger::Ledger;
 use crate::normalise::values::fmt_num;
 use crate::plan::Plan;
 use crate::write::report::sorted;
@@ -28,6 +29,48 @@ pub fn use_colour() -> bool {
     std::io::stdout().is_terminal() && std::env::var_os("NO_COLOR").is_none()
 }
 
+/// The earlier periods read (历史期次：2021-04、2021-05), what was passed over, and the measures
+/// the streaks call for.
+fn history_lines(batch: &Batch, out: &mut String) {
+    for n in &batch.notes {
+        let _ = writeln!(out, "{n}");
+    }
+    if let Some(l) = &batch.ledger {
+        let _ = writeln!(out, "{}", measures(l));
+    }
+}
+
+/// 督办措施 by count over the unit rows, e.g. 督办措施：约谈 1 行、专函督办 2 行.
+fn measures(l: &Ledger) -> String {
+    let mut counts: Vec<(&str, usize)> = Vec::new();
+    for m in l.rows.iter().filter_map(|r| r.streak.measure.as_deref()) {
+        match counts.iter_mut().find(|(k, _)| *k == m) {
+            Some((_, n)) => *n += 1,
+            None => counts.push((m, 1)),
+        }
+    }
+    if counts.is_empty() {
+        "督办措施：无（没有连续滞后的单位任务行）".to_string()
+    } else {
+        format!("督办措施（单位任务行）：{}", counts.iter().map(|(m, n)| format!("{m} {n} 行")).collect::<Vec<_>>().join("、"))
+    }
+}
+
+/// What `luoshi ledger` did.
+pub fn ledger_summary(l: &Ledger, notes: &[String], path: &std::path::Path) -> String {
+    let mut out = String::new();
+    for n in notes {
+        let _ = writeln!(out, "{n}");
+    }
+    let _ = writeln!(out, "任务 {} 项，单位任务行 {} 行；季度节点 {} 行（未完成 {} 行）；销号 {} 行（反复 {} 行）", l.tasks.len(), l.rows.len(), l.nodes.len(), l.nodes.iter().filter(|n| !n.met).count(), l.closures.len(), l.closures.iter().filter(|c| c.reopened.is_some()).count());
+    if let Some(a) = &l.assessment {
+        let _ = writeln!(out, "预评估：有风险 {} 行（共 {} 行）", a.iter().filter(|a| a.at_risk).count(), a.len());
+    }
+    let _ = writeln!(out, "{}", measures(l));
+    let _ = writeln!(out, "已写出：{}", path.display());
+    out
+}
+
 /// One JSON object per line, exactly the keys of SPEC §3.
 pub fn jsonl(findings: &[Finding]) -> String {
     let mut out = String::new();
@@ -43,6 +86,7 @@ pub fn text(batch: &Batch, colour_on: bool) -> String {
     let (findings, files) = (&batch.findings, batch.files.len());
     let mut out = String::new();
     let _ = writeln!(out, "报送期次：{}（依据：{}）", batch.period.chinese(), batch.period_basis);
+    history_lines(batch, &mut out);
     let mut current: Option<String> = None;
     let per_owner = Counts::per(findings, |f| Some(owner(f)));
     for f in sorted(findings) {
@@ -70,6 +114,7 @@ pub fn run_summary(plan: &Plan, batch: &Batch, outputs: &Outputs, colour_on: boo
     let rows = batch.consolidated.detail.height();
     let c = Counts::of(&batch.findings);
     let _ = writeln!(out, "报送期次：{}（依据：{}）", batch.period.chinese(), batch.period_basis);
+    history_lines(batch, &mut out);
     let _ = writeln!(out, "文件：读取 {} 个，被更正版取代 {} 个，无法使用 {} 个，跳过 {} 个", read, superseded.len(), unreadable, batch.skipped.len());
     for (old, new) in &superseded {
         let _ = writeln!(out, "  未采用：{old}（以“{new}”为准）");

@@ -311,23 +311,31 @@ fn check_figures(period: Period, sub: &Submission, row: &TaskRow, task: &Task, o
     }
 }
 
-/// Give every row last period's 累计完成 and flag changes of more than 30 % (L10).
-pub fn compare_with_previous(subs: &mut [Submission], previous: &[Submission]) -> Vec<Finding> {
-    let mut last: HashMap<(&str, &str), f64> = HashMap::new();
+/// 累计完成 per unit and task: what L10 and 较上期变化 compare against.
+pub type Figures = HashMap<String, HashMap<String, f64>>;
+
+/// Last period's figures from its submissions (`--previous`): the first usable row of each task.
+pub fn figures_of(previous: &[Submission]) -> Figures {
+    let mut last: Figures = HashMap::new();
     for s in previous.iter().filter(|s| s.superseded_by.is_none()) {
         let Some(unit) = s.unit.as_deref() else { continue };
         for r in s.rows.iter().filter(|r| r.uom_ok) {
             if let Some(a) = r.actual {
-                last.entry((unit, r.task_id())).or_insert(a);
+                last.entry(unit.to_string()).or_default().entry(r.task_id().to_string()).or_insert(a);
             }
         }
     }
+    last
+}
+
+/// Give every row last period's 累计完成 and flag changes of more than 30 % (L10).
+pub fn compare_with_previous(subs: &mut [Submission], last: &Figures) -> Vec<Finding> {
     let mut out = Vec::new();
     for s in subs.iter_mut().filter(|s| s.superseded_by.is_none()) {
         let Some(unit) = s.unit.clone() else { continue };
         let mut found = Vec::new();
         for (i, r) in s.rows.iter().enumerate() {
-            let Some(&prev) = last.get(&(unit.as_str(), r.task_id())) else { continue };
+            let Some(&prev) = last.get(unit.as_str()).and_then(|m| m.get(r.task_id())) else { continue };
             found.push((i, prev));
         }
         for (i, prev) in found {

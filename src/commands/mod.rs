@@ -9,12 +9,16 @@ use crate::finding::{Finding, Severity};
 use crate::lights::Thresholds;
 use crate::validate::Period;
 
+mod history;
+mod ledger;
 mod process;
 mod reconcile;
 mod run;
 mod template;
 
 pub use crate::batch::Batch;
+pub use history::{period_folders, read_period, year_folders, History, HistorySource};
+pub use ledger::ledger;
 pub use process::{collect_inputs, judge, judge_with, process, read_files, Input, ReadFiles};
 pub use reconcile::reconcile;
 pub use run::{run, run_loading, Outputs};
@@ -34,6 +38,12 @@ pub struct Options {
     pub exclude: Option<PathBuf>,
     /// Apply the batch-wide coverage rules (V01, V02, V04, V05); by default only when a folder is given.
     pub batch_rules: Option<bool>,
+    /// Where earlier periods of the year are found (L11–L13, the ledger, streaks).
+    pub history: HistorySource,
+    /// Which streak calls for which 督办措施.
+    pub escalation: crate::ledger::Escalation,
+    /// 预评估 before 6月 too.
+    pub assess: bool,
 }
 
 /// A `--period` as the user typed it.

@@ -243,12 +243,21 @@ pub fn judge_with<R>(plan: &Plan, paths: &[PathBuf], files: ReadFiles, opts: &Op
     }
     findings.extend(validate::resolve_resubmissions(&mut subs));
     validate::drop_superseded(&mut findings, &subs);
-    if let Some(prev_dir) = &opts.previous {
-        let prev_opts = Options { period: Some(period.previous().label()), previous: None, progress: opts.progress, ..opts.clone() };
-        let prev = process(plan, std::slice::from_ref(prev_dir), &prev_opts)
-            .with_context(|| format!("读取上期报送 {} 失败", prev_dir.display()))?;
-        findings.extend(validate::compare_with_previous(&mut subs, &prev.submissions));
+    let history = super::history::read(plan, &opts.history, paths, period, opts);
+    // Last period's figures: --previous, else the history's last month.
+    let last = match &opts.previous {
+        Some(prev_dir) => {
+            let prev_opts = Options { period: Some(period.previous().label()), previous: None, history: Default::default(), progress: opts.progress, ..opts.clone() };
+            let prev = process(plan, std::slice::from_ref(prev_dir), &prev_opts)
+                .with_context(|| format!("读取上期报送 {} 失败", prev_dir.display()))?;
+            Some(validate::figures_of(&prev.submissions))
+        }
+        None => history.records.iter().find(|r| r.period == period.previous()).map(crate::ledger::previous_figures),
+    };
+    if let Some(last) = &last {
+        findings.extend(validate::compare_with_previous(&mut subs, last));
     }
+    findings.extend(crate::ledger::check_against_history(plan, &subs, &history.records));
     let superseded: HashMap<&str, &str> = subs.iter().filter_map(|s| Some((s.file.as_str(), s.superseded_by.as_deref()?))).collect();
     for l in &mut lines {
         if let Some(by) = superseded.get(l.file.as_str()) {
@@ -261,6 +270,20 @@ pub fn judge_with<R>(plan: &Plan, paths: &[PathBuf], files: ReadFiles, opts: &Op
     let started = on_detail(period, &detail)?;
     let consolidated = consolidate::consolidate_frame(plan, period, opts.thresholds, &subs, &units_with_files, detail)?;
     crate::profile::stage("consolidate", t);
+    let mut notes = Vec::new();
+    let ledger = if history.records.is_empty() {
+        None
+    } else {
+        let t = std::time::Instant::now();
+        let shown: Vec<String> = history.records.iter().map(|r| r.period.label()).collect();
+        notes.push(format!("历史期次：{}", shown.join("、")));
+        let mut records = history.records;
+        records.push(crate::ledger::PeriodRecord::from_consolidated(plan, period, &consolidated)?);
+        let ledger = crate::ledger::Ledger::build(plan, records, &opts.escalation, opts.assess);
+        crate::profile::stage("ledger", t);
+        Some(ledger)
+    };
+    notes.extend(history.notes);
     // Coverage across units (who did not report, which task nobody claimed) needs the whole
     // batch: a few files given by name are judged on their own unless asked.
     let whole_batch = opts.batch_rules.unwrap_or_else(|| paths.iter().any(|p| p.is_dir()));
@@ -272,7 +295,7 @@ pub fn judge_with<R>(plan: &Plan, paths: &[PathBuf], files: ReadFiles, opts: &Op
         l.errors = c.errors;
         l.warnings = c.warnings;
     }
-    Ok((Batch { period, period_basis, files: lines, skipped, submissions: subs, findings, consolidated }, started))
+    Ok((Batch { period, period_basis, files: lines, skipped, submissions: subs, findings, consolidated, ledger, notes }, started))
 }
 
 fn judge_file(plan: &Plan, period: Period, ing: Ingested) -> (Option<Submission>, Vec<Finding>, FileLine) {

@@ -3,6 +3,7 @@
 //! same input gives the same bytes.
 
 pub mod form;
+pub mod ledger;
 pub mod reconcile;
 pub mod report;
 pub mod returns;

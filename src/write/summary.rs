@@ -86,7 +86,10 @@ pub fn finish_summary(path: &Path, plan: &Plan, batch: &Batch, started: StartedS
     overview(&mut wb, &st, plan, batch, &title(plan), &as_of)?;
     tasks_sheet(&mut wb, &st, plan, cons, &as_of)?;
     units_sheet(&mut wb, &st, batch, &as_of)?;
-    agenda_sheet(&mut wb, &st, plan, cons, &as_of)?;
+    agenda_sheet(&mut wb, &st, plan, cons, batch.ledger.as_ref(), &as_of)?;
+    if let Some(ledger) = &batch.ledger {
+        super::ledger::add_ledger_sheets(&mut wb, &st, plan, ledger)?;
+    }
     crate::profile::stage("summary: 总览…督办清单", t);
     wb.push_worksheet(detail.join().unwrap_or_else(|p| std::panic::resume_unwind(p))?);
     let t = std::time::Instant::now();
@@ -356,7 +359,7 @@ fn units_sheet(wb: &mut Workbook, st: &Styles, batch: &Batch, as_of: &str) -> Re
     Ok(())
 }
 
-fn agenda_sheet(wb: &mut Workbook, st: &Styles, plan: &Plan, cons: &Consolidated, as_of: &str) -> Result<()> {
+fn agenda_sheet(wb: &mut Workbook, st: &Styles, plan: &Plan, cons: &Consolidated, ledger: Option<&crate::ledger::Ledger>, as_of: &str) -> Result<()> {
     // Only the unit rows that lag; the rest of each task's units are context, not rows of the list.
     let lagging_row = col(c::LIGHT).eq(lit(Light::Red.short())).or(col(c::LIGHT).eq(lit(Light::Yellow.short())));
     let rows_df = cons.detail.clone().lazy().filter(lagging_row.clone().and(col(c::REPEAT).not())).collect()?;
@@ -390,7 +393,7 @@ fn agenda_sheet(wb: &mut Workbook, st: &Styles, plan: &Plan, cons: &Consolidated
             let task = plan.task(&tids[i]);
             let uom = task.and_then(|t| t.uom.clone()).unwrap_or_default();
             let fmt = num_format(&uom);
-            vec![
+            let mut row = vec![
                 Val::Num((n + 1) as f64, "0"),
                 Light::from_short(&lights[i]).map(light_val).unwrap_or(Val::Empty),
                 Val::text(&tids[i]),
@@ -407,7 +410,13 @@ fn agenda_sheet(wb: &mut Workbook, st: &Styles, plan: &Plan, cons: &Consolidated
                 Val::text(&persons[i]),
                 Val::text(&phones[i]),
                 Val::text(context(&tids[i])),
-            ]
+            ];
+            // With history: how long this unit's row has lagged, and what that calls for.
+            if let Some(l) = ledger {
+                let s = l.row_streak(&units[i], &tids[i]).cloned().unwrap_or_default();
+                row.extend([Val::Num(s.lagging as f64, "0"), Val::Num(s.red as f64, "0"), Val::text(s.measure.unwrap_or_default())]);
+            }
+            row
         })
         .collect();
     let unit_rows = |l: Light| lights.iter().filter(|x| x.as_str() == l.short()).count();
@@ -429,6 +438,10 @@ fn agenda_sheet(wb: &mut Workbook, st: &Styles, plan: &Plan, cons: &Consolidated
         ColSpec::new("联系电话", 14.0),
         ColSpec::wrap("本任务其他单位", 24.0),
     ];
+    let mut columns = columns;
+    if ledger.is_some() {
+        columns.extend([ColSpec::new("连续滞后\n（期）", 8.0), ColSpec::new("连续红灯\n（期）", 8.0), ColSpec::new("督办措施", 10.0)]);
+    }
     write_table(
         wb,
         st,
