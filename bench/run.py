@@ -1,12 +1,15 @@
 #!/usr/bin/env python3
 """luoshi benchmark: `luoshi run` end to end against the floor, on synthetic batches.
 
-    python3 bench/run.py [tiny|S|M|L ...]      (default: S M L)
+    python3 bench/run.py [tiny|S|M|L|year-city|year-province ...]      (default: S M L)
 
 Builds the release binary and the two examples (bench_data, floor), generates each batch once into
 target/bench/<size>/, then runs, on the same files: the floor (calamine read of every cell on all
 cores + a constant-memory rust_xlsxwriter write of those rows) and `luoshi run`. Prints wall times,
 the ratio to the floor, rows per second and peak memory (max RSS of the process), as a Markdown table.
+
+The year sizes (twelve period folders, 2021-01 … 2021-12) time the ledger instead: `luoshi ledger`
+over the whole year, and `luoshi run` on December, which reads the eleven earlier months by itself.
 """
 import json
 import os
@@ -41,7 +44,19 @@ def main():
     sh(["cargo", "build", "--release", "--locked", "--bin", "luoshi", "--example", "bench_data", "--example", "floor"], stdout=subprocess.DEVNULL)
     bin_dir = os.path.join(TARGET, "release")
     rows_out = []
-    for size in sizes:
+    years_out = []
+    for size in [s for s in sizes if s.startswith("year-")]:
+        base = os.path.join(TARGET, "bench", size)
+        year = os.path.join(base, "year")
+        if not os.path.isdir(os.path.join(year, "2021-12")):
+            sh([os.path.join(bin_dir, "examples", "bench_data"), size, base], stdout=subprocess.DEVNULL)
+        months = sorted(os.listdir(year))
+        files = sum(len(os.listdir(os.path.join(year, m))) for m in months)
+        common = [os.path.join(bin_dir, "luoshi"), "--tasks", os.path.join(base, "tasks.xlsx"), "--units", os.path.join(base, "units.toml")]
+        lw, lmem, _ = measure(common + ["ledger", year, "-o", os.path.join(base, "台账.xlsx")])
+        rw, rmem, _ = measure(common + ["run", os.path.join(year, "2021-12"), "-o", os.path.join(base, "out")])
+        years_out.append((size, len(months), files, lw, lmem, rw, rmem))
+    for size in [s for s in sizes if not s.startswith("year-")]:
         base = os.path.join(TARGET, "bench", size)
         batch = os.path.join(base, "batch")
         if not os.path.isfile(os.path.join(base, "tasks.xlsx")):
@@ -58,10 +73,16 @@ def main():
         data_rows = floor["rows"] - 4 * files  # title, metadata, header and 备注 rows are not tasks
         rows_out.append((size, files, data_rows, floor["read_s"], floor["write_s"], floor_s, lw, lw / floor_s, data_rows / lw, lmem, fmem))
     print(f"machine: {platform.machine()}, {os.cpu_count()} cores, {platform.platform()}")
-    print("| size | files | rows | read floor s | write floor s | floor s | luoshi run s | ratio | rows/s | luoshi peak MB | floor peak MB |")
-    print("|---|---|---|---|---|---|---|---|---|---|---|")
-    for r in rows_out:
-        print(f"| {r[0]} | {r[1]} | {r[2]} | {r[3]:.2f} | {r[4]:.2f} | {r[5]:.2f} | {r[6]:.2f} | {r[7]:.2f} | {r[8]:,.0f} | {r[9]:.0f} | {r[10]:.0f} |")
+    if rows_out:
+        print("| size | files | rows | read floor s | write floor s | floor s | luoshi run s | ratio | rows/s | luoshi peak MB | floor peak MB |")
+        print("|---|---|---|---|---|---|---|---|---|---|---|")
+        for r in rows_out:
+            print(f"| {r[0]} | {r[1]} | {r[2]} | {r[3]:.2f} | {r[4]:.2f} | {r[5]:.2f} | {r[6]:.2f} | {r[7]:.2f} | {r[8]:,.0f} | {r[9]:.0f} | {r[10]:.0f} |")
+    if years_out:
+        print("| year | periods | files | luoshi ledger s | ledger peak MB | luoshi run (December, with history) s | run peak MB |")
+        print("|---|---|---|---|---|---|---|")
+        for y in years_out:
+            print(f"| {y[0]} | {y[1]} | {y[2]} | {y[3]:.2f} | {y[4]:.0f} | {y[5]:.2f} | {y[6]:.0f} |")
     per_row = {r[0]: r[6] / r[2] for r in rows_out}
     if "S" in per_row and "M" in per_row:
         print(f"time per row, M / S: {per_row['M'] / per_row['S']:.2f}")

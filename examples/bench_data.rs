@@ -20,19 +20,26 @@ fn main() -> anyhow::Result<()> {
     let args: Vec<String> = std::env::args().collect();
     let (size, out) = match args.as_slice() {
         [_, s, o] => (s.as_str(), Path::new(o)),
-        _ => anyhow::bail!("用法：bench_data tiny|S|M|L 输出目录"),
+        _ => anyhow::bail!("用法：bench_data tiny|S|M|L|year-city|year-province 输出目录"),
     };
-    let (files, rows) = match size {
-        "tiny" => (4, 20),
-        "S" => (65, 40),
-        "M" => (1000, 50),
-        "L" => (1, 200_000),
-        _ => anyhow::bail!("规模应为 tiny、S、M 或 L"),
+    // A year: twelve period folders under `year/` (2021-01 … 2021-12), for the ledger.
+    let (files, rows, months) = match size {
+        "tiny" => (4, 20, 0),
+        "S" => (65, 40, 0),
+        "M" => (1000, 50, 0),
+        "L" => (1, 200_000, 0),
+        "year-city" => (45, 40, 12),
+        "year-province" => (1000, 50, 12),
+        _ => anyhow::bail!("规模应为 tiny、S、M、L、year-city 或 year-province"),
     };
-    let batch = out.join("batch");
-    std::fs::create_dir_all(&batch)?;
+    let folders: Vec<(std::path::PathBuf, u32)> = if months == 0 {
+        vec![(out.join("batch"), 6)]
+    } else {
+        (1..=months).map(|m| (out.join("year").join(format!("2021-{m:02}")), m)).collect()
+    };
     // One task per row of the widest file, so no row repeats a task id. The list is an Excel
     // 任务清单, as the office keeps it.
+    std::fs::create_dir_all(out)?;
     let mut units = String::new();
     for f in 0..files {
         let _ = writeln!(units, "[[units]]\nname = \"测试单位{f:04}\"\ngroup = \"部门\"\n");
@@ -59,35 +66,38 @@ fn main() -> anyhow::Result<()> {
         ws.write_string(r, 12, "测试单位0000")?;
     }
     wb.save(out.join("tasks.xlsx"))?;
-    let jobs: Vec<usize> = (0..files).collect();
-    std::thread::scope(|s| {
-        for chunk in jobs.chunks(jobs.len().div_ceil(2).max(1)) {
-            let batch = &batch;
-            s.spawn(move || {
-                for &f in chunk {
-                    write_file(batch, f, rows).expect("write a synthetic submission");
-                }
-            });
-        }
-    });
-    println!("{size}: {files} 个文件 × {rows} 行 → {}", batch.display());
+    for (batch, month) in &folders {
+        std::fs::create_dir_all(batch)?;
+        let jobs: Vec<usize> = (0..files).collect();
+        std::thread::scope(|s| {
+            for chunk in jobs.chunks(jobs.len().div_ceil(2).max(1)) {
+                s.spawn(move || {
+                    for &f in chunk {
+                        write_file(batch, f, rows, *month).expect("write a synthetic submission");
+                    }
+                });
+            }
+        });
+        println!("{size}: {files} 个文件 × {rows} 行 → {}", batch.display());
+    }
     Ok(())
 }
 
-fn write_file(dir: &Path, f: usize, rows: usize) -> anyhow::Result<()> {
+fn write_file(dir: &Path, f: usize, rows: usize, month: u32) -> anyhow::Result<()> {
     let unit = format!("测试单位{f:04}");
     let mut wb = Workbook::new();
     let ws = if rows > 10_000 { wb.add_worksheet_with_constant_memory()? } else { wb.add_worksheet() };
     ws.set_name("任务分解表")?;
     ws.write_string(0, 0, "海城市政府系统抓落实专项行动任务分解表")?;
     ws.write_string(1, 0, format!("填报单位：{unit}"))?;
-    ws.write_string(1, 5, "报送期次：2021年6月")?;
+    ws.write_string(1, 5, format!("报送期次：2021年{month}月"))?;
     for (c, h) in HEAD.iter().enumerate() {
         ws.write_string(2, c as u16, *h)?;
     }
     for i in 0..rows {
         let r = 3 + i as u32;
-        let actual = 45 + (i * 7 + f) % 30;
+        // Cumulative: grows with the month (June is the single-period batches' figure).
+        let actual = (45 + (i * 7 + f) % 30) * month as usize / 6;
         ws.write_number(r, 0, (i + 1) as f64)?;
         ws.write_string(r, 1, format!("9.{i}"))?;
         ws.write_string(r, 2, "重点攻坚任务")?;
@@ -112,12 +122,12 @@ fn write_file(dir: &Path, f: usize, rows: usize) -> anyhow::Result<()> {
         ws.write_string(r, 17, "李海波")?;
         ws.write_string(r, 18, format!("139{:08}", (f * 7919 + i) % 100_000_000))?;
         ws.write_string(r, 19, DEADLINES[(i + f) % DEADLINES.len()])?;
-        ws.write_string(r, 20, format!("截至6月底累计完成{actual}个，完成全年目标的{actual}%，工作按序时推进。"))?;
+        ws.write_string(r, 20, format!("截至{month}月底累计完成{actual}个，完成全年目标的{actual}%，工作按序时推进。"))?;
         ws.write_string(r, 21, if i % 3 == 0 { "项目前期手续办理周期较长。" } else { "" })?;
         ws.write_string(r, 22, "加强调度，确保按期完成全年任务。")?;
         ws.write_string(r, 23, "正常推进")?;
     }
-    ws.write_string(3 + rows as u32, 0, "备注：累计完成为1-6月累计数。")?;
-    wb.save(dir.join(format!("{unit}_2021-06.xlsx")))?;
+    ws.write_string(3 + rows as u32, 0, format!("备注：累计完成为1-{month}月累计数。"))?;
+    wb.save(dir.join(format!("{unit}_2021-{month:02}.xlsx")))?;
     Ok(())
 }

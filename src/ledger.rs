@@ -52,6 +52,24 @@ pub struct PeriodRecord {
     /// unit → task id → mark.
     pub rows: HashMap<String, HashMap<String, RowMark>>,
     pub tasks: HashMap<String, TaskMark>,
+    /// unit → whom to call about its form (催报), when its submission says.
+    pub contacts: HashMap<String, Contact>,
+}
+
+/// 填报人 and 联系电话 of a unit's submission (the metadata row, else its first task row's 责任人).
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct Contact {
+    pub person: String,
+    pub phone: String,
+}
+
+impl Contact {
+    pub fn of(sub: &Submission) -> Option<Contact> {
+        let first = sub.rows.first();
+        let pick = |meta: &Option<String>, f: Field| meta.clone().filter(|s| !s.trim().is_empty()).or_else(|| first.map(|r| r.get(f).to_string()).filter(|s| !s.trim().is_empty()));
+        let c = Contact { person: pick(&sub.reporter, Field::Person).unwrap_or_default(), phone: pick(&sub.reporter_phone, Field::Phone).unwrap_or_default() };
+        (!c.person.is_empty() || !c.phone.is_empty()).then_some(c)
+    }
 }
 
 impl PeriodRecord {
@@ -87,7 +105,17 @@ impl PeriodRecord {
             rows.entry(units[i].clone()).or_default().entry(ids[i].clone()).or_insert(mark);
         }
         let tasks = cons.tasks.iter().map(|s| (s.id.clone(), TaskMark { actual: s.actual, light: s.light, expected: s.expected })).collect();
-        Ok(PeriodRecord { period, rows, tasks })
+        Ok(PeriodRecord { period, rows, tasks, contacts: HashMap::new() })
+    }
+
+    /// The record with each unit's contact from the period's submissions.
+    pub fn with_contacts(mut self, subs: &[Submission]) -> PeriodRecord {
+        for s in crate::consolidate::counted(subs) {
+            if let (Some(unit), Some(c)) = (&s.unit, Contact::of(s)) {
+                self.contacts.insert(unit.clone(), c);
+            }
+        }
+        self
     }
 
     pub fn row(&self, unit: &str, task: &str) -> Option<&RowMark> {

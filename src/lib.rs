@@ -22,6 +22,7 @@ pub mod ingest;
 pub mod ledger;
 pub mod lights;
 pub mod normalise;
+pub mod papers;
 pub mod plan;
 pub mod profile;
 pub mod reconcile;

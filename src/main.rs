@@ -145,6 +145,37 @@ enum Command {
         #[command(flatten)]
         history: History,
     },
+    /// 催报：列出尚未报送（或所报文件无法使用）的单位、往期联系人和应报任务，写出催报清单和短信
+    #[command(help_template = SUB_HELP, next_help_heading = "选项", override_usage = "luoshi remind <文件夹> [选项]")]
+    Remind {
+        /// 存放各单位本期报送文件的文件夹（可以还没收齐）
+        #[arg(value_name = "文件夹", help_heading = "参数")]
+        dir: PathBuf,
+        /// 输出目录，默认 out（写出 催报清单_<期次>.xlsx）
+        #[arg(short, long, default_value = "out", hide_default_value = true, value_name = "目录")]
+        out: PathBuf,
+        /// 报送期次，如 2021-06；默认依次取文件夹名、文件名、文件中的“报送期次”
+        #[arg(long, value_name = "年-月")]
+        period: Option<String>,
+        /// 报送截止日期，如 2021-06-28；默认为本期月份的设置日（templates/papers.toml 的 due_day）
+        #[arg(long, value_name = "年-月-日")]
+        due: Option<String>,
+        /// 上期报送文件夹：联系人取自其中的报送
+        #[arg(long, value_name = "文件夹")]
+        previous: Option<PathBuf>,
+        /// 往期报送所在的文件夹；默认读取本期文件夹旁边同一年度的往期文件夹
+        #[arg(long, value_name = "文件夹", conflicts_with = "no_history")]
+        history: Option<PathBuf>,
+        /// 不读取往期（联系人只取自 --previous）
+        #[arg(long)]
+        no_history: bool,
+        /// 设置文件（TOML：发文机关、督查室联系人、每月截止日），默认见 templates/papers.toml
+        #[arg(long, value_name = "文件")]
+        papers: Option<PathBuf>,
+        /// 催报短信模板（文本，minijinja 写法），默认见 templates/remind.txt
+        #[arg(long, value_name = "文件")]
+        remind_template: Option<PathBuf>,
+    },
     /// 全年工作台账：读取一个文件夹下的各期报送文件夹，写出任务台账、单位台账、节点考核、预评估、销号清单和趋势图
     #[command(help_template = SUB_HELP, next_help_heading = "选项", override_usage = "luoshi ledger <文件夹> [-o 文件] [选项]")]
     Ledger {
@@ -298,7 +329,7 @@ fn usage_error(e: clap::Error) -> ExitCode {
         ErrorKind::UnknownArgument => format!("不认识的参数：{arg}{}", maybe(&suggested)),
         ErrorKind::InvalidSubcommand => {
             let sub = ctx(ContextKind::SuggestedSubcommand);
-            format!("不认识的命令：{}{}（可用的命令：run、validate、consolidate、template、reconcile、ledger、tasks）", ctx(ContextKind::InvalidSubcommand), maybe(&sub))
+            format!("不认识的命令：{}{}（可用的命令：run、validate、consolidate、template、reconcile、ledger、remind、tasks）", ctx(ContextKind::InvalidSubcommand), maybe(&sub))
         }
         ErrorKind::InvalidValue => {
             let valid = ctx(ContextKind::ValidValue);
@@ -411,6 +442,20 @@ fn run(cli: Cli) -> anyhow::Result<ExitCode> {
                 FailOn::Never => None,
             };
             Ok(if commands::fails(&batch.findings, level) { ExitCode::from(1) } else { ExitCode::SUCCESS })
+        }
+        Command::Remind { dir, out, period, due, previous, history, no_history, papers, remind_template } => {
+            let due = match due {
+                Some(d) => Some(chrono::NaiveDate::parse_from_str(d.trim(), "%Y-%m-%d").map_err(|_| anyhow::anyhow!("--due “{d}”写法不对，应为 年-月-日，如 2021-06-28"))?),
+                None => None,
+            };
+            let settings = luoshi::papers::Settings::load(papers.as_deref())?;
+            let wording = luoshi::papers::Wording::load(remind_template.as_deref(), "templates/remind.txt", luoshi::papers::DEFAULT_REMIND)?;
+            let h = History { history, no_history, escalation: None, assess: false };
+            let opts = with_history(opts(period, previous, None)?, h)?;
+            let plan = load()?;
+            let r = commands::remind(&plan, &dir, &out, &opts, due, &settings, &wording)?;
+            print!("{}", term::remind_summary(&r));
+            Ok(if r.list.is_empty() { ExitCode::SUCCESS } else { ExitCode::from(1) })
         }
         Command::Ledger { root, out, escalation, assess, lights } => {
             let history = History { history: None, no_history: true, escalation, assess };

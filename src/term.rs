@@ -56,6 +56,42 @@ fn measures(l: &Ledger) -> String {
     }
 }
 
+/// `luoshi remind`: the units to chase, as a table, then the messages.
+pub fn remind_summary(r: &crate::commands::Reminders) -> String {
+    let mut out = String::new();
+    let _ = writeln!(out, "报送期次：{}　报送截止：{}", r.period.chinese(), r.due.format("%Y年%-m月%-d日"));
+    for n in &r.notes {
+        let _ = writeln!(out, "{n}");
+    }
+    if r.list.is_empty() {
+        let _ = writeln!(out, "各单位都已报送，无需催报。");
+    } else {
+        let _ = writeln!(out, "需催报 {} 个单位：\n", r.list.len());
+        let header = ["单位", "情况", "填报人", "联系电话", "应报任务"];
+        let rows: Vec<[String; 5]> = r
+            .list
+            .iter()
+            .map(|m| {
+                let c = m.contact.clone().unwrap_or_default();
+                let person = if m.contact.is_some() { c.person } else { "（往期无记录）".into() };
+                [m.unit.clone(), m.state.clone(), person, c.phone, format!("{}项", m.tasks.len())]
+            })
+            .collect();
+        let widths: Vec<usize> = (0..5).map(|i| rows.iter().map(|r| r[i].width()).chain([header[i].width()]).max().unwrap_or(0)).collect();
+        let line = |cells: [&str; 5]| -> String { cells.iter().zip(&widths).map(|(c, w)| format!("{c}{}", " ".repeat(w - c.width()))).collect::<Vec<_>>().join("  ") };
+        let _ = writeln!(out, "  {}", line(header));
+        for row in &rows {
+            let _ = writeln!(out, "  {}", line([&row[0], &row[1], &row[2], &row[3], &row[4]]).trim_end());
+        }
+        let _ = writeln!(out, "\n催报短信：");
+        for m in &r.list {
+            let _ = writeln!(out, "  {}", m.message);
+        }
+    }
+    let _ = writeln!(out, "已写出：{}", r.path.display());
+    out
+}
+
 /// What `luoshi ledger` did.
 pub fn ledger_summary(l: &Ledger, notes: &[String], path: &std::path::Path) -> String {
     let mut out = String::new();

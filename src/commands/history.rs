@@ -78,7 +78,7 @@ pub fn period_folders(root: &Path, skip: &[PathBuf]) -> Folders {
 pub fn read_period(plan: &Plan, folder: &Path, period: Period, opts: &Options) -> Result<(Batch, PeriodRecord)> {
     let opts = Options { period: Some(period.label()), previous: None, history: HistorySource::Off, progress: false, batch_rules: Some(true), ..opts.clone() };
     let batch = process(plan, &[folder.to_path_buf()], &opts)?;
-    let record = PeriodRecord::from_consolidated(plan, period, &batch.consolidated)?;
+    let record = PeriodRecord::from_consolidated(plan, period, &batch.consolidated)?.with_contacts(&batch.submissions);
     Ok((batch, record))
 }
 

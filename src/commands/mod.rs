@@ -13,6 +13,7 @@ mod history;
 mod ledger;
 mod process;
 mod reconcile;
+mod remind;
 mod run;
 mod template;
 
@@ -21,6 +22,7 @@ pub use history::{period_folders, read_period, year_folders, History, HistorySou
 pub use ledger::ledger;
 pub use process::{collect_inputs, judge, judge_with, process, read_files, Input, ReadFiles};
 pub use reconcile::reconcile;
+pub use remind::{remind, Reminder, Reminders};
 pub use run::{run, run_loading, Outputs};
 pub use template::{template, verified_template, TemplateKind};
 

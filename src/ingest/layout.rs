@@ -57,6 +57,9 @@ pub struct Meta {
     pub period: Option<(i32, u32)>,
     pub period_text: Option<String>,
     pub reported_on: Option<NaiveDate>,
+    /// 填报人 and 联系电话 of the metadata row: whom to call when the next form is late (催报).
+    pub reporter: Option<String>,
+    pub phone: Option<String>,
 }
 
 /// A data row: 0-based sheet row, cells parallel to `Layout::columns`.
@@ -322,6 +325,12 @@ fn read_meta(head: &BTreeMap<u32, BTreeMap<u32, Raw>>, header_row: u32) -> Meta 
                         }
                     }
                 }
+            }
+            if meta.reporter.is_none() {
+                meta.reporter = after_label(&t, "填报人").or_else(|| after_label(&t, "填表人"));
+            }
+            if meta.phone.is_none() {
+                meta.phone = after_label(&t, "联系电话");
             }
             if meta.reported_on.is_none() {
                 for label in ["报送日期", "填报日期", "报送时间"] {

@@ -79,6 +79,9 @@ pub struct Submission {
     pub period: Option<(i32, u32)>,
     pub period_text: Option<String>,
     pub reported_on: Option<NaiveDate>,
+    /// 填报人 and 联系电话 as the metadata row gives them.
+    pub reporter: Option<String>,
+    pub reporter_phone: Option<String>,
     pub modified: Option<String>,
     /// 0-based sheet column of each field, when present.
     pub cols: Vec<Option<u32>>,
@@ -194,6 +197,8 @@ pub fn normalise(plan: &Plan, file: &str, path: PathBuf, table: Table, year: i32
         period: table.meta.period,
         period_text: table.meta.period_text.clone(),
         reported_on: table.meta.reported_on,
+        reporter: table.meta.reporter.clone(),
+        reporter_phone: table.meta.phone.clone(),
         modified: table.modified.clone(),
         cols,
         headers,

@@ -5,6 +5,7 @@
 pub mod form;
 pub mod ledger;
 pub mod reconcile;
+pub mod remind;
 pub mod report;
 pub mod returns;
 pub mod style;

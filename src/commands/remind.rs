@@ -1,0 +1,94 @@
+//! `luoshi remind`: 催报 before the deadline — every unit with no usable submission yet, with whom
+//! to call (from its latest earlier submission), the tasks it owes and a message ready to paste.
+
+use std::path::{Path, PathBuf};
+
+use anyhow::{bail, Result};
+use chrono::NaiveDate;
+
+use super::{check_output_dir, history, process, HistorySource, Options};
+use crate::ledger::{Contact, PeriodRecord};
+use crate::papers::{Settings, Wording};
+use crate::plan::Plan;
+use crate::validate::Period;
+
+/// One unit to chase.
+#[derive(Debug, Clone)]
+pub struct Reminder {
+    pub unit: String,
+    pub group: String,
+    /// 未报送 / 已报但无法使用
+    pub state: String,
+    pub contact: Option<Contact>,
+    /// The period the contact comes from.
+    pub contact_period: Option<String>,
+    pub tasks: Vec<String>,
+    pub message: String,
+}
+
+/// What `remind` found and wrote.
+pub struct Reminders {
+    pub period: Period,
+    pub due: NaiveDate,
+    pub list: Vec<Reminder>,
+    pub path: PathBuf,
+    pub notes: Vec<String>,
+}
+
+/// The list for `dir`, written as `催报清单_<period>.xlsx` under `out`.
+pub fn remind(plan: &Plan, dir: &Path, out: &Path, opts: &Options, due: Option<NaiveDate>, settings: &Settings, wording: &Wording) -> Result<Reminders> {
+    if !dir.is_dir() {
+        bail!("{} 不是文件夹：luoshi remind 需要存放本期报送文件的文件夹", dir.display());
+    }
+    check_output_dir(out, &[dir.to_path_buf()])?;
+    let paths = [dir.to_path_buf()];
+    let current = Options { history: HistorySource::Off, previous: None, exclude: Some(out.to_path_buf()), ..opts.clone() };
+    let batch = process(plan, &paths, &current)?;
+    let period = batch.period;
+    let due = match due {
+        Some(d) => d,
+        None => NaiveDate::from_ymd_opt(period.year, period.month, settings.due_day).unwrap_or_else(|| period.end()),
+    };
+    // Whom to call: the newest earlier period that names the unit's 填报人.
+    let mut records: Vec<PeriodRecord> = history::read(plan, &opts.history, &paths, period, &current).records;
+    let mut notes = Vec::new();
+    if let Some(prev) = &opts.previous {
+        match history::read_period(plan, prev, period.previous(), &current) {
+            Ok((_, r)) => records.push(r),
+            Err(e) => notes.push(format!("上期文件夹 {} 无法读取：{}", prev.display(), crate::write::describe_error(&e))),
+        }
+    }
+    records.sort_by_key(|r| std::cmp::Reverse(r.period));
+    if !records.is_empty() {
+        let shown: Vec<String> = records.iter().rev().map(|r| r.period.label()).collect();
+        notes.push(format!("联系人取自往期：{}", shown.join("、")));
+    }
+    let rep = batch.reporting(plan);
+    let due_text = format!("{}月{}日", chrono::Datelike::month(&due), chrono::Datelike::day(&due));
+    let mut list = Vec::new();
+    for (unit, state) in rep.missing.iter().map(|u| (u, "未报送")).chain(rep.unusable.iter().map(|u| (u, "已报但无法使用"))) {
+        let found = records.iter().find_map(|r| Some((r.period, r.contacts.get(unit)?.clone())));
+        let tasks: Vec<String> = plan.tasks_of(unit).iter().map(|t| t.id.clone()).collect();
+        let message = wording.render(minijinja::context! {
+            office => &settings.office,
+            unit => unit,
+            state => state,
+            period => period.chinese(),
+            due => &due_text,
+            contact => &settings.contact,
+            tasks => tasks.len(),
+        })?;
+        list.push(Reminder {
+            unit: unit.clone(),
+            group: plan.roster.group_of(unit).label().to_string(),
+            state: state.to_string(),
+            contact: found.as_ref().map(|(_, c)| c.clone()),
+            contact_period: found.map(|(p, _)| p.chinese()),
+            tasks,
+            message,
+        });
+    }
+    let path = out.join(format!("催报清单_{}.xlsx", period.label()));
+    crate::write::remind::write_reminders(&path, plan, period, due, &list, rep.due.len())?;
+    Ok(Reminders { period, due, list, path, notes })
+}

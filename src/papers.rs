@@ -1,0 +1,104 @@
+//! The meeting's paperwork settings and wording: who sends, whom to call, by when (`templates/papers.toml`),
+//! and the sentences the office edits without a new binary (minijinja templates in `templates/`).
+
+use std::path::Path;
+
+use anyhow::{Context, Result};
+use serde::Deserialize;
+
+pub const DEFAULT_SETTINGS: &str = include_str!("../templates/papers.toml");
+pub const DEFAULT_REMIND: &str = include_str!("../templates/remind.txt");
+
+/// `templates/papers.toml`.
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Settings {
+    /// 发文机关: the SMS heading and the letters' sender.
+    pub office: String,
+    /// 督查室联系人, quoted in the 催报 message.
+    pub contact: String,
+    /// 催报: the day of the period's month by which the form is due.
+    pub due_day: u32,
+}
+
+impl Settings {
+    pub fn builtin() -> Settings {
+        // Embedded at build time and tested: failing here is a build defect, not bad input.
+        Settings::parse(DEFAULT_SETTINGS, "templates/papers.toml").expect("templates/papers.toml is valid")
+    }
+
+    pub fn load(path: Option<&Path>) -> Result<Settings> {
+        match path {
+            None => Ok(Settings::builtin()),
+            Some(p) => {
+                let text = std::fs::read_to_string(p).with_context(|| format!("无法读取设置文件 {}", p.display()))?;
+                Settings::parse(&text, &p.display().to_string())
+            }
+        }
+    }
+
+    fn parse(text: &str, name: &str) -> Result<Settings> {
+        toml::from_str(text).map_err(|e| {
+            let line = e.span().map(|s| text[..s.start.min(text.len())].lines().count().max(1));
+            let at = line.map(|l| format!("第{l}行：")).unwrap_or_default();
+            anyhow::anyhow!("设置文件 {name} {at}{}（应有 office、contact、due_day 三项）", e.message())
+        })
+    }
+}
+
+/// A wording template, checked when loaded: an error names the line, never panics.
+pub struct Wording {
+    env: minijinja::Environment<'static>,
+}
+
+impl Wording {
+    /// `text` under the name `name` (the file it came from, for messages).
+    pub fn new(name: &str, text: &str) -> Result<Wording> {
+        let mut env = minijinja::Environment::new();
+        env.set_undefined_behavior(minijinja::UndefinedBehavior::Strict);
+        env.add_template_owned(name.to_string(), text.to_string()).map_err(|e| template_error(name, &e))?;
+        Ok(Wording { env })
+    }
+
+    pub fn load(path: Option<&Path>, default_name: &str, default: &str) -> Result<Wording> {
+        match path {
+            None => Wording::new(default_name, default),
+            Some(p) => {
+                let text = std::fs::read_to_string(p).with_context(|| format!("无法读取模板 {}", p.display()))?;
+                Wording::new(&p.display().to_string(), &text)
+            }
+        }
+    }
+
+    /// The template rendered with `ctx`, trimmed of the final newline.
+    pub fn render(&self, ctx: minijinja::Value) -> Result<String> {
+        let name = self.env.templates().next().map(|(n, _)| n.to_string()).unwrap_or_default();
+        let t = self.env.get_template(&name).map_err(|e| template_error(&name, &e))?;
+        Ok(t.render(ctx).map_err(|e| template_error(&name, &e))?.trim_end().to_string())
+    }
+}
+
+fn template_error(name: &str, e: &minijinja::Error) -> anyhow::Error {
+    let at = e.line().map(|l| format!("第{l}行：")).unwrap_or_default();
+    let what = match e.kind() {
+        minijinja::ErrorKind::UndefinedError => "用到了没有的变量".to_string(),
+        minijinja::ErrorKind::SyntaxError => "模板语法错误".to_string(),
+        _ => "无法生成".to_string(),
+    };
+    anyhow::anyhow!("模板 {name} {at}{what}（{}）", e.detail().unwrap_or(""))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn defaults_load_and_a_bad_template_names_its_line() {
+        assert_eq!(Settings::builtin().due_day, 28);
+        let w = Wording::new("t.txt", "第一行\n{{ unit }}：{% if %}").err().unwrap().to_string();
+        assert!(w.contains("第2行"), "{w}");
+        let w = Wording::new("t.txt", "{{ nobody }}").unwrap();
+        let e = w.render(minijinja::context! { unit => "x" }).unwrap_err().to_string();
+        assert!(e.contains("没有的变量"), "{e}");
+    }
+}
