@@ -103,7 +103,6 @@ pub fn read(plan: &Plan, source: &HistorySource, paths: &[PathBuf], period: Peri
     };
     let mut skip: Vec<PathBuf> = paths.to_vec();
     skip.extend(opts.exclude.clone());
-    skip.extend(opts.previous.clone());
     let (folders, mut notes) = period_folders(&root, &skip);
     // Only when the folders are the office's period folders do the other names need saying.
     if folders.is_empty() {
