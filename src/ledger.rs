@@ -16,7 +16,7 @@ use crate::consolidate::{bools, col, floats, strings, unit_target, Consolidated}
 use crate::fields::Field;
 use crate::finding::Finding;
 use crate::lights::Light;
-use crate::normalise::values::{fmt_num, parse_status, DeadlineValue, Status};
+use crate::normalise::values::{fmt_num, parse_status, Status};
 use crate::normalise::Submission;
 use crate::plan::{Plan, Task};
 use crate::validate::{meets, Period};
@@ -327,8 +327,21 @@ impl Ledger {
         self.index.get(&(unit.to_string(), task.to_string())).map(|&i| &self.rows[i].streak)
     }
 
-    pub fn task_streak(&self, task: &str) -> Option<&Streak> {
-        self.tasks.iter().find(|t| t.id == task).map(|t| &t.streak)
+    /// How many streaks call for each 督办措施, in the order first met.
+    pub fn measure_counts<'a>(streaks: impl Iterator<Item = &'a Streak>) -> Vec<(String, usize)> {
+        let mut counts: Vec<(String, usize)> = Vec::new();
+        for m in streaks.filter_map(|s| s.measure.as_deref()) {
+            match counts.iter_mut().find(|(k, _)| k == m) {
+                Some((_, n)) => *n += 1,
+                None => counts.push((m.to_string(), 1)),
+            }
+        }
+        counts
+    }
+
+    /// [`Ledger::measure_counts`] over the unit rows: what the terminal and the 单位台账 quote.
+    pub fn row_measures(&self) -> Vec<(String, usize)> {
+        Ledger::measure_counts(self.rows.iter().map(|r| &r.streak))
     }
 
     fn node_checks(&self, plan: &Plan) -> Vec<NodeCheck> {
@@ -391,15 +404,11 @@ impl Ledger {
     }
 }
 
-/// Share of a task's time elapsed at the period's end: from 1 January to its deadline.
+/// Share of a task's time elapsed at the period's end (1 January to its deadline): the
+/// lights' 序时进度 without a node target.
 pub fn elapsed_share(task: &Task, period: Period) -> f64 {
-    use chrono::Datelike;
-    let months = match task.deadline {
-        DeadlineValue::Date(d) if d.year() == period.year => d.month() as f64,
-        DeadlineValue::Date(d) if d < period.end() => period.month as f64,
-        _ => 12.0,
-    };
-    (period.month as f64 / months).min(1.0)
+    let p = crate::lights::Progress { actual: None, target: None, node: None, status: None, deadline: Some(task.deadline) };
+    crate::lights::expected_progress(period, &p) / 100.0
 }
 
 fn project(task: &Task, period: Period, unit: Option<String>, target: Option<f64>, actual: Option<f64>) -> Assessment {

@@ -62,15 +62,20 @@ struct Lights {
     red: f64,
 }
 
-/// Earlier periods of the year: where they are, and what their streaks call for.
-#[derive(Args, Clone)]
+/// Where the earlier periods of the year are.
+#[derive(Args, Clone, Default)]
 struct History {
     /// 往期报送所在的文件夹（其中每期一个文件夹，如 2021-04、2021年5月）；默认读取本期文件夹旁边同一年度的往期文件夹
     #[arg(long, value_name = "文件夹", conflicts_with = "no_history")]
     history: Option<PathBuf>,
-    /// 不读取往期（不做 L11–L13 检查，汇总表不附台账）
+    /// 不读取往期（不做 L11–L13 检查，汇总表不附台账，催报联系人只取自 --previous）
     #[arg(long)]
     no_history: bool,
+}
+
+/// What the ledger makes of the streaks: the measures, and when to assess the year.
+#[derive(Args, Clone, Default)]
+struct Ladder {
     /// 督办措施设置（TOML：连续滞后几期采取什么措施），默认见 templates/escalation.toml
     #[arg(long, value_name = "文件")]
     escalation: Option<PathBuf>,
@@ -100,6 +105,8 @@ enum Command {
         lights: Lights,
         #[command(flatten)]
         history: History,
+        #[command(flatten)]
+        ladder: Ladder,
     },
     /// 只校验，不写文件；逐条列出问题和改法
     #[command(help_template = SUB_HELP, next_help_heading = "选项", override_usage = "luoshi validate <文件或文件夹>... [选项]")]
@@ -124,6 +131,8 @@ enum Command {
         batch: bool,
         #[command(flatten)]
         history: History,
+        #[command(flatten)]
+        ladder: Ladder,
     },
     /// 只汇总，写出汇总表
     #[command(help_template = SUB_HELP, next_help_heading = "选项", override_usage = "luoshi consolidate <文件夹> -o <文件> [选项]")]
@@ -144,6 +153,8 @@ enum Command {
         lights: Lights,
         #[command(flatten)]
         history: History,
+        #[command(flatten)]
+        ladder: Ladder,
     },
     /// 催报：列出尚未报送（或所报文件无法使用）的单位、往期联系人和应报任务，写出催报清单和短信
     #[command(help_template = SUB_HELP, next_help_heading = "选项", override_usage = "luoshi remind <文件夹> [选项]")]
@@ -163,12 +174,8 @@ enum Command {
         /// 上期报送文件夹：联系人取自其中的报送
         #[arg(long, value_name = "文件夹")]
         previous: Option<PathBuf>,
-        /// 往期报送所在的文件夹；默认读取本期文件夹旁边同一年度的往期文件夹
-        #[arg(long, value_name = "文件夹", conflicts_with = "no_history")]
-        history: Option<PathBuf>,
-        /// 不读取往期（联系人只取自 --previous）
-        #[arg(long)]
-        no_history: bool,
+        #[command(flatten)]
+        history: History,
         /// 设置文件（TOML：发文机关、督查室联系人、每月截止日），默认见 templates/papers.toml
         #[arg(long, value_name = "文件")]
         papers: Option<PathBuf>,
@@ -185,12 +192,8 @@ enum Command {
         /// 台账文件名，默认 out/台账_<年度>.xlsx
         #[arg(short, long, value_name = "文件")]
         out: Option<PathBuf>,
-        /// 督办措施设置（TOML），默认见 templates/escalation.toml
-        #[arg(long, value_name = "文件")]
-        escalation: Option<PathBuf>,
-        /// 6月以前也做全年目标预评估（默认从6月起）
-        #[arg(long)]
-        assess: bool,
+        #[command(flatten)]
+        ladder: Ladder,
         #[command(flatten)]
         lights: Lights,
     },
@@ -391,18 +394,18 @@ fn run(cli: Cli) -> anyhow::Result<ExitCode> {
         Ok(commands::Options { period, previous, thresholds, progress: true, ..Default::default() })
     };
     // Where earlier periods are found, and the escalation ladder.
-    let with_history = |o: commands::Options, h: History| -> anyhow::Result<commands::Options> {
+    let with_history = |o: commands::Options, h: History, ladder: Ladder| -> anyhow::Result<commands::Options> {
         let history = match (h.no_history, h.history) {
             (true, _) => commands::HistorySource::Off,
             (false, Some(d)) if !d.is_dir() => anyhow::bail!("--history {} 不是文件夹：应为存放各期报送文件夹（如 2021-04、2021-05）的文件夹", d.display()),
             (false, Some(d)) => commands::HistorySource::Dir(d),
             (false, None) => commands::HistorySource::Siblings,
         };
-        let escalation = match &h.escalation {
+        let escalation = match &ladder.escalation {
             Some(f) => luoshi::ledger::Escalation::load(f)?,
             None => luoshi::ledger::Escalation::builtin(),
         };
-        Ok(commands::Options { history, escalation, assess: h.assess, ..o })
+        Ok(commands::Options { history, escalation, assess: ladder.assess, ..o })
     };
     match cli.command {
         Command::Tasks { format } => {
@@ -414,8 +417,8 @@ fn run(cli: Cli) -> anyhow::Result<ExitCode> {
             }
             Ok(ExitCode::SUCCESS)
         }
-        Command::Run { dir, out, period, previous, lights, history } => {
-            let opts = with_history(opts(period, previous, Some(lights))?, history)?;
+        Command::Run { dir, out, period, previous, lights, history, ladder } => {
+            let opts = with_history(opts(period, previous, Some(lights))?, history, ladder)?;
             let (plan, batch, outputs) = commands::run_loading(load, &dir, &out, &opts)?;
             print!("{}", term::run_summary(&plan, &batch, &outputs, term::use_colour()));
             let code = if outputs.failed.is_empty() { ExitCode::SUCCESS } else { ExitCode::from(3) };
@@ -423,9 +426,9 @@ fn run(cli: Cli) -> anyhow::Result<ExitCode> {
             std::mem::forget((plan, batch, outputs));
             Ok(code)
         }
-        Command::Validate { paths, format, fail_on, period, previous, batch, history } => {
+        Command::Validate { paths, format, fail_on, period, previous, batch, history, ladder } => {
             let plan = load()?;
-            let opts = commands::Options { batch_rules: batch.then_some(true), ..with_history(opts(period, previous, None)?, history)? };
+            let opts = commands::Options { batch_rules: batch.then_some(true), ..with_history(opts(period, previous, None)?, history, ladder)? };
             let batch = commands::process(&plan, &paths, &opts)?;
             match format {
                 Format::Jsonl => {
@@ -443,23 +446,22 @@ fn run(cli: Cli) -> anyhow::Result<ExitCode> {
             };
             Ok(if commands::fails(&batch.findings, level) { ExitCode::from(1) } else { ExitCode::SUCCESS })
         }
-        Command::Remind { dir, out, period, due, previous, history, no_history, papers, remind_template } => {
+        Command::Remind { dir, out, period, due, previous, history, papers, remind_template } => {
             let due = match due {
                 Some(d) => Some(chrono::NaiveDate::parse_from_str(d.trim(), "%Y-%m-%d").map_err(|_| anyhow::anyhow!("--due “{d}”写法不对，应为 年-月-日，如 2021-06-28"))?),
                 None => None,
             };
             let settings = luoshi::papers::Settings::load(papers.as_deref())?;
             let wording = luoshi::papers::Wording::load(remind_template.as_deref(), "templates/remind.txt", luoshi::papers::DEFAULT_REMIND)?;
-            let h = History { history, no_history, escalation: None, assess: false };
-            let opts = with_history(opts(period, previous, None)?, h)?;
+            let opts = with_history(opts(period, previous, None)?, history, Ladder::default())?;
             let plan = load()?;
             let r = commands::remind(&plan, &dir, &out, &opts, due, &settings, &wording)?;
             print!("{}", term::remind_summary(&r));
             Ok(if r.list.is_empty() { ExitCode::SUCCESS } else { ExitCode::from(1) })
         }
-        Command::Ledger { root, out, escalation, assess, lights } => {
-            let history = History { history: None, no_history: true, escalation, assess };
-            let opts = with_history(opts(None, None, Some(lights))?, history)?;
+        Command::Ledger { root, out, ladder, lights } => {
+            let history = History { history: None, no_history: true };
+            let opts = with_history(opts(None, None, Some(lights))?, history, ladder)?;
             let plan = load()?;
             let run = commands::ledger(&plan, &root, out.as_deref(), &opts)?;
             print!("{}", term::ledger_summary(&run.ledger, &run.notes, &run.path));
@@ -499,9 +501,9 @@ fn run(cli: Cli) -> anyhow::Result<ExitCode> {
             }
             Ok(ExitCode::SUCCESS)
         }
-        Command::Consolidate { dir, out, period, previous, lights, history } => {
+        Command::Consolidate { dir, out, period, previous, lights, history, ladder } => {
             commands::check_output_dir(&out, std::slice::from_ref(&dir))?;
-            let opts = commands::Options { exclude: Some(out.clone()), ..with_history(opts(period, previous, Some(lights))?, history)? };
+            let opts = commands::Options { exclude: Some(out.clone()), ..with_history(opts(period, previous, Some(lights))?, history, ladder)? };
             let plan = load()?;
             let batch = commands::process(&plan, &[dir], &opts)?;
             for n in &batch.notes {

@@ -42,13 +42,7 @@ fn history_lines(batch: &Batch, out: &mut String) {
 
 /// 督办措施 by count over the unit rows, e.g. 督办措施：约谈 1 行、专函督办 2 行.
 fn measures(l: &Ledger) -> String {
-    let mut counts: Vec<(&str, usize)> = Vec::new();
-    for m in l.rows.iter().filter_map(|r| r.streak.measure.as_deref()) {
-        match counts.iter_mut().find(|(k, _)| *k == m) {
-            Some((_, n)) => *n += 1,
-            None => counts.push((m, 1)),
-        }
-    }
+    let counts = l.row_measures();
     if counts.is_empty() {
         "督办措施：无（没有连续滞后的单位任务行）".to_string()
     } else {

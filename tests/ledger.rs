@@ -1,35 +1,13 @@
 //! The year's ledger across periods, on three monthly folders written by openpyxl
 //! (`tests/fixtures/ledger/make.py` says what is planted), read back from the workbooks luoshi writes.
 
-use std::path::{Path, PathBuf};
-use std::process::{Command, Output};
+use std::path::Path;
 
 use calamine::{open_workbook_auto, Data, Reader};
+use common::{ledger_fixtures as fixtures, ledger_periods, luoshi, output_text as text};
 
-fn luoshi() -> Command {
-    Command::new(env!("CARGO_BIN_EXE_luoshi"))
-}
-
-fn fixtures() -> PathBuf {
-    Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures/ledger")
-}
-
-fn text(o: &Output) -> String {
-    format!("{}{}", String::from_utf8_lossy(&o.stdout), String::from_utf8_lossy(&o.stderr))
-}
-
-/// The three months copied under `root/报送`, as the office keeps them.
-fn periods(root: &Path) -> PathBuf {
-    let base = root.join("报送");
-    for m in ["2021-04", "2021-05", "2021-06"] {
-        let dir = base.join(m);
-        std::fs::create_dir_all(&dir).unwrap();
-        for e in std::fs::read_dir(fixtures().join(m)).unwrap() {
-            let p = e.unwrap().path();
-            std::fs::copy(&p, dir.join(p.file_name().unwrap())).unwrap();
-        }
-    }
-    base
+fn periods(root: &Path) -> std::path::PathBuf {
+    ledger_periods(root, &[])
 }
 
 fn sheet(path: &Path, name: &str) -> Vec<Vec<String>> {

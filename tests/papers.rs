@@ -1,37 +1,13 @@
 //! The meeting's paperwork: 催报 (`luoshi remind`), on monthly folders written by openpyxl.
 
 use std::path::{Path, PathBuf};
-use std::process::{Command, Output};
 
 use calamine::{open_workbook_auto, Data, Reader};
-
-fn luoshi() -> Command {
-    Command::new(env!("CARGO_BIN_EXE_luoshi"))
-}
-
-fn fixtures() -> PathBuf {
-    Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures/ledger")
-}
-
-fn text(o: &Output) -> String {
-    format!("{}{}", String::from_utf8_lossy(&o.stdout), String::from_utf8_lossy(&o.stderr))
-}
+use common::{ledger_fixtures as fixtures, ledger_periods, luoshi, output_text as text};
 
 /// April and May complete; June without 营商局.
 fn june_missing_one(root: &Path) -> PathBuf {
-    let base = root.join("报送");
-    for m in ["2021-04", "2021-05", "2021-06"] {
-        let dir = base.join(m);
-        std::fs::create_dir_all(&dir).unwrap();
-        for e in std::fs::read_dir(fixtures().join(m)).unwrap() {
-            let p = e.unwrap().path();
-            if m == "2021-06" && p.file_name().unwrap().to_string_lossy().starts_with("营商局") {
-                continue;
-            }
-            std::fs::copy(&p, dir.join(p.file_name().unwrap())).unwrap();
-        }
-    }
-    base.join("2021-06")
+    ledger_periods(root, &["营商局"]).join("2021-06")
 }
 
 #[test]
@@ -85,3 +61,5 @@ fn remind_without_history_says_there_is_no_contact() {
     assert_eq!(o.status.code(), Some(1));
     assert!(text(&o).contains("营商局  未报送  （往期无记录）"), "{}", text(&o));
 }
+
+mod common;

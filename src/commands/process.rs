@@ -245,14 +245,17 @@ pub fn judge_with<R>(plan: &Plan, paths: &[PathBuf], files: ReadFiles, opts: &Op
     validate::drop_superseded(&mut findings, &subs);
     let history = super::history::read(plan, &opts.history, paths, period, opts);
     // Last period's figures: --previous, else the history's last month.
-    let last = match &opts.previous {
-        Some(prev_dir) => {
+    // A --previous folder the history has already read is not read again.
+    let read_already = opts.previous.as_ref().and_then(|p| history.folders.iter().position(|f| absolute(f) == absolute(p)));
+    let last = match (&opts.previous, read_already) {
+        (Some(_), Some(i)) => Some(crate::ledger::previous_figures(&history.records[i])),
+        (Some(prev_dir), None) => {
             let prev_opts = Options { period: Some(period.previous().label()), previous: None, history: Default::default(), progress: opts.progress, ..opts.clone() };
             let prev = process(plan, std::slice::from_ref(prev_dir), &prev_opts)
                 .with_context(|| format!("读取上期报送 {} 失败", prev_dir.display()))?;
             Some(validate::figures_of(&prev.submissions))
         }
-        None => history.records.iter().find(|r| r.period == period.previous()).map(crate::ledger::previous_figures),
+        (None, _) => history.records.iter().find(|r| r.period == period.previous()).map(crate::ledger::previous_figures),
     };
     if let Some(last) = &last {
         findings.extend(validate::compare_with_previous(&mut subs, last));

@@ -54,7 +54,8 @@ fn light_val(l: Light) -> Val {
     Val::Fill(l.short().to_string(), l.rgb())
 }
 
-fn streak_vals(s: &Streak) -> [Val; 3] {
+/// 连续滞后, 连续红灯 and 督办措施 of a row: the ledger's and the 督办清单's last three columns.
+pub fn streak_vals(s: &Streak) -> [Val; 3] {
     [Val::Num(s.lagging as f64, "0"), Val::Num(s.red as f64, "0"), Val::text(s.measure.clone().unwrap_or_default())]
 }
 
@@ -62,7 +63,7 @@ fn period_columns(ledger: &Ledger) -> Vec<ColSpec> {
     ledger.periods.iter().flat_map(|p| [ColSpec::new(format!("{}\n累计完成", month(*p)), 11.0), ColSpec::new(format!("{}\n亮灯", month(*p)), 9.0)]).collect()
 }
 
-fn streak_columns() -> [ColSpec; 3] {
+pub fn streak_columns() -> [ColSpec; 3] {
     [ColSpec::new("连续滞后\n（期）", 8.0), ColSpec::new("连续红灯\n（期）", 8.0), ColSpec::new("督办措施", 10.0)]
 }
 
@@ -89,19 +90,33 @@ pub fn add_ledger_sheets(wb: &mut Workbook, st: &Styles, plan: &Plan, ledger: &L
     Ok(())
 }
 
-fn measures_line(streaks: impl Iterator<Item = Streak>) -> String {
-    let mut counts: Vec<(String, usize)> = Vec::new();
-    for m in streaks.filter_map(|s| s.measure) {
-        match counts.iter_mut().find(|(k, _)| *k == m) {
-            Some((_, n)) => *n += 1,
-            None => counts.push((m, 1)),
-        }
-    }
+/// 督办措施 by count, e.g. 约谈1、提醒督办2.
+fn measures_line(counts: &[(String, usize)]) -> String {
     if counts.is_empty() {
         "无需升级督办".to_string()
     } else {
         counts.iter().map(|(m, n)| format!("{m}{n}")).collect::<Vec<_>>().join("、")
     }
+}
+
+/// Each period's 累计完成 and 亮灯 (`missing` where nothing was reported), then the streaks.
+fn period_cells(marks: impl Iterator<Item = Option<(Option<f64>, Light)>>, uom: &str, missing: &Val, streak: &Streak) -> Vec<Val> {
+    let mut cells = Vec::new();
+    for m in marks {
+        cells.push(Val::figure(m.and_then(|(actual, _)| actual), uom));
+        cells.push(m.map(|(_, l)| light_val(l)).unwrap_or_else(|| missing.clone()));
+    }
+    cells.extend(streak_vals(streak));
+    cells
+}
+
+/// A ledger table: `t`'s columns say which task it is, then one pair per period, the streaks.
+fn ledger_table(wb: &mut Workbook, st: &Styles, ledger: &Ledger, mut t: TableSheet) -> Result<()> {
+    t.columns.extend(period_columns(ledger));
+    t.columns.extend(streak_columns());
+    let ws = write_table(wb, st, &t)?;
+    print_wide(ws, ledger, 1)?;
+    Ok(())
 }
 
 fn task_ledger(wb: &mut Workbook, st: &Styles, plan: &Plan, ledger: &Ledger) -> Result<()> {
@@ -118,38 +133,18 @@ fn task_ledger(wb: &mut Workbook, st: &Styles, plan: &Plan, ledger: &Ledger) -> 
                 Val::text(&u),
                 Val::figure(task.and_then(|t| t.target), &u),
             ];
-            for m in &line.marks {
-                row.push(Val::figure(m.and_then(|m| m.actual), &u));
-                row.push(m.map(|m| light_val(m.light)).unwrap_or(Val::Empty));
-            }
-            row.extend(streak_vals(&line.streak));
+            row.extend(period_cells(line.marks.iter().map(|m| m.map(|m| (m.actual, m.light))), &u, &Val::Empty, &line.streak));
             row
         })
         .collect();
-    let mut columns = vec![ColSpec::new("任务编号", 9.0), ColSpec::wrap("重点任务", 30.0), ColSpec::new("牵头单位", 12.0), ColSpec::new("计量单位", 8.0), ColSpec::new("全年目标", 10.0)];
-    columns.extend(period_columns(ledger));
-    columns.extend(streak_columns());
-    let ws = write_table(
-        wb,
-        st,
-        &TableSheet {
-            name: TASK_LEDGER_SHEET,
-            title: format!("{}政府系统抓落实专项行动任务台账", plan.city),
-            subtitle: Some(format!(
-                "{}　　每期为全市汇总的累计完成和亮灯；督办措施：{}",
-                span(ledger),
-                measures_line(ledger.tasks.iter().map(|t| t.streak.clone()))
-            )),
-            columns,
-            rows: rows.into(),
-            paper: Paper::A3,
-        },
-    )?;
-    print_wide(ws, ledger, 1)?;
-    Ok(())
+    let lead = vec![ColSpec::new("任务编号", 9.0), ColSpec::wrap("重点任务", 30.0), ColSpec::new("牵头单位", 12.0), ColSpec::new("计量单位", 8.0), ColSpec::new("全年目标", 10.0)];
+    let subtitle = format!("{}　　每期为全市汇总的累计完成和亮灯；督办措施：{}", span(ledger), measures_line(&Ledger::measure_counts(ledger.tasks.iter().map(|t| &t.streak))));
+    let title = format!("{}政府系统抓落实专项行动任务台账", plan.city);
+    ledger_table(wb, st, ledger, TableSheet { name: TASK_LEDGER_SHEET, title, subtitle: Some(subtitle), columns: lead, rows: rows.into(), paper: Paper::A3 })
 }
 
 fn unit_ledger(wb: &mut Workbook, st: &Styles, plan: &Plan, ledger: &Ledger) -> Result<()> {
+    let not_reported = Val::text("未报");
     let rows: Vec<Vec<Val>> = ledger
         .rows
         .iter()
@@ -159,35 +154,18 @@ fn unit_ledger(wb: &mut Workbook, st: &Styles, plan: &Plan, ledger: &Ledger) -> 
             let target = line.marks.iter().rev().find_map(|m| m.and_then(|m| m.target));
             let target = task.and_then(|t| crate::consolidate::unit_target(t, &line.unit, target));
             let mut row = vec![Val::text(&line.unit), Val::text(&line.task_id), Val::text(task.map(|t| t.name.clone()).unwrap_or_default()), Val::text(&u), Val::figure(target, &u)];
-            for m in &line.marks {
-                row.push(Val::figure(m.and_then(|m| m.actual), &u));
-                row.push(m.map(|m| light_val(m.light)).unwrap_or_else(|| Val::text("未报")));
-            }
-            row.extend(streak_vals(&line.streak));
+            row.extend(period_cells(line.marks.iter().map(|m| m.map(|m| (m.actual, m.light))), &u, &not_reported, &line.streak));
             row
         })
         .collect();
-    let mut columns = vec![ColSpec::new("单位", 14.0), ColSpec::new("任务编号", 9.0), ColSpec::wrap("重点任务", 28.0), ColSpec::new("计量单位", 8.0), ColSpec::new("全年目标", 10.0)];
-    columns.extend(period_columns(ledger));
-    columns.extend(streak_columns());
-    let ws = write_table(
-        wb,
-        st,
-        &TableSheet {
-            name: UNIT_LEDGER_SHEET,
-            title: format!("{}政府系统抓落实专项行动单位台账", plan.city),
-            subtitle: Some(format!(
-                "{}　　每个单位每项任务一行；某期未报送写“未报”，连续期数沿用上一期亮灯；督办措施：{}",
-                span(ledger),
-                measures_line(ledger.rows.iter().map(|r| r.streak.clone()))
-            )),
-            columns,
-            rows: rows.into(),
-            paper: Paper::A3,
-        },
-    )?;
-    print_wide(ws, ledger, 1)?;
-    Ok(())
+    let lead = vec![ColSpec::new("单位", 14.0), ColSpec::new("任务编号", 9.0), ColSpec::wrap("重点任务", 28.0), ColSpec::new("计量单位", 8.0), ColSpec::new("全年目标", 10.0)];
+    let subtitle = format!(
+        "{}　　每个单位每项任务一行；某期未报送写“未报”，连续期数沿用上一期亮灯；督办措施：{}",
+        span(ledger),
+        measures_line(&ledger.row_measures())
+    );
+    let title = format!("{}政府系统抓落实专项行动单位台账", plan.city);
+    ledger_table(wb, st, ledger, TableSheet { name: UNIT_LEDGER_SHEET, title, subtitle: Some(subtitle), columns: lead, rows: rows.into(), paper: Paper::A3 })
 }
 
 fn nodes(wb: &mut Workbook, st: &Styles, plan: &Plan, ledger: &Ledger) -> Result<()> {

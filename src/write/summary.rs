@@ -413,8 +413,7 @@ fn agenda_sheet(wb: &mut Workbook, st: &Styles, plan: &Plan, cons: &Consolidated
             ];
             // With history: how long this unit's row has lagged, and what that calls for.
             if let Some(l) = ledger {
-                let s = l.row_streak(&units[i], &tids[i]).cloned().unwrap_or_default();
-                row.extend([Val::Num(s.lagging as f64, "0"), Val::Num(s.red as f64, "0"), Val::text(s.measure.unwrap_or_default())]);
+                row.extend(super::ledger::streak_vals(&l.row_streak(&units[i], &tids[i]).cloned().unwrap_or_default()));
             }
             row
         })
@@ -440,7 +439,7 @@ fn agenda_sheet(wb: &mut Workbook, st: &Styles, plan: &Plan, cons: &Consolidated
     ];
     let mut columns = columns;
     if ledger.is_some() {
-        columns.extend([ColSpec::new("连续滞后\n（期）", 8.0), ColSpec::new("连续红灯\n（期）", 8.0), ColSpec::new("督办措施", 10.0)]);
+        columns.extend(super::ledger::streak_columns());
     }
     write_table(
         wb,

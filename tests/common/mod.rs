@@ -74,3 +74,37 @@ pub fn soffice_convert(files: &[std::path::PathBuf], to: &str, out: &Path, home:
         .expect("soffice runs");
     assert!(o.status.success(), "soffice --convert-to {to}: {}", String::from_utf8_lossy(&o.stderr));
 }
+
+/// The luoshi binary under test.
+pub fn luoshi() -> std::process::Command {
+    std::process::Command::new(env!("CARGO_BIN_EXE_luoshi"))
+}
+
+/// What a command printed, stdout then stderr.
+pub fn output_text(o: &std::process::Output) -> String {
+    format!("{}{}", String::from_utf8_lossy(&o.stdout), String::from_utf8_lossy(&o.stderr))
+}
+
+/// Three monthly folders written by openpyxl (`tests/fixtures/ledger/make.py` says what is planted).
+pub fn ledger_fixtures() -> std::path::PathBuf {
+    Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures/ledger")
+}
+
+/// The three months copied under `root/报送`, as the office keeps them, June without the units
+/// in `june_without`; returns `root/报送`.
+pub fn ledger_periods(root: &Path, june_without: &[&str]) -> std::path::PathBuf {
+    let base = root.join("报送");
+    for m in ["2021-04", "2021-05", "2021-06"] {
+        let dir = base.join(m);
+        std::fs::create_dir_all(&dir).unwrap();
+        for e in std::fs::read_dir(ledger_fixtures().join(m)).unwrap() {
+            let p = e.unwrap().path();
+            let name = p.file_name().unwrap().to_string_lossy().to_string();
+            if m == "2021-06" && june_without.iter().any(|u| name.starts_with(u)) {
+                continue;
+            }
+            std::fs::copy(&p, dir.join(&name)).unwrap();
+        }
+    }
+    base
+}
