@@ -237,6 +237,56 @@ pub fn bools(df: &DataFrame, name: &str) -> Result<Vec<bool>> {
     Ok(df.column(name)?.as_materialized_series().bool()?.iter().map(|v| v.unwrap_or(false)).collect())
 }
 
+/// A unit's row that lags (yellow or red): one line of the 督办清单 and of a 督办函.
+#[derive(Debug, Clone)]
+pub struct LaggingRow {
+    pub task: String,
+    pub unit: String,
+    pub light: Light,
+    /// The unit's own 全年目标, 累计完成, 完成进度 and 序时进度 (percent), as in the 明细.
+    pub target: Option<f64>,
+    pub actual: Option<f64>,
+    pub done: Option<f64>,
+    pub expected: Option<f64>,
+    pub problems: String,
+    pub next_steps: String,
+    pub leader: String,
+    pub person: String,
+    pub phone: String,
+}
+
+/// Every lagging unit row of the detail frame (repeats left out), red first, then in the plan's
+/// order and by unit: the one list the 督办清单 and the 督办函 are both made from.
+pub fn lagging_rows(plan: &Plan, cons: &Consolidated) -> Result<Vec<LaggingRow>> {
+    let lagging = col(col::LIGHT).eq(lit(Light::Red.short())).or(col(col::LIGHT).eq(lit(Light::Yellow.short())));
+    let df = cons.detail.clone().lazy().filter(lagging.and(col(col::REPEAT).not())).collect()?;
+    let get = |name: &str| strings(&df, name);
+    let (tasks, units, lights) = (get(Field::TaskId.header())?, get(col::UNIT)?, get(col::LIGHT)?);
+    let (problems, next, leaders, persons, phones) =
+        (get(Field::Problems.header())?, get(Field::NextSteps.header())?, get(Field::Leader.header())?, get(Field::Person.header())?, get(Field::Phone.header())?);
+    let (targets, actuals, done, expected) = (floats(&df, Field::Target.header())?, floats(&df, Field::Actual.header())?, floats(&df, col::DONE)?, floats(&df, col::EXPECTED)?);
+    let mut rows: Vec<LaggingRow> = (0..df.height())
+        .filter_map(|i| {
+            Some(LaggingRow {
+                light: Light::from_short(&lights[i])?,
+                task: tasks[i].clone(),
+                unit: units[i].clone(),
+                target: targets[i],
+                actual: actuals[i],
+                done: done[i],
+                expected: expected[i],
+                problems: problems[i].clone(),
+                next_steps: next[i].clone(),
+                leader: leaders[i].clone(),
+                person: persons[i].clone(),
+                phone: phones[i].clone(),
+            })
+        })
+        .collect();
+    rows.sort_by_cached_key(|r| (r.light.urgency(), plan.task_position(&r.task).unwrap_or(usize::MAX), r.unit.clone()));
+    Ok(rows)
+}
+
 fn worst(a: Option<Status>, b: Option<Status>) -> Option<Status> {
     let rank = |s: Option<Status>| match s {
         Some(Status::Behind) => 3,

@@ -84,9 +84,34 @@ struct Ladder {
     assess: bool,
 }
 
+/// The 通报 and 督办函: settings, wording and date.
+#[derive(Args, Clone, Default)]
+struct PaperArgs {
+    /// 文书设置（TOML：发文机关、督查室联系人、每月截止日、督办函回复期限），默认见 templates/papers.toml
+    #[arg(long, value_name = "文件")]
+    papers: Option<PathBuf>,
+    /// 通报模板（文本，minijinja 写法），默认见 templates/notice.txt
+    #[arg(long, value_name = "文件")]
+    notice_template: Option<PathBuf>,
+    /// 通报、督办函的成文日期，如 2021-07-05；默认今天
+    #[arg(long, value_name = "年-月-日")]
+    date: Option<String>,
+}
+
+impl PaperArgs {
+    fn load(&self, letter_template: Option<&std::path::Path>) -> anyhow::Result<std::sync::Arc<luoshi::papers::Papers>> {
+        let date = match &self.date {
+            Some(d) => commands::parse_date("--date", d)?,
+            None => chrono::Local::now().date_naive(),
+        };
+        let papers = luoshi::papers::Papers::load(self.papers.as_deref(), self.notice_template.as_deref(), letter_template, date)?;
+        Ok(std::sync::Arc::new(papers))
+    }
+}
+
 #[derive(Subcommand)]
 enum Command {
-    /// 校验并汇总一个文件夹的报送文件（主要功能），写出汇总表、校验报告和各单位退回件
+    /// 校验并汇总一个文件夹的报送文件（主要功能），写出汇总表、校验报告、各单位退回件、通报初稿和督办函
     #[command(help_template = SUB_HELP, next_help_heading = "选项", override_usage = "luoshi run <文件夹> [选项]")]
     Run {
         /// 存放各单位本期报送文件的文件夹，如 samples/2021-06
@@ -107,6 +132,35 @@ enum Command {
         history: History,
         #[command(flatten)]
         ladder: Ladder,
+        #[command(flatten)]
+        papers: PaperArgs,
+        /// 督办函模板（文本，minijinja 写法），默认见 templates/letter.txt
+        #[arg(long, value_name = "文件")]
+        letter_template: Option<PathBuf>,
+    },
+    /// 通报：校验并汇总一个文件夹的报送文件，只写出通报初稿（Word，党政机关公文格式）
+    #[command(help_template = SUB_HELP, next_help_heading = "选项", override_usage = "luoshi notice <文件夹> [选项]")]
+    Notice {
+        /// 存放各单位本期报送文件的文件夹
+        #[arg(value_name = "文件夹", help_heading = "参数")]
+        dir: PathBuf,
+        /// 输出目录，默认 out（写出 通报_<期次>.docx；不能在报送文件夹里面）
+        #[arg(short, long, default_value = "out", hide_default_value = true, value_name = "目录")]
+        out: PathBuf,
+        /// 报送期次，如 2021-06；默认依次取文件夹名、文件名、文件中的“报送期次”
+        #[arg(long, value_name = "年-月")]
+        period: Option<String>,
+        /// 上期报送文件夹（计算较上期变化）
+        #[arg(long, value_name = "文件夹")]
+        previous: Option<PathBuf>,
+        #[command(flatten)]
+        lights: Lights,
+        #[command(flatten)]
+        history: History,
+        #[command(flatten)]
+        ladder: Ladder,
+        #[command(flatten)]
+        papers: PaperArgs,
     },
     /// 只校验，不写文件；逐条列出问题和改法
     #[command(help_template = SUB_HELP, next_help_heading = "选项", override_usage = "luoshi validate <文件或文件夹>... [选项]")]
@@ -332,7 +386,7 @@ fn usage_error(e: clap::Error) -> ExitCode {
         ErrorKind::UnknownArgument => format!("不认识的参数：{arg}{}", maybe(&suggested)),
         ErrorKind::InvalidSubcommand => {
             let sub = ctx(ContextKind::SuggestedSubcommand);
-            format!("不认识的命令：{}{}（可用的命令：run、validate、consolidate、template、reconcile、ledger、remind、tasks）", ctx(ContextKind::InvalidSubcommand), maybe(&sub))
+            format!("不认识的命令：{}{}（可用的命令：run、validate、consolidate、notice、remind、ledger、template、reconcile、tasks）", ctx(ContextKind::InvalidSubcommand), maybe(&sub))
         }
         ErrorKind::InvalidValue => {
             let valid = ctx(ContextKind::ValidValue);
@@ -417,14 +471,21 @@ fn run(cli: Cli) -> anyhow::Result<ExitCode> {
             }
             Ok(ExitCode::SUCCESS)
         }
-        Command::Run { dir, out, period, previous, lights, history, ladder } => {
-            let opts = with_history(opts(period, previous, Some(lights))?, history, ladder)?;
+        Command::Run { dir, out, period, previous, lights, history, ladder, papers, letter_template } => {
+            let opts = commands::Options { papers: Some(papers.load(letter_template.as_deref())?), ..with_history(opts(period, previous, Some(lights))?, history, ladder)? };
             let (plan, batch, outputs) = commands::run_loading(load, &dir, &out, &opts)?;
             print!("{}", term::run_summary(&plan, &batch, &outputs, term::use_colour()));
             let code = if outputs.failed.is_empty() { ExitCode::SUCCESS } else { ExitCode::from(3) };
             // A province's batch is not freed piece by piece: the process ends here anyway.
             std::mem::forget((plan, batch, outputs));
             Ok(code)
+        }
+        Command::Notice { dir, out, period, previous, lights, history, ladder, papers } => {
+            let opts = commands::Options { papers: Some(papers.load(None)?), ..with_history(opts(period, previous, Some(lights))?, history, ladder)? };
+            let plan = load()?;
+            let (batch, path) = commands::notice(&plan, &dir, &out, &opts)?;
+            print!("{}", term::notice_summary(&plan, &batch, &path));
+            Ok(ExitCode::SUCCESS)
         }
         Command::Validate { paths, format, fail_on, period, previous, batch, history, ladder } => {
             let plan = load()?;
@@ -447,10 +508,7 @@ fn run(cli: Cli) -> anyhow::Result<ExitCode> {
             Ok(if commands::fails(&batch.findings, level) { ExitCode::from(1) } else { ExitCode::SUCCESS })
         }
         Command::Remind { dir, out, period, due, previous, history, papers, remind_template } => {
-            let due = match due {
-                Some(d) => Some(chrono::NaiveDate::parse_from_str(d.trim(), "%Y-%m-%d").map_err(|_| anyhow::anyhow!("--due “{d}”写法不对，应为 年-月-日，如 2021-06-28"))?),
-                None => None,
-            };
+            let due = due.map(|d| commands::parse_date("--due", &d)).transpose()?;
             let settings = luoshi::papers::Settings::load(papers.as_deref())?;
             let wording = luoshi::papers::Wording::load(remind_template.as_deref(), "templates/remind.txt", luoshi::papers::DEFAULT_REMIND)?;
             let opts = with_history(opts(period, previous, None)?, history, Ladder::default())?;

@@ -87,6 +87,33 @@ pub fn remind_summary(r: &crate::commands::Reminders) -> String {
 }
 
 /// What `luoshi ledger` did.
+/// `notice`: what the 通报 says in one line, and where it is.
+pub fn notice_summary(plan: &Plan, batch: &Batch, path: &std::path::Path) -> String {
+    let mut out = String::new();
+    for n in &batch.notes {
+        let _ = writeln!(out, "{n}");
+    }
+    let c = crate::papers::facts::Counts::of_tasks(&batch.consolidated);
+    let rep = batch.reporting(plan);
+    let _ = writeln!(
+        out,
+        "截至{}底，全市{}项任务中，已完成{}项，正常推进{}项，轻度滞后{}项，严重滞后{}项，未启动/无数据{}项；应报{}个单位，已报{}个{}，未报{}个。",
+        batch.period.chinese(),
+        c.total,
+        c.done,
+        c.on_track,
+        c.behind,
+        c.serious,
+        c.none,
+        rep.due.len(),
+        rep.reported.len(),
+        if rep.unusable.is_empty() { String::new() } else { format!("，已报但无法使用{}个", rep.unusable.len()) },
+        rep.missing.len()
+    );
+    let _ = writeln!(out, "已写出：{}（通报初稿，请核改后印发）", path.display());
+    out
+}
+
 pub fn ledger_summary(l: &Ledger, notes: &[String], path: &std::path::Path) -> String {
     let mut out = String::new();
     for n in notes {
@@ -190,6 +217,15 @@ pub fn run_summary(plan: &Plan, batch: &Batch, outputs: &Outputs, colour_on: boo
     let returns: Vec<String> = outputs.returns.iter().filter_map(|p| p.file_stem().map(|s| s.to_string_lossy().to_string())).collect();
     if let Some(dir) = outputs.returns.first().and_then(|p| p.parent()) {
         let _ = writeln!(out, "  {}/（退回文件 {} 个：{}）", dir.display(), returns.len(), returns.join("、"));
+    }
+    let (letters, notices): (Vec<&std::path::PathBuf>, Vec<&std::path::PathBuf>) =
+        outputs.papers.iter().partition(|p| p.parent().and_then(|d| d.file_name()).is_some_and(|n| n == crate::papers::LETTERS_DIR));
+    for p in notices {
+        let _ = writeln!(out, "  {}（通报初稿）", p.display());
+    }
+    if let Some(dir) = letters.first().and_then(|p| p.parent()) {
+        let names: Vec<String> = letters.iter().filter_map(|p| p.file_stem().map(|s| s.to_string_lossy().to_string())).collect();
+        let _ = writeln!(out, "  {}/（督办函 {} 份：{}）", dir.display(), names.len(), names.join("、"));
     }
     if !outputs.removed.is_empty() {
         let names: Vec<String> = outputs.removed.iter().filter_map(|p| p.file_name()).map(|n| n.to_string_lossy().to_string()).collect();

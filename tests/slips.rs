@@ -97,6 +97,7 @@ fn a_rerun_takes_back_the_returns_that_no_longer_apply_and_only_those() {
     assert!(luoshi().arg("run").arg(&dir).arg("-o").arg(&out).status().unwrap().success());
     let xiliu = out.join("退回/西柳镇.xlsx");
     assert!(xiliu.is_file());
+    assert!(out.join("督办函/西柳镇.docx").is_file());
     // The clerk's own file in the output folder, and a half-written file from a killed run.
     let mine = out.join("退回/会议记录.xlsx");
     std::fs::write(&mine, b"not luoshi's").unwrap();
@@ -107,7 +108,8 @@ fn a_rerun_takes_back_the_returns_that_no_longer_apply_and_only_those() {
     let o = luoshi().arg("run").arg(&dir).arg("-o").arg(&out).output().unwrap();
     assert!(o.status.success(), "{}", text(&o));
     assert!(!xiliu.exists(), "last run's 西柳镇 return is taken back");
-    assert!(text(&o).contains("已删除上次生成、本次已不适用的文件 1 个：西柳镇.xlsx"), "{}", text(&o));
+    assert!(!out.join("督办函/西柳镇.docx").exists(), "and its 督办函");
+    assert!(text(&o).contains("已删除上次生成、本次已不适用的文件 2 个：西柳镇.docx、西柳镇.xlsx"), "{}", text(&o));
     assert!(mine.is_file(), "a file luoshi did not write is never removed");
     assert!(!stale_tmp.exists(), "stale temporary removed");
     assert!(out.join("退回/牌楼镇.xlsx").is_file(), "returns that still apply stay");

@@ -11,6 +11,7 @@ use crate::validate::Period;
 
 mod history;
 mod ledger;
+mod notice;
 mod process;
 mod reconcile;
 mod remind;
@@ -20,6 +21,7 @@ mod template;
 pub use crate::batch::Batch;
 pub use history::{period_folders, read_period, year_folders, History, HistorySource};
 pub use ledger::ledger;
+pub use notice::notice;
 pub use process::{collect_inputs, judge, judge_with, process, read_files, Input, ReadFiles};
 pub use reconcile::reconcile;
 pub use remind::{remind, Reminder, Reminders};
@@ -46,6 +48,19 @@ pub struct Options {
     pub escalation: crate::ledger::Escalation,
     /// 预评估 before 6月 too.
     pub assess: bool,
+    /// The 通报 and 督办函's settings, wording and date; the built-in ones dated today when absent.
+    pub papers: Option<std::sync::Arc<crate::papers::Papers>>,
+}
+
+impl Options {
+    pub fn papers(&self) -> std::sync::Arc<crate::papers::Papers> {
+        self.papers.clone().unwrap_or_else(|| std::sync::Arc::new(crate::papers::Papers::builtin(chrono::Local::now().date_naive())))
+    }
+}
+
+/// A date option (`--due`, `--date`) as the user typed it.
+pub fn parse_date(flag: &str, d: &str) -> Result<chrono::NaiveDate> {
+    chrono::NaiveDate::parse_from_str(d.trim(), "%Y-%m-%d").map_err(|_| anyhow::anyhow!("{flag} “{d}”写法不对，应为 年-月-日，如 2021-07-05"))
 }
 
 /// A `--period` as the user typed it.

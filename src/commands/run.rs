@@ -7,6 +7,7 @@ use anyhow::{bail, Result};
 
 use super::{check_output_dir, judge_with, read_files, Options};
 use crate::batch::Batch;
+use crate::papers::Papers;
 use crate::plan::Plan;
 use crate::validate::Period;
 
@@ -35,7 +36,8 @@ where
     let start = |period: Period, detail: &polars::prelude::DataFrame| crate::write::summary::start_summary(plan.borrow(), period, detail);
     let (mut batch, summary) = judge_with(plan.borrow(), &paths, files?, &opts, start)?;
     remove_stale_temporaries(out);
-    let mut outputs = write_outputs(plan.borrow(), &mut batch, summary, out);
+    let papers = opts.papers();
+    let mut outputs = write_outputs(plan.borrow(), &mut batch, summary, out, &papers);
     outputs.removed = replace_manifest(out, &outputs);
     Ok((plan, batch, outputs))
 }
@@ -48,7 +50,7 @@ const MANIFEST: &str = ".luoshi-manifest";
 /// Only files named in the manifest are ever removed; anything else in the folder is the clerk's.
 fn replace_manifest(out: &Path, outputs: &Outputs) -> Vec<PathBuf> {
     let relative = |p: &Path| p.strip_prefix(out).ok().map(|r| r.to_string_lossy().replace('\\', "/"));
-    let written: HashSet<String> = outputs.workbooks.iter().chain(&outputs.returns).filter_map(|p| relative(p)).collect();
+    let written: HashSet<String> = outputs.workbooks.iter().chain(&outputs.returns).chain(&outputs.papers).filter_map(|p| relative(p)).collect();
     let failed: HashSet<String> = outputs.failed.iter().filter_map(|(p, _)| relative(p)).collect();
     let before = std::fs::read_to_string(out.join(MANIFEST)).unwrap_or_default();
     let mut removed = Vec::new();
@@ -75,7 +77,7 @@ fn replace_manifest(out: &Path, outputs: &Outputs) -> Vec<PathBuf> {
 
 /// Half-written files a killed run left behind (`.luoshi-*.tmp`) are removed before writing.
 fn remove_stale_temporaries(out: &Path) {
-    for dir in [out.to_path_buf(), out.join(crate::write::returns::RETURNS_DIR)] {
+    for dir in [out.to_path_buf(), out.join(crate::write::returns::RETURNS_DIR), out.join(crate::papers::LETTERS_DIR)] {
         let Ok(entries) = std::fs::read_dir(&dir) else { continue };
         for e in entries.flatten() {
             let name = e.file_name().to_string_lossy().to_string();
@@ -93,6 +95,8 @@ pub struct Outputs {
     pub workbooks: Vec<PathBuf>,
     /// 退回 files written.
     pub returns: Vec<PathBuf>,
+    /// 通报 and 督办函 written.
+    pub papers: Vec<PathBuf>,
     /// Each workbook not written, with why (in Chinese).
     pub failed: Vec<(PathBuf, String)>,
     /// Files the last run wrote here that no longer apply, removed.
@@ -100,7 +104,7 @@ pub struct Outputs {
 }
 
 /// The run's workbooks, written in parallel.
-fn write_outputs(plan: &Plan, batch: &mut Batch, started: crate::write::summary::StartedSummary, out: &Path) -> Outputs {
+fn write_outputs(plan: &Plan, batch: &mut Batch, started: crate::write::summary::StartedSummary, out: &Path, papers: &Papers) -> Outputs {
     // From here on the frame carries every row; only units that get a return file need theirs.
     let returned: HashSet<String> = crate::write::returns::units_to_return(plan, &batch.findings).into_iter().collect();
     for s in &mut batch.submissions {
@@ -114,14 +118,14 @@ fn write_outputs(plan: &Plan, batch: &mut Batch, started: crate::write::summary:
     let report = out.join(format!("校验报告_{label}.xlsx"));
     let returns_dir = out.join(crate::write::returns::RETURNS_DIR);
     let t = std::time::Instant::now();
-    let ((a, b), c) = rayon::join(
+    let ((a, b), (c, d)) = rayon::join(
         || {
             rayon::join(
                 || crate::write::summary::finish_summary(&summary, plan, batch, started),
                 || crate::write::report::write_report(&report, plan, batch),
             )
         },
-        || crate::write::returns::write_returns(&returns_dir, plan, batch),
+        || rayon::join(|| crate::write::returns::write_returns(&returns_dir, plan, batch), || write_papers(plan, batch, out, papers)),
     );
     crate::profile::stage("write", t);
     let mut outputs = Outputs::default();
@@ -137,6 +141,35 @@ fn write_outputs(plan: &Plan, batch: &mut Batch, started: crate::write::summary:
             Err(e) => outputs.failed.push((path, crate::write::describe_error(&e))),
         }
     }
+    for (path, result) in d {
+        match result {
+            Ok(()) => outputs.papers.push(path),
+            Err(e) => outputs.failed.push((path, crate::write::describe_error(&e))),
+        }
+    }
     outputs
+}
+
+/// The 通报 and every 督办函, each written or failed on its own.
+fn write_papers(plan: &Plan, batch: &Batch, out: &Path, papers: &Papers) -> Vec<(PathBuf, Result<()>)> {
+    let lagging = match crate::consolidate::lagging_rows(plan, &batch.consolidated) {
+        Ok(l) => l,
+        Err(e) => return vec![(out.join(crate::papers::notice_file(batch.period)), Err(e))],
+    };
+    let notice = out.join(crate::papers::notice_file(batch.period));
+    let mut written = vec![(notice.clone(), notice_paper(plan, batch, &lagging, papers, &notice))];
+    let letters = out.join(crate::papers::LETTERS_DIR);
+    for (unit, blocks) in crate::papers::letters(plan, batch, &lagging, papers) {
+        let path = letters.join(format!("{}.docx", crate::write::returns::safe_file_stem(&unit)));
+        let result = blocks.and_then(|b| crate::write::paper::write_paper(&path, &b, papers.date));
+        written.push((path, result));
+    }
+    written
+}
+
+/// The 通报 written at `path`.
+pub fn notice_paper(plan: &Plan, batch: &Batch, lagging: &[crate::consolidate::LaggingRow], papers: &Papers, path: &Path) -> Result<()> {
+    let blocks = crate::papers::notice(plan, batch, lagging, papers)?;
+    crate::write::paper::write_paper(path, &blocks, papers.date)
 }
 

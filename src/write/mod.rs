@@ -4,6 +4,7 @@
 
 pub mod form;
 pub mod ledger;
+pub mod paper;
 pub mod reconcile;
 pub mod remind;
 pub mod report;
@@ -44,6 +45,12 @@ pub fn new_output_workbook(title: &str, period: Period) -> Workbook {
 
 /// Save atomically: a half-written file never replaces a good one.
 pub fn save_atomic(wb: &mut Workbook, path: &Path) -> Result<()> {
+    // Straight into the file: a province's workbook is never held in memory a second time.
+    persist_atomic(path, |file| wb.save_to_writer(std::io::BufWriter::new(file)).map_err(anyhow::Error::from))
+}
+
+/// Write a file through `write` into a temporary file beside `path`, then rename it into place.
+pub fn persist_atomic(path: &Path, write: impl FnOnce(&mut std::fs::File) -> Result<()>) -> Result<()> {
     let dir = path.parent().filter(|p| !p.as_os_str().is_empty()).unwrap_or(Path::new("."));
     std::fs::create_dir_all(dir).with_context(|| format!("无法创建输出目录 {}", dir.display()))?;
     let mut builder = tempfile::Builder::new();
@@ -52,13 +59,9 @@ pub fn save_atomic(wb: &mut Workbook, path: &Path) -> Result<()> {
     #[cfg(unix)]
     builder.permissions(std::os::unix::fs::PermissionsExt::from_mode(0o644));
     let mut tmp = builder.tempfile_in(dir).with_context(|| format!("无法在 {} 中写文件", dir.display()))?;
-    // Straight into the file: a province's workbook is never held in memory a second time.
-    wb.save_to_writer(std::io::BufWriter::new(tmp.as_file_mut()))
-        .with_context(|| format!("生成 {} 失败", path.display()))?;
+    write(tmp.as_file_mut()).with_context(|| format!("生成 {} 失败", path.display()))?;
     tmp.as_file().sync_all().ok();
-    tmp.persist(path)
-        .map_err(|e| e.error)
-        .with_context(|| format!("无法保存 {}", path.display()))?;
+    tmp.persist(path).map_err(|e| e.error).with_context(|| format!("无法保存 {}", path.display()))?;
     Ok(())
 }
 

@@ -11,7 +11,7 @@ use rust_xlsxwriter::{Chart, ChartFont, ChartFormat, ChartSolidFill, ChartType, 
 use super::style::{fill_table, num_format, safe, table_worksheet, write_table, ColSpec, Paper, Rows, Styles, TableSheet, Val};
 use super::{new_output_workbook, save_atomic};
 use crate::batch::Batch;
-use crate::consolidate::{col as c, floats, strings, Consolidated};
+use crate::consolidate::{col as c, strings, Consolidated};
 use crate::fields::Field;
 use crate::finding::Counts;
 use crate::lights::Light;
@@ -362,7 +362,6 @@ fn units_sheet(wb: &mut Workbook, st: &Styles, batch: &Batch, as_of: &str) -> Re
 fn agenda_sheet(wb: &mut Workbook, st: &Styles, plan: &Plan, cons: &Consolidated, ledger: Option<&crate::ledger::Ledger>, as_of: &str) -> Result<()> {
     // Only the unit rows that lag; the rest of each task's units are context, not rows of the list.
     let lagging_row = col(c::LIGHT).eq(lit(Light::Red.short())).or(col(c::LIGHT).eq(lit(Light::Yellow.short())));
-    let rows_df = cons.detail.clone().lazy().filter(lagging_row.clone().and(col(c::REPEAT).not())).collect()?;
     let others_df = cons.detail.clone().lazy().filter(lagging_row.not().and(col(c::REPEAT).not())).select([col(Field::TaskId.header()), col(c::UNIT), col(c::LIGHT)]).collect()?;
     let mut others: std::collections::HashMap<String, Vec<(String, String)>> = std::collections::HashMap::new();
     for ((t, u), l) in strings(&others_df, Field::TaskId.header())?.into_iter().zip(strings(&others_df, c::UNIT)?).zip(strings(&others_df, c::LIGHT)?) {
@@ -379,46 +378,40 @@ fn agenda_sheet(wb: &mut Workbook, st: &Styles, plan: &Plan, cons: &Consolidated
         }
         by_light.iter().map(|(l, us)| format!("{l}：{}", us.join("、"))).collect::<Vec<_>>().join("；")
     };
-    let get = |name: &str| strings(&rows_df, name);
-    let (tids, units, lights) = (get(Field::TaskId.header())?, get(c::UNIT)?, get(c::LIGHT)?);
-    let (problems, next, leaders, persons, phones) =
-        (get(Field::Problems.header())?, get(Field::NextSteps.header())?, get(Field::Leader.header())?, get(Field::Person.header())?, get(Field::Phone.header())?);
-    let (targets, actuals, done, expected) = (floats(&rows_df, Field::Target.header())?, floats(&rows_df, Field::Actual.header())?, floats(&rows_df, c::DONE)?, floats(&rows_df, c::EXPECTED)?);
-    let mut order: Vec<usize> = (0..rows_df.height()).collect();
-    order.sort_by_cached_key(|&i| (Light::from_short(&lights[i]).map(|l| l.urgency()).unwrap_or(9), plan.task_position(&tids[i]).unwrap_or(usize::MAX), units[i].clone()));
-    let rows: Vec<Vec<Val>> = order
+    let lagging = crate::consolidate::lagging_rows(plan, cons)?;
+    let rows: Vec<Vec<Val>> = lagging
         .iter()
         .enumerate()
-        .map(|(n, &i)| {
-            let task = plan.task(&tids[i]);
+        .map(|(n, r)| {
+            let task = plan.task(&r.task);
             let uom = task.and_then(|t| t.uom.clone()).unwrap_or_default();
             let fmt = num_format(&uom);
             let mut row = vec![
                 Val::Num((n + 1) as f64, "0"),
-                Light::from_short(&lights[i]).map(light_val).unwrap_or(Val::Empty),
-                Val::text(&tids[i]),
+                light_val(r.light),
+                Val::text(&r.task),
                 Val::text(task.map(|t| t.name.clone()).unwrap_or_default()),
-                Val::text(&units[i]),
+                Val::text(&r.unit),
                 Val::text(&uom),
-                Val::num(targets[i], fmt),
-                Val::num(actuals[i], fmt),
-                done[i].map(|d| Val::Pct(d / 100.0)).unwrap_or(Val::Empty),
-                expected[i].map(|d| Val::Pct(d / 100.0)).unwrap_or(Val::Empty),
-                Val::text(&problems[i]),
-                Val::text(&next[i]),
-                Val::text(&leaders[i]),
-                Val::text(&persons[i]),
-                Val::text(&phones[i]),
-                Val::text(context(&tids[i])),
+                Val::num(r.target, fmt),
+                Val::num(r.actual, fmt),
+                r.done.map(|d| Val::Pct(d / 100.0)).unwrap_or(Val::Empty),
+                r.expected.map(|d| Val::Pct(d / 100.0)).unwrap_or(Val::Empty),
+                Val::text(&r.problems),
+                Val::text(&r.next_steps),
+                Val::text(&r.leader),
+                Val::text(&r.person),
+                Val::text(&r.phone),
+                Val::text(context(&r.task)),
             ];
             // With history: how long this unit's row has lagged, and what that calls for.
             if let Some(l) = ledger {
-                row.extend(super::ledger::streak_vals(&l.row_streak(&units[i], &tids[i]).cloned().unwrap_or_default()));
+                row.extend(super::ledger::streak_vals(&l.row_streak(&r.unit, &r.task).cloned().unwrap_or_default()));
             }
             row
         })
         .collect();
-    let unit_rows = |l: Light| lights.iter().filter(|x| x.as_str() == l.short()).count();
+    let unit_rows = |l: Light| lagging.iter().filter(|r| r.light == l).count();
     let columns = vec![
         ColSpec::new("序号", 5.0),
         ColSpec::new("亮灯", 10.0),

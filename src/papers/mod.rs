@@ -6,8 +6,45 @@ use std::path::Path;
 use anyhow::{Context, Result};
 use serde::Deserialize;
 
-pub const DEFAULT_SETTINGS: &str = include_str!("../templates/papers.toml");
-pub const DEFAULT_REMIND: &str = include_str!("../templates/remind.txt");
+pub const DEFAULT_SETTINGS: &str = include_str!("../../templates/papers.toml");
+pub const DEFAULT_REMIND: &str = include_str!("../../templates/remind.txt");
+pub const DEFAULT_NOTICE: &str = include_str!("../../templates/notice.txt");
+pub const DEFAULT_LETTER: &str = include_str!("../../templates/letter.txt");
+
+pub mod facts;
+
+/// What the 通报 and 督办函 are written with: settings, wording, and their date.
+#[derive(Clone)]
+pub struct Papers {
+    pub settings: Settings,
+    pub notice: Wording,
+    pub letter: Wording,
+    /// 成文日期.
+    pub date: chrono::NaiveDate,
+}
+
+impl Papers {
+    /// The built-in settings and templates, dated `date`.
+    pub fn builtin(date: chrono::NaiveDate) -> Papers {
+        Papers::load(None, None, None, date).expect("built-in papers templates are valid")
+    }
+
+    /// Each file replaces its built-in default; a template error names the file and line.
+    pub fn load(settings: Option<&Path>, notice: Option<&Path>, letter: Option<&Path>, date: chrono::NaiveDate) -> Result<Papers> {
+        Ok(Papers {
+            settings: Settings::load(settings)?,
+            notice: Wording::load(notice, "templates/notice.txt", DEFAULT_NOTICE)?,
+            letter: Wording::load(letter, "templates/letter.txt", DEFAULT_LETTER)?,
+            date,
+        })
+    }
+}
+
+impl std::fmt::Debug for Papers {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("Papers").field("settings", &self.settings).field("date", &self.date).finish_non_exhaustive()
+    }
+}
 
 /// `templates/papers.toml`.
 #[derive(Debug, Clone, Deserialize)]
@@ -19,6 +56,13 @@ pub struct Settings {
     pub contact: String,
     /// 催报: the day of the period's month by which the form is due.
     pub due_day: u32,
+    /// 督办函: days after the letter's date by which the unit replies.
+    #[serde(default = "default_reply_days")]
+    pub reply_days: u32,
+}
+
+fn default_reply_days() -> u32 {
+    10
 }
 
 impl Settings {
@@ -41,12 +85,38 @@ impl Settings {
         toml::from_str(text).map_err(|e| {
             let line = e.span().map(|s| text[..s.start.min(text.len())].lines().count().max(1));
             let at = line.map(|l| format!("第{l}行：")).unwrap_or_default();
-            anyhow::anyhow!("设置文件 {name} {at}{}（应有 office、contact、due_day 三项）", e.message())
+            anyhow::anyhow!("设置文件 {name} {at}{}（应有 office、contact、due_day，可选 reply_days）", e.message())
         })
     }
 }
 
+/// File names of the papers under the output folder.
+pub const LETTERS_DIR: &str = "督办函";
+
+pub fn notice_file(period: crate::validate::Period) -> String {
+    format!("通报_{}.docx", period.label())
+}
+
+/// The 通报 in paragraphs: facts gathered from the batch, worded by the template.
+pub fn notice(plan: &crate::plan::Plan, batch: &crate::batch::Batch, lagging: &[crate::consolidate::LaggingRow], papers: &Papers) -> Result<Vec<crate::write::paper::Block>> {
+    let facts = facts::notice(plan, batch, lagging, &papers.settings, papers.date);
+    let text = papers.notice.render(minijinja::Value::from(minijinja::value::Serde(&facts)))?;
+    Ok(crate::write::paper::Block::parse(&text))
+}
+
+/// Each 督办函 in paragraphs, with its unit: one that fails to render never costs the others.
+pub fn letters(plan: &crate::plan::Plan, batch: &crate::batch::Batch, lagging: &[crate::consolidate::LaggingRow], papers: &Papers) -> Vec<(String, Result<Vec<crate::write::paper::Block>>)> {
+    facts::letters(plan, batch, lagging, &papers.settings, papers.date)
+        .into_iter()
+        .map(|l| {
+            let blocks = papers.letter.render(minijinja::Value::from(minijinja::value::Serde(&l))).map(|t| crate::write::paper::Block::parse(&t));
+            (l.unit, blocks)
+        })
+        .collect()
+}
+
 /// A wording template, checked when loaded: an error names the line, never panics.
+#[derive(Clone)]
 pub struct Wording {
     env: minijinja::Environment<'static>,
 }

@@ -1,0 +1,348 @@
+//! The figures the 通报 and the 督办函 quote, gathered once from the batch — the same task lights,
+//! reporting and lagging rows the 汇总表 shows — and handed to the wording templates as they are.
+
+use serde::Serialize;
+
+use crate::batch::Batch;
+use crate::consolidate::{LaggingRow, TaskSummary};
+use crate::finding::Severity;
+use crate::lights::Light;
+use crate::normalise::values::fmt_num;
+use crate::plan::{Kind, Plan, Task, AREAS};
+
+/// 督办措施 that call for a 督办函 even when the row is no longer red this period, heaviest first.
+pub const LETTER_MEASURES: [&str; 2] = ["约谈", "专函督办"];
+
+/// How many tasks show each light.
+#[derive(Debug, Clone, Default, Serialize, PartialEq)]
+pub struct Counts {
+    pub total: usize,
+    /// 已完成
+    pub done: usize,
+    /// 正常推进
+    pub on_track: usize,
+    /// 轻度滞后
+    pub behind: usize,
+    /// 严重滞后
+    pub serious: usize,
+    /// 未启动/无数据
+    pub none: usize,
+}
+
+impl Counts {
+    /// The 任务汇总's lights, counted: the 通报's 总体情况.
+    pub fn of_tasks(cons: &crate::consolidate::Consolidated) -> Counts {
+        Counts::of(cons.tasks.iter().map(|s| &s.light))
+    }
+
+    fn of<'a>(lights: impl Iterator<Item = &'a Light>) -> Counts {
+        let mut c = Counts::default();
+        for l in lights {
+            c.total += 1;
+            match l {
+                Light::Blue => c.done += 1,
+                Light::Green => c.on_track += 1,
+                Light::Yellow => c.behind += 1,
+                Light::Red => c.serious += 1,
+                Light::Grey => c.none += 1,
+            }
+        }
+        c
+    }
+}
+
+#[derive(Debug, Clone, Serialize)]
+pub struct AreaCounts {
+    pub name: String,
+    pub counts: Counts,
+}
+
+/// 应报 = 已报 + 已报但无法使用 + 未报 (the same [`crate::batch::Reporting`] the 总览 shows).
+#[derive(Debug, Clone, Serialize)]
+pub struct ReportingFacts {
+    pub due: usize,
+    pub reported: usize,
+    pub missing: Vec<String>,
+    pub unusable: Vec<String>,
+}
+
+/// A unit whose form goes back (its 退回 file), with what is wrong in it.
+#[derive(Debug, Clone, Serialize)]
+pub struct Returned {
+    pub unit: String,
+    pub errors: usize,
+    pub warnings: usize,
+}
+
+/// A figure against its yardstick, in words: "累计完成43亿元，完成全年目标的43.0%，序时进度50.0%".
+#[derive(Debug, Clone, Serialize, Default)]
+pub struct Figure {
+    /// What was done, against what.
+    pub text: String,
+    /// How far behind, or empty when there is no gap to tell.
+    pub gap: String,
+}
+
+/// The figure of a task (its city total, or one unit's row) in the words of the 通报.
+pub fn figure(task: &Task, actual: Option<f64>, target: Option<f64>, done: Option<f64>, expected: Option<f64>) -> Figure {
+    let uom = task.uom.clone().unwrap_or_default();
+    let num = |v: f64| format!("{}{}", fmt_num((v * 100.0).round() / 100.0), uom);
+    match (task.kind, actual) {
+        (Kind::Count | Kind::Stretch | Kind::LowerBound, Some(a)) => {
+            let mut text = format!("累计完成{}", num(a));
+            if let Some(t) = target {
+                text.push_str(&format!("，全年目标{}", num(t)));
+            }
+            let gap = match (done, expected) {
+                (Some(d), Some(e)) => {
+                    text.push_str(&format!("，完成进度{d:.1}%，序时进度{e:.1}%"));
+                    if e > d {
+                        format!("落后序时进度{:.1}个百分点", e - d)
+                    } else {
+                        String::new()
+                    }
+                }
+                _ => String::new(),
+            };
+            Figure { text, gap }
+        }
+        (Kind::Growth | Kind::UpperBound, Some(a)) => {
+            let word = if task.kind == Kind::Growth { "目标" } else { "控制目标" };
+            let mut text = format!("完成{}", num(a));
+            let mut gap = String::new();
+            if let Some(t) = target {
+                text.push_str(&format!("，{word}{}", num(t)));
+                let short = if task.at_most { a - t } else { t - a };
+                if short > 0.0 {
+                    let unit = if uom == "%" { "个百分点".to_string() } else { uom.clone() };
+                    gap = format!("{}目标{}{}", if task.at_most { "超出" } else { "低于" }, fmt_num((short * 100.0).round() / 100.0), unit);
+                }
+            }
+            Figure { text, gap }
+        }
+        _ => Figure { text: format!("完成时限：{}", if task.deadline_text.is_empty() { "年底" } else { &task.deadline_text }), gap: String::new() },
+    }
+}
+
+/// How long a task or a row has lagged, with what that calls for (with history only).
+#[derive(Debug, Clone, Serialize)]
+pub struct StreakFacts {
+    pub lagging: usize,
+    pub red: usize,
+    pub measure: Option<String>,
+}
+
+impl From<&crate::ledger::Streak> for StreakFacts {
+    fn from(s: &crate::ledger::Streak) -> StreakFacts {
+        StreakFacts { lagging: s.lagging, red: s.red, measure: s.measure.clone() }
+    }
+}
+
+/// A red or yellow task of the 通报's 三、滞后任务.
+#[derive(Debug, Clone, Serialize)]
+pub struct LaggingTask {
+    pub id: String,
+    pub name: String,
+    pub lead: String,
+    pub units: Vec<String>,
+    pub light: String,
+    pub figure: Figure,
+    /// Units whose own rows of this task are red, then yellow.
+    pub red_units: Vec<String>,
+    pub yellow_units: Vec<String>,
+    pub streak: Option<StreakFacts>,
+}
+
+/// A 重要指标 of the 通报's 二、主要指标.
+#[derive(Debug, Clone, Serialize)]
+pub struct Indicator {
+    pub id: String,
+    pub name: String,
+    pub light: String,
+    pub figure: Figure,
+}
+
+/// A unit with red rows under tasks that are not lagging city-wide.
+#[derive(Debug, Clone, Serialize)]
+pub struct UnitTasks {
+    pub unit: String,
+    pub tasks: Vec<LetterTask>,
+}
+
+/// Everything the 通报 says, each figure from the batch the 汇总表 was written from.
+#[derive(Debug, Clone, Serialize)]
+pub struct NoticeFacts {
+    pub office: String,
+    pub city: String,
+    pub year: i32,
+    /// 2021年6月
+    pub period: String,
+    /// 6
+    pub month: u32,
+    /// 成文日期, 2021年7月5日
+    pub date: String,
+    /// The day of the month forms are due (settings).
+    pub due_day: u32,
+    pub counts: Counts,
+    pub areas: Vec<AreaCounts>,
+    pub reporting: ReportingFacts,
+    pub returned: Vec<Returned>,
+    pub indicators: Vec<Indicator>,
+    pub red: Vec<LaggingTask>,
+    pub yellow: Vec<LaggingTask>,
+    pub red_elsewhere: Vec<UnitTasks>,
+    /// Earlier periods in the ledger (empty without history).
+    pub history: Vec<String>,
+}
+
+/// A 督办函's red (or escalated) row.
+#[derive(Debug, Clone, Serialize)]
+pub struct LetterTask {
+    pub id: String,
+    pub name: String,
+    pub light: String,
+    pub figure: Figure,
+    pub streak: Option<StreakFacts>,
+}
+
+/// Everything one 督办函 says.
+#[derive(Debug, Clone, Serialize)]
+pub struct LetterFacts {
+    pub unit: String,
+    pub office: String,
+    pub contact: String,
+    pub period: String,
+    pub date: String,
+    pub reply_by: String,
+    pub tasks: Vec<LetterTask>,
+    /// The heaviest 督办措施 among the tasks, if any.
+    pub measure: Option<String>,
+}
+
+/// A unit's lagging row as a 督办函 (and the 通报) tells it: its own figure, streak and measure.
+fn row_task(plan: &Plan, ledger: Option<&crate::ledger::Ledger>, r: &LaggingRow) -> Option<LetterTask> {
+    let t = plan.task(&r.task)?;
+    Some(LetterTask {
+        id: t.id.clone(),
+        name: crate::consolidate::short_name(t),
+        light: r.light.short().into(),
+        figure: figure(t, r.actual, crate::consolidate::unit_target(t, &r.unit, r.target), r.done, r.expected),
+        streak: ledger.and_then(|l| l.row_streak(&r.unit, &r.task)).map(StreakFacts::from),
+    })
+}
+
+pub fn chinese_date(d: chrono::NaiveDate) -> String {
+    use chrono::Datelike;
+    format!("{}年{}月{}日", d.year(), d.month(), d.day())
+}
+
+/// The 通报's facts.
+pub fn notice(plan: &Plan, batch: &Batch, lagging: &[LaggingRow], settings: &super::Settings, date: chrono::NaiveDate) -> NoticeFacts {
+    let cons = &batch.consolidated;
+    let pairs: Vec<(&Task, &TaskSummary)> = plan.tasks.iter().zip(&cons.tasks).collect();
+    let counts = Counts::of_tasks(cons);
+    let areas = AREAS
+        .iter()
+        .map(|a| AreaCounts { name: a.to_string(), counts: Counts::of(pairs.iter().filter(|(t, _)| t.area == *a).map(|(_, s)| &s.light)) })
+        .filter(|a| a.counts.total > 0)
+        .collect();
+    let rep = batch.reporting(plan);
+    let returned = crate::write::returns::units_to_return(plan, &batch.findings)
+        .into_iter()
+        .map(|unit| {
+            let of = |sev: Severity| batch.findings.iter().filter(|f| f.rule != "V01" && f.severity == sev && f.unit.as_deref() == Some(unit.as_str())).count();
+            Returned { errors: of(Severity::Error), warnings: of(Severity::Warning), unit }
+        })
+        .collect();
+    let task_figure = |t: &Task, s: &TaskSummary| figure(t, s.actual, t.target, s.completion, s.completion.map(|_| s.expected));
+    let indicators = pairs
+        .iter()
+        .filter(|(t, _)| t.area == AREAS[0])
+        .map(|(t, s)| Indicator { id: t.id.clone(), name: crate::consolidate::short_name(t), light: s.light.short().into(), figure: task_figure(t, s) })
+        .collect();
+    let units_with = |task: &str, light: Light| -> Vec<String> { lagging.iter().filter(|r| r.task == task && r.light == light).map(|r| r.unit.clone()).collect() };
+    let ledger = batch.ledger.as_ref();
+    let lagging_tasks = |light: Light| -> Vec<LaggingTask> {
+        pairs
+            .iter()
+            .enumerate()
+            .filter(|(_, (_, s))| s.light == light)
+            .map(|(i, (t, s))| LaggingTask {
+                id: t.id.clone(),
+                name: crate::consolidate::short_name(t),
+                lead: t.lead_unit.clone(),
+                units: t.units.iter().map(|a| a.unit.clone()).collect(),
+                light: s.light.short().into(),
+                figure: task_figure(t, s),
+                red_units: units_with(&t.id, Light::Red),
+                yellow_units: units_with(&t.id, Light::Yellow),
+                streak: ledger.and_then(|l| l.tasks.get(i)).filter(|line| line.id == t.id).map(|line| StreakFacts::from(&line.streak)),
+            })
+            .collect()
+    };
+    let (red, yellow) = (lagging_tasks(Light::Red), lagging_tasks(Light::Yellow));
+    let listed: std::collections::HashSet<&str> = red.iter().chain(&yellow).map(|t| t.id.as_str()).collect();
+    let mut red_elsewhere: Vec<UnitTasks> = Vec::new();
+    for r in lagging.iter().filter(|r| r.light == Light::Red && !listed.contains(r.task.as_str())) {
+        let Some(task) = row_task(plan, ledger, r) else { continue };
+        match red_elsewhere.iter_mut().find(|u| u.unit == r.unit) {
+            Some(u) => u.tasks.push(task),
+            None => red_elsewhere.push(UnitTasks { unit: r.unit.clone(), tasks: vec![task] }),
+        }
+    }
+    red_elsewhere.sort_by(|a, b| a.unit.cmp(&b.unit));
+    NoticeFacts {
+        office: settings.office.clone(),
+        city: plan.city.clone(),
+        year: batch.period.year,
+        period: batch.period.chinese(),
+        month: batch.period.month,
+        date: chinese_date(date),
+        due_day: settings.due_day,
+        counts,
+        areas,
+        reporting: ReportingFacts { due: rep.due.len(), reported: rep.reported.len(), missing: rep.missing, unusable: rep.unusable },
+        returned,
+        indicators,
+        red,
+        yellow,
+        red_elsewhere,
+        history: ledger.map(|l| l.periods.iter().filter(|p| **p != batch.period).map(|p| p.chinese()).collect()).unwrap_or_default(),
+    }
+}
+
+/// One 督办函 per unit with a red row, or with a row whose 督办措施 is in [`LETTER_MEASURES`],
+/// units in the roster's order.
+pub fn letters(plan: &Plan, batch: &Batch, lagging: &[LaggingRow], settings: &super::Settings, date: chrono::NaiveDate) -> Vec<LetterFacts> {
+    let ledger = batch.ledger.as_ref();
+    let calls_for_letter = |r: &LaggingRow| {
+        r.light == Light::Red || ledger.and_then(|l| l.row_streak(&r.unit, &r.task)).and_then(|s| s.measure.as_deref()).is_some_and(|m| LETTER_MEASURES.contains(&m))
+    };
+    let mut units: Vec<&str> = Vec::new();
+    for r in lagging.iter().filter(|r| calls_for_letter(r)) {
+        if !units.contains(&r.unit.as_str()) {
+            units.push(&r.unit);
+        }
+    }
+    let roster: Vec<&str> = plan.expected_units().into_iter().map(|u| u.name.as_str()).collect();
+    units.sort_by_key(|u| (roster.iter().position(|r| r == u).unwrap_or(usize::MAX), u.to_string()));
+    let reply_by = chinese_date(date + chrono::Days::new(settings.reply_days as u64));
+    units
+        .into_iter()
+        .map(|unit| {
+            let tasks: Vec<LetterTask> = lagging.iter().filter(|r| r.unit == unit && calls_for_letter(r)).filter_map(|r| row_task(plan, ledger, r)).collect();
+            
+            let measure = LETTER_MEASURES.iter().find(|m| tasks.iter().any(|t| t.streak.as_ref().and_then(|s| s.measure.as_deref()) == Some(**m))).map(|m| m.to_string());
+            LetterFacts {
+                unit: unit.to_string(),
+                office: settings.office.clone(),
+                contact: settings.contact.clone(),
+                period: batch.period.chinese(),
+                date: chinese_date(date),
+                reply_by: reply_by.clone(),
+                tasks,
+                measure,
+            }
+        })
+        .collect()
+}
