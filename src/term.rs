@@ -190,10 +190,10 @@ pub fn run_summary(plan: &Plan, batch: &Batch, outputs: &Outputs, colour_on: boo
         rows
     );
     if !r.unusable.is_empty() {
-        let _ = writeln!(out, "  已报但无法使用：{}", r.unusable.join("、"));
+        let _ = writeln!(out, "  已报但无法使用：{}", some(&r.unusable));
     }
     if !r.missing.is_empty() {
-        let _ = writeln!(out, "  未报：{}", r.missing.join("、"));
+        let _ = writeln!(out, "  未报：{}", some(&r.missing));
     }
     let _ = writeln!(
         out,
@@ -216,7 +216,7 @@ pub fn run_summary(plan: &Plan, batch: &Batch, outputs: &Outputs, colour_on: boo
     }
     let returns: Vec<String> = outputs.returns.iter().filter_map(|p| p.file_stem().map(|s| s.to_string_lossy().to_string())).collect();
     if let Some(dir) = outputs.returns.first().and_then(|p| p.parent()) {
-        let _ = writeln!(out, "  {}/（退回文件 {} 个：{}）", dir.display(), returns.len(), returns.join("、"));
+        let _ = writeln!(out, "  {}/（退回文件 {} 个：{}）", dir.display(), returns.len(), some(&returns));
     }
     let (letters, notices): (Vec<&std::path::PathBuf>, Vec<&std::path::PathBuf>) =
         outputs.papers.iter().partition(|p| p.parent().and_then(|d| d.file_name()).is_some_and(|n| n == crate::papers::LETTERS_DIR));
@@ -225,11 +225,11 @@ pub fn run_summary(plan: &Plan, batch: &Batch, outputs: &Outputs, colour_on: boo
     }
     if let Some(dir) = letters.first().and_then(|p| p.parent()) {
         let names: Vec<String> = letters.iter().filter_map(|p| p.file_stem().map(|s| s.to_string_lossy().to_string())).collect();
-        let _ = writeln!(out, "  {}/（督办函 {} 份：{}）", dir.display(), names.len(), names.join("、"));
+        let _ = writeln!(out, "  {}/（督办函 {} 份：{}）", dir.display(), names.len(), some(&names));
     }
     if !outputs.removed.is_empty() {
         let names: Vec<String> = outputs.removed.iter().filter_map(|p| p.file_name()).map(|n| n.to_string_lossy().to_string()).collect();
-        let _ = writeln!(out, "  已删除上次生成、本次已不适用的文件 {} 个：{}", names.len(), names.join("、"));
+        let _ = writeln!(out, "  已删除上次生成、本次已不适用的文件 {} 个：{}", names.len(), some(&names));
     }
     if !outputs.failed.is_empty() {
         let _ = writeln!(out, "\n{}", colour(&format!("未能写出 {} 个文件（其余文件已写出）：", outputs.failed.len()), Severity::Error, colour_on));
@@ -238,6 +238,17 @@ pub fn run_summary(plan: &Plan, batch: &Batch, outputs: &Outputs, colour_on: boo
         }
     }
     out
+}
+
+/// Names on one terminal line: all of a city's, the first 30 of a province's (the files and
+/// sheets have them all).
+fn some(names: &[String]) -> String {
+    const SHOWN: usize = 30;
+    if names.len() <= SHOWN {
+        names.join("、")
+    } else {
+        format!("{} 等（共 {} 个，全部见输出文件）", names[..SHOWN].join("、"), names.len())
+    }
 }
 
 /// Who a finding belongs to, for grouping: the unit, else the file, else the whole city.

@@ -152,6 +152,7 @@ fn write_outputs(plan: &Plan, batch: &mut Batch, started: crate::write::summary:
 
 /// The 通报 and every 督办函, each written or failed on its own.
 fn write_papers(plan: &Plan, batch: &Batch, out: &Path, papers: &Papers) -> Vec<(PathBuf, Result<()>)> {
+    let t = std::time::Instant::now();
     let lagging = match crate::consolidate::lagging_rows(plan, &batch.consolidated) {
         Ok(l) => l,
         Err(e) => return vec![(out.join(crate::papers::notice_file(batch.period)), Err(e))],
@@ -159,11 +160,18 @@ fn write_papers(plan: &Plan, batch: &Batch, out: &Path, papers: &Papers) -> Vec<
     let notice = out.join(crate::papers::notice_file(batch.period));
     let mut written = vec![(notice.clone(), notice_paper(plan, batch, &lagging, papers, &notice))];
     let letters = out.join(crate::papers::LETTERS_DIR);
-    for (unit, blocks) in crate::papers::letters(plan, batch, &lagging, papers) {
-        let path = letters.join(format!("{}.docx", crate::write::returns::safe_file_stem(&unit)));
-        let result = blocks.and_then(|b| crate::write::paper::write_paper(&path, &b, papers.date));
-        written.push((path, result));
-    }
+    // A province has a letter for hundreds of units: rendered and written on every core.
+    use rayon::prelude::*;
+    let each: Vec<(PathBuf, Result<()>)> = crate::papers::letters(plan, batch, &lagging, papers)
+        .into_par_iter()
+        .map(|(unit, blocks)| {
+            let path = letters.join(format!("{}.docx", crate::write::returns::safe_file_stem(&unit)));
+            let result = blocks.and_then(|b| crate::write::paper::write_paper(&path, &b, papers.date));
+            (path, result)
+        })
+        .collect();
+    written.extend(each);
+    crate::profile::stage("papers: 通报, 督办函", t);
     written
 }
 

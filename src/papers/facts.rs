@@ -1,6 +1,8 @@
 //! The figures the 通报 and the 督办函 quote, gathered once from the batch — the same task lights,
 //! reporting and lagging rows the 汇总表 shows — and handed to the wording templates as they are.
 
+use std::collections::HashMap;
+
 use serde::Serialize;
 
 use crate::batch::Batch;
@@ -247,11 +249,22 @@ pub fn notice(plan: &Plan, batch: &Batch, lagging: &[LaggingRow], settings: &sup
         .filter(|a| a.counts.total > 0)
         .collect();
     let rep = batch.reporting(plan);
+    let mut per_unit: HashMap<&str, (usize, usize)> = HashMap::new();
+    for f in batch.findings.iter().filter(|f| f.rule != "V01") {
+        if let Some(u) = f.unit.as_deref() {
+            let e = per_unit.entry(u).or_default();
+            match f.severity {
+                Severity::Error => e.0 += 1,
+                Severity::Warning => e.1 += 1,
+                Severity::Info => {}
+            }
+        }
+    }
     let returned = crate::write::returns::units_to_return(plan, &batch.findings)
         .into_iter()
         .map(|unit| {
-            let of = |sev: Severity| batch.findings.iter().filter(|f| f.rule != "V01" && f.severity == sev && f.unit.as_deref() == Some(unit.as_str())).count();
-            Returned { errors: of(Severity::Error), warnings: of(Severity::Warning), unit }
+            let (errors, warnings) = per_unit.get(unit.as_str()).copied().unwrap_or_default();
+            Returned { errors, warnings, unit }
         })
         .collect();
     let task_figure = |t: &Task, s: &TaskSummary| figure(t, s.actual, t.target, s.completion, s.completion.map(|_| s.expected));
@@ -260,7 +273,11 @@ pub fn notice(plan: &Plan, batch: &Batch, lagging: &[LaggingRow], settings: &sup
         .filter(|(t, _)| t.area == AREAS[0])
         .map(|(t, s)| Indicator { id: t.id.clone(), name: crate::consolidate::short_name(t), light: s.light.short().into(), figure: task_figure(t, s) })
         .collect();
-    let units_with = |task: &str, light: Light| -> Vec<String> { lagging.iter().filter(|r| r.task == task && r.light == light).map(|r| r.unit.clone()).collect() };
+    let mut lagging_units: HashMap<(&str, Light), Vec<String>> = HashMap::new();
+    for r in lagging {
+        lagging_units.entry((r.task.as_str(), r.light)).or_default().push(r.unit.clone());
+    }
+    let units_with = |task: &str, light: Light| -> Vec<String> { lagging_units.get(&(task, light)).cloned().unwrap_or_default() };
     let ledger = batch.ledger.as_ref();
     let lagging_tasks = |light: Light| -> Vec<LaggingTask> {
         pairs
@@ -318,20 +335,19 @@ pub fn letters(plan: &Plan, batch: &Batch, lagging: &[LaggingRow], settings: &su
     let calls_for_letter = |r: &LaggingRow| {
         r.light == Light::Red || ledger.and_then(|l| l.row_streak(&r.unit, &r.task)).and_then(|s| s.measure.as_deref()).is_some_and(|m| LETTER_MEASURES.contains(&m))
     };
-    let mut units: Vec<&str> = Vec::new();
+    // Each unit's rows that call for a letter, found in one pass; units in the roster's order.
+    let mut by_unit: HashMap<&str, Vec<&LaggingRow>> = HashMap::new();
     for r in lagging.iter().filter(|r| calls_for_letter(r)) {
-        if !units.contains(&r.unit.as_str()) {
-            units.push(&r.unit);
-        }
+        by_unit.entry(r.unit.as_str()).or_default().push(r);
     }
-    let roster: Vec<&str> = plan.expected_units().into_iter().map(|u| u.name.as_str()).collect();
-    units.sort_by_key(|u| (roster.iter().position(|r| r == u).unwrap_or(usize::MAX), u.to_string()));
+    let roster: HashMap<&str, usize> = plan.expected_units().into_iter().enumerate().map(|(i, u)| (u.name.as_str(), i)).collect();
+    let mut units: Vec<(&str, Vec<&LaggingRow>)> = by_unit.into_iter().collect();
+    units.sort_by_key(|(u, _)| (roster.get(u).copied().unwrap_or(usize::MAX), u.to_string()));
     let reply_by = chinese_date(date + chrono::Days::new(settings.reply_days as u64));
     units
         .into_iter()
-        .map(|unit| {
-            let tasks: Vec<LetterTask> = lagging.iter().filter(|r| r.unit == unit && calls_for_letter(r)).filter_map(|r| row_task(plan, ledger, r)).collect();
-            
+        .map(|(unit, rows)| {
+            let tasks: Vec<LetterTask> = rows.into_iter().filter_map(|r| row_task(plan, ledger, r)).collect();
             let measure = LETTER_MEASURES.iter().find(|m| tasks.iter().any(|t| t.streak.as_ref().and_then(|s| s.measure.as_deref()) == Some(**m))).map(|m| m.to_string());
             LetterFacts {
                 unit: unit.to_string(),
@@ -345,4 +361,30 @@ pub fn letters(plan: &Plan, batch: &Batch, lagging: &[LaggingRow], settings: &su
             }
         })
         .collect()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn figures_say_what_was_done_against_what_and_how_far_behind() {
+        let plan = Plan::builtin();
+        let count = plan.task("4.1.2").unwrap(); // 222 个
+        let f = figure(count, Some(60.0), Some(222.0), Some(27.03), Some(45.05));
+        assert_eq!(f.text, format!("累计完成60{u}，全年目标222{u}，完成进度27.0%，序时进度45.0%", u = count.uom.clone().unwrap_or_default()));
+        assert_eq!(f.gap, "落后序时进度18.0个百分点");
+        // Ahead of pace: no gap to tell.
+        assert_eq!(figure(count, Some(150.0), Some(222.0), Some(67.6), Some(45.0)).gap, "");
+        // Growth rates in points, upper bounds as overshoot.
+        let gdp = plan.task("1.1").unwrap();
+        let f = figure(gdp, Some(6.4), Some(6.5), None, None);
+        assert_eq!((f.text.as_str(), f.gap.as_str()), ("完成6.4%，目标6.5%", "低于目标0.1个百分点"));
+        let jobless = plan.task("5.1.1").unwrap();
+        let f = figure(jobless, Some(3.5), Some(3.0), None, None);
+        assert_eq!((f.text.as_str(), f.gap.as_str()), ("完成3.5%，控制目标3%", "超出目标0.5个百分点"));
+        // No figure: the deadline.
+        let milestone = plan.tasks.iter().find(|t| t.kind == Kind::Milestone).unwrap();
+        assert!(figure(milestone, None, None, None, None).text.starts_with("完成时限："));
+    }
 }

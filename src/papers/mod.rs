@@ -106,8 +106,9 @@ pub fn notice(plan: &crate::plan::Plan, batch: &crate::batch::Batch, lagging: &[
 
 /// Each 督办函 in paragraphs, with its unit: one that fails to render never costs the others.
 pub fn letters(plan: &crate::plan::Plan, batch: &crate::batch::Batch, lagging: &[crate::consolidate::LaggingRow], papers: &Papers) -> Vec<(String, Result<Vec<crate::write::paper::Block>>)> {
+    use rayon::prelude::*;
     facts::letters(plan, batch, lagging, &papers.settings, papers.date)
-        .into_iter()
+        .into_par_iter()
         .map(|l| {
             let blocks = papers.letter.render(minijinja::Value::from(minijinja::value::Serde(&l))).map(|t| crate::write::paper::Block::parse(&t));
             (l.unit, blocks)
@@ -170,5 +171,38 @@ mod tests {
         let w = Wording::new("t.txt", "{{ nobody }}").unwrap();
         let e = w.render(minijinja::context! { unit => "x" }).unwrap_err().to_string();
         assert!(e.contains("没有的变量"), "{e}");
+    }
+
+    /// The default 通报 when nothing lags and everyone reported, with a single 工作方面: no empty
+    /// headings, the 报送情况 numbered （一）, and the closing lines.
+    #[test]
+    fn the_default_notice_reads_well_when_all_is_well() {
+        let papers = Papers::builtin(chrono::NaiveDate::from_ymd_opt(2021, 7, 5).unwrap());
+        let counts = minijinja::context! { total => 2, done => 1, on_track => 1, behind => 0, serious => 0, none => 0 };
+        let ctx = minijinja::context! {
+            office => "海城市政府督查室", city => "海城市", year => 2021, period => "2021年6月", month => 6, date => "2021年7月5日", due_day => 28,
+            counts => counts.clone(),
+            areas => vec![minijinja::context! { name => "重要指标", counts => counts }],
+            reporting => minijinja::context! { due => 2, reported => 2, missing => Vec::<String>::new(), unusable => Vec::<String>::new() },
+            returned => Vec::<String>::new(), indicators => Vec::<String>::new(), red => Vec::<String>::new(), yellow => Vec::<String>::new(),
+            red_elsewhere => Vec::<String>::new(), history => Vec::<String>::new(),
+        };
+        let text = papers.notice.render(ctx).unwrap();
+        let blocks = crate::write::paper::Block::parse(&text);
+        use crate::write::paper::Block::*;
+        assert!(blocks.contains(&Body("截至2021年6月底，全市2项任务中，已完成1项，正常推进1项，轻度滞后0项，严重滞后0项，未启动/无数据0项。".into())), "{text}");
+        assert!(blocks.contains(&Heading2("（一）报送情况。应报送单位2个，已报送2个。".into())), "{text}");
+        assert!(blocks.contains(&Body("本期没有滞后任务。".into())), "{text}");
+        assert!(blocks.contains(&Body("各单位均按时报送，所报文件均通过校验。".into())), "{text}");
+        assert_eq!(blocks.iter().filter(|b| matches!(b, Heading1(_))).count(), 5, "{text}");
+        assert_eq!(&blocks[blocks.len() - 2..], &[Sender("海城市政府督查室".into()), Date("2021年7月5日".into())]);
+        // The letter template renders too: reply date, tasks numbered.
+        let task = minijinja::context! { id => "2.1", name => "新建5G基站", light => "严重滞后", figure => minijinja::context! { text => "累计完成8个", gap => "" }, streak => () };
+        let letter = papers
+            .letter
+            .render(minijinja::context! { unit => "工信局", office => "督查室", contact => "0412", period => "2021年6月", date => "2021年7月5日", reply_by => "2021年7月15日", tasks => vec![task], measure => () })
+            .unwrap();
+        assert!(letter.contains("（1）2.1 新建5G基站（严重滞后）：累计完成8个。"), "{letter}");
+        assert!(letter.contains("于2021年7月15日前"), "{letter}");
     }
 }
