@@ -75,3 +75,16 @@ impl Batch {
         self.submissions.iter().filter_map(|s| Some((s.file.as_str(), s.superseded_by.as_deref()?))).collect()
     }
 }
+
+/// Units that get a return file: on the roster, with a finding other than "did not submit".
+pub fn units_to_return(plan: &crate::plan::Plan, findings: &[Finding]) -> Vec<String> {
+    let mut units: Vec<String> = findings
+        .iter()
+        .filter(|f| f.rule != "V01" && f.severity != crate::finding::Severity::Info)
+        .filter_map(|f| f.unit.clone())
+        .filter(|u| plan.roster.contains(u))
+        .collect();
+    units.sort();
+    units.dedup();
+    units
+}

@@ -260,7 +260,7 @@ pub fn notice(plan: &Plan, batch: &Batch, lagging: &[LaggingRow], settings: &sup
             }
         }
     }
-    let returned = crate::write::returns::units_to_return(plan, &batch.findings)
+    let returned = crate::batch::units_to_return(plan, &batch.findings)
         .into_iter()
         .map(|unit| {
             let (errors, warnings) = per_unit.get(unit.as_str()).copied().unwrap_or_default();

@@ -11,7 +11,10 @@ pub const DEFAULT_REMIND: &str = include_str!("../../templates/remind.txt");
 pub const DEFAULT_NOTICE: &str = include_str!("../../templates/notice.txt");
 pub const DEFAULT_LETTER: &str = include_str!("../../templates/letter.txt");
 
+mod blocks;
 pub mod facts;
+
+pub use blocks::Block;
 
 /// What the 通报 and 督办函 are written with: settings, wording, and their date.
 #[derive(Clone)]
@@ -98,19 +101,19 @@ pub fn notice_file(period: crate::validate::Period) -> String {
 }
 
 /// The 通报 in paragraphs: facts gathered from the batch, worded by the template.
-pub fn notice(plan: &crate::plan::Plan, batch: &crate::batch::Batch, lagging: &[crate::consolidate::LaggingRow], papers: &Papers) -> Result<Vec<crate::write::paper::Block>> {
+pub fn notice(plan: &crate::plan::Plan, batch: &crate::batch::Batch, lagging: &[crate::consolidate::LaggingRow], papers: &Papers) -> Result<Vec<Block>> {
     let facts = facts::notice(plan, batch, lagging, &papers.settings, papers.date);
     let text = papers.notice.render(minijinja::Value::from(minijinja::value::Serde(&facts)))?;
-    Ok(crate::write::paper::Block::parse(&text))
+    Ok(Block::parse(&text))
 }
 
 /// Each 督办函 in paragraphs, with its unit: one that fails to render never costs the others.
-pub fn letters(plan: &crate::plan::Plan, batch: &crate::batch::Batch, lagging: &[crate::consolidate::LaggingRow], papers: &Papers) -> Vec<(String, Result<Vec<crate::write::paper::Block>>)> {
+pub fn letters(plan: &crate::plan::Plan, batch: &crate::batch::Batch, lagging: &[crate::consolidate::LaggingRow], papers: &Papers) -> Vec<(String, Result<Vec<Block>>)> {
     use rayon::prelude::*;
     facts::letters(plan, batch, lagging, &papers.settings, papers.date)
         .into_par_iter()
         .map(|l| {
-            let blocks = papers.letter.render(minijinja::Value::from(minijinja::value::Serde(&l))).map(|t| crate::write::paper::Block::parse(&t));
+            let blocks = papers.letter.render(minijinja::Value::from(minijinja::value::Serde(&l))).map(|t| Block::parse(&t));
             (l.unit, blocks)
         })
         .collect()
@@ -188,8 +191,8 @@ mod tests {
             red_elsewhere => Vec::<String>::new(), history => Vec::<String>::new(),
         };
         let text = papers.notice.render(ctx).unwrap();
-        let blocks = crate::write::paper::Block::parse(&text);
-        use crate::write::paper::Block::*;
+        let blocks = Block::parse(&text);
+        use Block::*;
         assert!(blocks.contains(&Body("截至2021年6月底，全市2项任务中，已完成1项，正常推进1项，轻度滞后0项，严重滞后0项，未启动/无数据0项。".into())), "{text}");
         assert!(blocks.contains(&Heading2("（一）报送情况。应报送单位2个，已报送2个。".into())), "{text}");
         assert!(blocks.contains(&Body("本期没有滞后任务。".into())), "{text}");

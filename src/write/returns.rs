@@ -17,7 +17,7 @@ use crate::batch::Batch;
 use crate::normalise::Submission;
 use crate::validate::Period;
 use crate::fields::{Field, STANDARD_COLUMNS};
-use crate::finding::{cell_ref, Finding, Severity};
+use crate::finding::{cell_ref, Finding};
 use crate::plan::Plan;
 
 pub const NOTICE_SHEET: &str = "退回意见";
@@ -38,18 +38,7 @@ pub fn safe_file_stem(name: &str) -> String {
     s.chars().take(80).collect()
 }
 
-/// Units that get a return file: on the roster, with a finding other than "did not submit".
-pub fn units_to_return(plan: &Plan, findings: &[Finding]) -> Vec<String> {
-    let mut units: Vec<String> = findings
-        .iter()
-        .filter(|f| f.rule != "V01" && f.severity != Severity::Info)
-        .filter_map(|f| f.unit.clone())
-        .filter(|u| plan.roster.contains(u))
-        .collect();
-    units.sort();
-    units.dedup();
-    units
-}
+pub use crate::batch::units_to_return;
 
 /// The folder of the 退回 files inside a run's output folder.
 pub const RETURNS_DIR: &str = "退回";
