@@ -267,6 +267,13 @@ fn with_history_the_papers_carry_streaks_measures_and_the_offices_own_wording() 
     assert!(letter.iter().any(|p| p.contains("须约谈")), "{letter:?}");
     assert!(letter.iter().any(|p| p.starts_with("（1）2.1 新建5G基站（严重滞后）：累计完成8个，全年目标60个，完成进度13.3%，序时进度50.0%，落后序时进度36.7个百分点；已连续3期滞后，督办措施：约谈。")), "{letter:?}");
 
+    // Stricter lights make the city's 2.1 red too: 工信局 is named under it with its streak and measure.
+    let o = run(&["--yellow", "1", "--red", "5"]);
+    assert_eq!(o.status.code(), Some(0), "{}", text(&o));
+    let notice: String = docx_paragraphs(&out.join("通报_2021-06.docx")).iter().map(|p| p.text.clone()).collect::<Vec<_>>().join("\n");
+    assert!(notice.contains("（1）2.1 新建5G基站（牵头单位：工信局；责任单位：工信局、东城镇）：累计完成43个"), "{notice}");
+    assert!(notice.contains("严重滞后的单位：工信局（连续3期滞后，约谈）。"), "{notice}");
+
     // The office's settings and wording: another sender, five days to reply, its own sentence.
     let settings = t.path().join("文书设置.toml");
     std::fs::write(&settings, "office = \"海城市委督查室\"\ncontact = \"王科长 0412-1234567\"\ndue_day = 25\nreply_days = 5\n").unwrap();

@@ -140,6 +140,13 @@ impl From<&crate::ledger::Streak> for StreakFacts {
     }
 }
 
+/// A unit named under a lagging task, with how long its own row has lagged (with history).
+#[derive(Debug, Clone, Serialize)]
+pub struct UnitMark {
+    pub unit: String,
+    pub streak: Option<StreakFacts>,
+}
+
 /// A red or yellow task of the 通报's 三、滞后任务.
 #[derive(Debug, Clone, Serialize)]
 pub struct LaggingTask {
@@ -150,8 +157,8 @@ pub struct LaggingTask {
     pub light: String,
     pub figure: Figure,
     /// Units whose own rows of this task are red, then yellow.
-    pub red_units: Vec<String>,
-    pub yellow_units: Vec<String>,
+    pub red_units: Vec<UnitMark>,
+    pub yellow_units: Vec<UnitMark>,
     pub streak: Option<StreakFacts>,
 }
 
@@ -273,12 +280,13 @@ pub fn notice(plan: &Plan, batch: &Batch, lagging: &[LaggingRow], settings: &sup
         .filter(|(t, _)| t.area == AREAS[0])
         .map(|(t, s)| Indicator { id: t.id.clone(), name: crate::consolidate::short_name(t), light: s.light.short().into(), figure: task_figure(t, s) })
         .collect();
-    let mut lagging_units: HashMap<(&str, Light), Vec<String>> = HashMap::new();
-    for r in lagging {
-        lagging_units.entry((r.task.as_str(), r.light)).or_default().push(r.unit.clone());
-    }
-    let units_with = |task: &str, light: Light| -> Vec<String> { lagging_units.get(&(task, light)).cloned().unwrap_or_default() };
     let ledger = batch.ledger.as_ref();
+    let mut lagging_units: HashMap<(&str, Light), Vec<UnitMark>> = HashMap::new();
+    for r in lagging {
+        let streak = ledger.and_then(|l| l.row_streak(&r.unit, &r.task)).map(StreakFacts::from);
+        lagging_units.entry((r.task.as_str(), r.light)).or_default().push(UnitMark { unit: r.unit.clone(), streak });
+    }
+    let units_with = |task: &str, light: Light| -> Vec<UnitMark> { lagging_units.get(&(task, light)).cloned().unwrap_or_default() };
     let lagging_tasks = |light: Light| -> Vec<LaggingTask> {
         pairs
             .iter()
