@@ -51,6 +51,17 @@ struct Cli {
 /// Help in Chinese: clap's own headings (Usage, Options) replaced.
 const HELP: &str = "{about-with-newline}\n用法：{usage}\n\n{all-args}{after-help}";
 
+/// Which period a batch is, and last period's folder.
+#[derive(Args, Clone, Default)]
+struct PeriodArgs {
+    /// 报送期次，如 2021-06 或 2021年6月；默认依次取文件夹名、文件名、文件中的“报送期次”
+    #[arg(long, value_name = "年-月")]
+    period: Option<String>,
+    /// 上期报送文件夹：计算较上期变化，检查变化超过30%的数据（L10）；默认取往期中的上个月
+    #[arg(long, value_name = "文件夹")]
+    previous: Option<PathBuf>,
+}
+
 /// The light thresholds, for the commands that light tasks.
 #[derive(Args, Clone, Copy)]
 struct Lights {
@@ -120,12 +131,8 @@ enum Command {
         /// 输出目录，默认 out（不能在报送文件夹里面）
         #[arg(short, long, default_value = "out", hide_default_value = true, value_name = "目录")]
         out: PathBuf,
-        /// 报送期次，如 2021-06 或 2021年6月；默认依次取文件夹名、文件名、文件中的“报送期次”
-        #[arg(long, value_name = "年-月")]
-        period: Option<String>,
-        /// 上期报送文件夹：计算较上期变化，检查变化超过30%的数据（L10）；默认取往期中的上个月
-        #[arg(long, value_name = "文件夹")]
-        previous: Option<PathBuf>,
+        #[command(flatten)]
+        batch_period: PeriodArgs,
         #[command(flatten)]
         lights: Lights,
         #[command(flatten)]
@@ -147,12 +154,8 @@ enum Command {
         /// 输出目录，默认 out（写出 通报_<期次>.docx；不能在报送文件夹里面）
         #[arg(short, long, default_value = "out", hide_default_value = true, value_name = "目录")]
         out: PathBuf,
-        /// 报送期次，如 2021-06；默认依次取文件夹名、文件名、文件中的“报送期次”
-        #[arg(long, value_name = "年-月")]
-        period: Option<String>,
-        /// 上期报送文件夹（计算较上期变化）
-        #[arg(long, value_name = "文件夹")]
-        previous: Option<PathBuf>,
+        #[command(flatten)]
+        batch_period: PeriodArgs,
         #[command(flatten)]
         lights: Lights,
         #[command(flatten)]
@@ -174,12 +177,8 @@ enum Command {
         /// 有该级别及以上的问题时退出码为 1：error（错误，默认）、warning（警告）、never（从不）
         #[arg(long, value_enum, default_value = "error", hide_default_value = true, hide_possible_values = true, value_name = "级别")]
         fail_on: FailOn,
-        /// 报送期次，如 2021-06 或 2021年6月；默认依次取文件夹名、文件名、文件中的“报送期次”
-        #[arg(long, value_name = "年-月")]
-        period: Option<String>,
-        /// 上期报送文件夹（启用 L10）
-        #[arg(long, value_name = "文件夹")]
-        previous: Option<PathBuf>,
+        #[command(flatten)]
+        batch_period: PeriodArgs,
         /// 按整批检查跨单位的规则（V01 未报送、V02 任务无人报送、V04、V05）；给出文件夹时默认检查，只给文件时默认不查
         #[arg(long)]
         batch: bool,
@@ -197,12 +196,8 @@ enum Command {
         /// 汇总表文件名，如 汇总表_2021-06.xlsx（不能在报送文件夹里面）
         #[arg(short, long, value_name = "文件")]
         out: PathBuf,
-        /// 报送期次，如 2021-06；默认依次取文件夹名、文件名、文件中的“报送期次”
-        #[arg(long, value_name = "年-月")]
-        period: Option<String>,
-        /// 上期报送文件夹（计算较上期变化）
-        #[arg(long, value_name = "文件夹")]
-        previous: Option<PathBuf>,
+        #[command(flatten)]
+        batch_period: PeriodArgs,
         #[command(flatten)]
         lights: Lights,
         #[command(flatten)]
@@ -471,7 +466,7 @@ fn run(cli: Cli) -> anyhow::Result<ExitCode> {
             }
             Ok(ExitCode::SUCCESS)
         }
-        Command::Run { dir, out, period, previous, lights, history, ladder, papers, letter_template } => {
+        Command::Run { dir, out, batch_period: PeriodArgs { period, previous }, lights, history, ladder, papers, letter_template } => {
             let opts = commands::Options { papers: Some(papers.load(letter_template.as_deref())?), ..with_history(opts(period, previous, Some(lights))?, history, ladder)? };
             let (plan, batch, outputs) = commands::run_loading(load, &dir, &out, &opts)?;
             print!("{}", term::run_summary(&plan, &batch, &outputs, term::use_colour()));
@@ -480,14 +475,14 @@ fn run(cli: Cli) -> anyhow::Result<ExitCode> {
             std::mem::forget((plan, batch, outputs));
             Ok(code)
         }
-        Command::Notice { dir, out, period, previous, lights, history, ladder, papers } => {
+        Command::Notice { dir, out, batch_period: PeriodArgs { period, previous }, lights, history, ladder, papers } => {
             let opts = commands::Options { papers: Some(papers.load(None)?), ..with_history(opts(period, previous, Some(lights))?, history, ladder)? };
             let plan = load()?;
             let (batch, path) = commands::notice(&plan, &dir, &out, &opts)?;
             print!("{}", term::notice_summary(&plan, &batch, &path));
             Ok(ExitCode::SUCCESS)
         }
-        Command::Validate { paths, format, fail_on, period, previous, batch, history, ladder } => {
+        Command::Validate { paths, format, fail_on, batch_period: PeriodArgs { period, previous }, batch, history, ladder } => {
             let plan = load()?;
             let opts = commands::Options { batch_rules: batch.then_some(true), ..with_history(opts(period, previous, None)?, history, ladder)? };
             let batch = commands::process(&plan, &paths, &opts)?;
@@ -559,7 +554,7 @@ fn run(cli: Cli) -> anyhow::Result<ExitCode> {
             }
             Ok(ExitCode::SUCCESS)
         }
-        Command::Consolidate { dir, out, period, previous, lights, history, ladder } => {
+        Command::Consolidate { dir, out, batch_period: PeriodArgs { period, previous }, lights, history, ladder } => {
             commands::check_output_dir(&out, std::slice::from_ref(&dir))?;
             let opts = commands::Options { exclude: Some(out.clone()), ..with_history(opts(period, previous, Some(lights))?, history, ladder)? };
             let plan = load()?;

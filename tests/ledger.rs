@@ -3,29 +3,11 @@
 
 use std::path::Path;
 
-use calamine::{open_workbook_auto, Data, Reader};
-use common::{ledger_fixtures as fixtures, ledger_periods, luoshi, output_text as text};
+use calamine::{open_workbook_auto, Reader};
+use common::{ledger_fixtures as fixtures, ledger_periods, luoshi, output_text as text, sheet};
 
 fn periods(root: &Path) -> std::path::PathBuf {
     ledger_periods(root, &[])
-}
-
-fn sheet(path: &Path, name: &str) -> Vec<Vec<String>> {
-    let mut wb = open_workbook_auto(path).unwrap();
-    let range = wb.worksheet_range(name).unwrap_or_else(|e| panic!("{name}: {e}"));
-    range
-        .rows()
-        .map(|r| {
-            r.iter()
-                .map(|c| match c {
-                    Data::Empty => String::new(),
-                    Data::Float(f) => format!("{f}"),
-                    Data::Int(i) => format!("{i}"),
-                    other => other.to_string(),
-                })
-                .collect()
-        })
-        .collect()
 }
 
 /// The value under `header` in the row where every (header, value) of `key` matches.

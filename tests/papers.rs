@@ -6,7 +6,7 @@ use std::io::Read;
 use std::path::{Path, PathBuf};
 
 use calamine::{open_workbook_auto, Data, Reader};
-use common::{have_soffice, ledger_fixtures as fixtures, ledger_periods, luoshi, output_text as text, soffice_convert};
+use common::{have_soffice, ledger_fixtures as fixtures, ledger_periods, luoshi, output_text as text, sheet, soffice_convert};
 
 /// April and May complete; June without 营商局.
 fn june_missing_one(root: &Path) -> PathBuf {
@@ -133,10 +133,9 @@ fn docx_paragraphs(docx: &Path) -> Vec<Para> {
     paragraphs(&part(docx, "word/document.xml"))
 }
 
-fn sheet(path: &Path, name: &str) -> Vec<Vec<String>> {
-    let mut wb = open_workbook_auto(path).unwrap();
-    let range = wb.worksheet_range(name).unwrap_or_else(|e| panic!("{name}: {e}"));
-    range.rows().map(|r| r.iter().map(|c| if let Data::Float(f) = c { format!("{f}") } else { c.to_string() }).collect()).collect()
+/// A .docx's paragraphs' text, a line each.
+fn docx_text(docx: &Path) -> String {
+    docx_paragraphs(docx).iter().map(|p| p.text.as_str()).collect::<Vec<_>>().join("\n")
 }
 
 /// The rows under the header row that starts with `first`, as header → value.
@@ -258,7 +257,7 @@ fn with_history_the_papers_carry_streaks_measures_and_the_offices_own_wording() 
     let o = run(&[]);
     assert_eq!(o.status.code(), Some(0), "{}", text(&o));
     assert!(text(&o).contains("督办函 1 份：工信局"), "{}", text(&o));
-    let notice: String = docx_paragraphs(&out.join("通报_2021-06.docx")).iter().map(|p| p.text.clone()).collect::<Vec<_>>().join("\n");
+    let notice = docx_text(&out.join("通报_2021-06.docx"));
     assert!(notice.contains("未报送1个（营商局）"), "{notice}");
     // 工信局's own 2.1 row is red for the third month, though the city's 2.1 is not.
     assert!(notice.contains("工信局：2.1 新建5G基站，累计完成8个，全年目标60个"), "{notice}");
@@ -270,7 +269,7 @@ fn with_history_the_papers_carry_streaks_measures_and_the_offices_own_wording() 
     // Stricter lights make the city's 2.1 red too: 工信局 is named under it with its streak and measure.
     let o = run(&["--yellow", "1", "--red", "5"]);
     assert_eq!(o.status.code(), Some(0), "{}", text(&o));
-    let notice: String = docx_paragraphs(&out.join("通报_2021-06.docx")).iter().map(|p| p.text.clone()).collect::<Vec<_>>().join("\n");
+    let notice = docx_text(&out.join("通报_2021-06.docx"));
     assert!(notice.contains("（1）2.1 新建5G基站（牵头单位：工信局；责任单位：工信局、东城镇）：累计完成43个"), "{notice}");
     assert!(notice.contains("严重滞后的单位：工信局（连续3期滞后，约谈）。"), "{notice}");
 
@@ -283,7 +282,7 @@ fn with_history_the_papers_carry_streaks_measures_and_the_offices_own_wording() 
     assert_eq!(o.status.code(), Some(0), "{}", text(&o));
     let letter: Vec<String> = docx_paragraphs(&out.join("督办函/工信局.docx")).into_iter().map(|p| p.text).collect();
     assert_eq!(letter.iter().filter(|p| !p.is_empty()).cloned().collect::<Vec<_>>(), ["督办函", "工信局：", "2.1严重滞后。请于2021年7月10日前回复。", "海城市委督查室", "2021年7月5日"]);
-    let notice: String = docx_paragraphs(&out.join("通报_2021-06.docx")).iter().map(|p| p.text.clone()).collect::<Vec<_>>().join("\n");
+    let notice = docx_text(&out.join("通报_2021-06.docx"));
     assert!(notice.contains("每月25日前报送") && notice.ends_with("海城市委督查室\n2021年7月5日"), "{notice}");
 
     // A broken template stops before anything is read or written, naming its line.

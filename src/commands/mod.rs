@@ -76,6 +76,18 @@ pub fn fails(findings: &[Finding], level: Option<Severity>) -> bool {
     }
 }
 
+/// A batch folder to read and an output folder to write into, checked before anything is read.
+pub fn check_run_folders(command: &str, dir: &Path, out: &Path) -> Result<()> {
+    if !dir.is_dir() {
+        bail!("{} 不是文件夹：luoshi {command} 需要存放各单位报送文件的文件夹", dir.display());
+    }
+    check_output_dir(out, &[dir.to_path_buf()])?;
+    if out.exists() && !out.is_dir() {
+        bail!("输出目录 {} 是一个文件，不是文件夹；请用 -o 指定一个文件夹（不存在时会新建）", out.display());
+    }
+    Ok(())
+}
+
 /// Refuse an output folder that is, or is inside, an input folder: outputs must never be read back as submissions.
 pub fn check_output_dir(out: &Path, inputs: &[PathBuf]) -> Result<()> {
     let out_abs = absolute(out);

@@ -3,9 +3,9 @@
 use std::collections::HashSet;
 use std::path::{Path, PathBuf};
 
-use anyhow::{bail, Result};
+use anyhow::Result;
 
-use super::{check_output_dir, judge_with, read_files, Options};
+use super::{judge_with, read_files, Options};
 use crate::batch::Batch;
 use crate::papers::Papers;
 use crate::plan::Plan;
@@ -22,13 +22,7 @@ pub fn run_loading<P>(load: impl FnOnce() -> Result<P> + Send, dir: &Path, out: 
 where
     P: std::borrow::Borrow<Plan> + Send,
 {
-    if !dir.is_dir() {
-        bail!("{} 不是文件夹：luoshi run 需要存放各单位报送文件的文件夹", dir.display());
-    }
-    check_output_dir(out, &[dir.to_path_buf()])?;
-    if out.exists() && !out.is_dir() {
-        bail!("输出目录 {} 是一个文件，不是文件夹；请用 -o 指定一个文件夹（不存在时会新建）", out.display());
-    }
+    super::check_run_folders("run", dir, out)?;
     let opts = Options { exclude: Some(out.to_path_buf()), ..opts.clone() };
     let paths = [dir.to_path_buf()];
     let (plan, files) = rayon::join(load, || read_files(&paths, &opts));

@@ -108,3 +108,23 @@ pub fn ledger_periods(root: &Path, june_without: &[&str]) -> std::path::PathBuf 
     }
     base
 }
+
+/// A sheet of a workbook luoshi wrote, read back with calamine, every cell as text (numbers as Rust prints them).
+pub fn sheet(path: &Path, name: &str) -> Vec<Vec<String>> {
+    use calamine::{open_workbook_auto, Data, Reader};
+    let mut wb = open_workbook_auto(path).unwrap_or_else(|e| panic!("{}: {e}", path.display()));
+    let range = wb.worksheet_range(name).unwrap_or_else(|e| panic!("{name}: {e}"));
+    range
+        .rows()
+        .map(|r| {
+            r.iter()
+                .map(|c| match c {
+                    Data::Empty => String::new(),
+                    Data::Float(f) => format!("{f}"),
+                    Data::Int(i) => format!("{i}"),
+                    other => other.to_string(),
+                })
+                .collect()
+        })
+        .collect()
+}
