@@ -7,7 +7,6 @@ use serde::Serialize;
 
 use crate::batch::Batch;
 use crate::consolidate::{LaggingRow, TaskSummary};
-use crate::finding::Severity;
 use crate::lights::Light;
 use crate::normalise::values::fmt_num;
 use crate::plan::{Kind, Plan, Task, AREAS};
@@ -240,6 +239,11 @@ fn row_task(plan: &Plan, ledger: Option<&crate::ledger::Ledger>, r: &LaggingRow)
     })
 }
 
+/// Each unit's place on the roster: units are named in that order.
+fn roster_order(plan: &Plan) -> HashMap<&str, usize> {
+    plan.expected_units().into_iter().enumerate().map(|(i, u)| (u.name.as_str(), i)).collect()
+}
+
 pub fn chinese_date(d: chrono::NaiveDate) -> String {
     use chrono::Datelike;
     format!("{}年{}月{}日", d.year(), d.month(), d.day())
@@ -256,22 +260,13 @@ pub fn notice(plan: &Plan, batch: &Batch, lagging: &[LaggingRow], settings: &sup
         .filter(|a| a.counts.total > 0)
         .collect();
     let rep = batch.reporting(plan);
-    let mut per_unit: HashMap<&str, (usize, usize)> = HashMap::new();
-    for f in batch.findings.iter().filter(|f| f.rule != "V01") {
-        if let Some(u) = f.unit.as_deref() {
-            let e = per_unit.entry(u).or_default();
-            match f.severity {
-                Severity::Error => e.0 += 1,
-                Severity::Warning => e.1 += 1,
-                Severity::Info => {}
-            }
-        }
-    }
+    // The same per-unit counts as the terminal's table and the 校验报告.
+    let per_unit = crate::finding::Counts::per(&batch.findings, |f| f.unit.as_deref());
     let returned = crate::batch::units_to_return(plan, &batch.findings)
         .into_iter()
         .map(|unit| {
-            let (errors, warnings) = per_unit.get(unit.as_str()).copied().unwrap_or_default();
-            Returned { errors, warnings, unit }
+            let c = per_unit.get(unit.as_str()).cloned().unwrap_or_default();
+            Returned { errors: c.errors, warnings: c.warnings, unit }
         })
         .collect();
     let task_figure = |t: &Task, s: &TaskSummary| figure(t, s.actual, t.target, s.completion, s.completion.map(|_| s.expected));
@@ -315,7 +310,8 @@ pub fn notice(plan: &Plan, batch: &Batch, lagging: &[LaggingRow], settings: &sup
             None => red_elsewhere.push(UnitTasks { unit: r.unit.clone(), tasks: vec![task] }),
         }
     }
-    red_elsewhere.sort_by(|a, b| a.unit.cmp(&b.unit));
+    let roster = roster_order(plan);
+    red_elsewhere.sort_by_cached_key(|u| (roster.get(u.unit.as_str()).copied().unwrap_or(usize::MAX), u.unit.clone()));
     NoticeFacts {
         office: settings.office.clone(),
         city: plan.city.clone(),
@@ -348,7 +344,7 @@ pub fn letters(plan: &Plan, batch: &Batch, lagging: &[LaggingRow], settings: &su
     for r in lagging.iter().filter(|r| calls_for_letter(r)) {
         by_unit.entry(r.unit.as_str()).or_default().push(r);
     }
-    let roster: HashMap<&str, usize> = plan.expected_units().into_iter().enumerate().map(|(i, u)| (u.name.as_str(), i)).collect();
+    let roster = roster_order(plan);
     let mut units: Vec<(&str, Vec<&LaggingRow>)> = by_unit.into_iter().collect();
     units.sort_by_key(|(u, _)| (roster.get(u).copied().unwrap_or(usize::MAX), u.to_string()));
     let reply_by = chinese_date(date + chrono::Days::new(settings.reply_days as u64));
