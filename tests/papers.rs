@@ -294,6 +294,15 @@ fn with_history_the_papers_carry_streaks_measures_and_the_offices_own_wording() 
     assert!(text(&o).contains("坏模板.txt 第2行"), "{}", text(&o));
     assert!(!fresh.exists());
 
+    // A template that parses but asks for a figure luoshi does not have: that paper alone fails (exit 3).
+    std::fs::write(&bad, "【标题】通报\n截至{{ rate }}\n").unwrap();
+    let o = luoshi().arg("--tasks").arg(&tasks).arg("run").arg(&june).arg("-o").arg(&fresh).arg("--notice-template").arg(&bad).output().unwrap();
+    assert_eq!(o.status.code(), Some(3), "{}", text(&o));
+    assert!(text(&o).contains("通报_2021-06.docx：模板"), "{}", text(&o));
+    assert!(text(&o).contains("坏模板.txt 第2行：用到了没有的变量；该行为：截至{{ rate }}"), "{}", text(&o));
+    assert!(fresh.join("汇总表_2021-06.xlsx").is_file() && fresh.join("督办函/工信局.docx").is_file());
+    assert!(!fresh.join("通报_2021-06.docx").exists());
+
     // No red row any more (thresholds nobody misses): the old letter is taken back.
     let o = run(&["--yellow", "100", "--red", "100"]);
     assert_eq!(o.status.code(), Some(0), "{}", text(&o));

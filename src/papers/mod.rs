@@ -130,7 +130,7 @@ impl Wording {
     pub fn new(name: &str, text: &str) -> Result<Wording> {
         let mut env = minijinja::Environment::new();
         env.set_undefined_behavior(minijinja::UndefinedBehavior::Strict);
-        env.add_template_owned(name.to_string(), text.to_string()).map_err(|e| template_error(name, &e))?;
+        env.add_template_owned(name.to_string(), text.to_string()).map_err(|e| template_error(name, &e, Some(text)))?;
         Ok(Wording { env })
     }
 
@@ -147,19 +147,23 @@ impl Wording {
     /// The template rendered with `ctx`, trimmed of the final newline.
     pub fn render(&self, ctx: minijinja::Value) -> Result<String> {
         let name = self.env.templates().next().map(|(n, _)| n.to_string()).unwrap_or_default();
-        let t = self.env.get_template(&name).map_err(|e| template_error(&name, &e))?;
-        Ok(t.render(ctx).map_err(|e| template_error(&name, &e))?.trim_end().to_string())
+        let t = self.env.get_template(&name).map_err(|e| template_error(&name, &e, None))?;
+        Ok(t.render(ctx).map_err(|e| template_error(&name, &e, Some(t.source())))?.trim_end().to_string())
     }
 }
 
-fn template_error(name: &str, e: &minijinja::Error) -> anyhow::Error {
+/// A template error in Chinese: the file, the line, what is wrong and, since minijinja does not
+/// always say which name or character, the line itself.
+fn template_error(name: &str, e: &minijinja::Error, source: Option<&str>) -> anyhow::Error {
     let at = e.line().map(|l| format!("第{l}行：")).unwrap_or_default();
     let what = match e.kind() {
-        minijinja::ErrorKind::UndefinedError => "用到了没有的变量".to_string(),
-        minijinja::ErrorKind::SyntaxError => "模板语法错误".to_string(),
-        _ => "无法生成".to_string(),
+        minijinja::ErrorKind::UndefinedError => "用到了没有的变量",
+        minijinja::ErrorKind::SyntaxError => "模板语法错误",
+        _ => "无法生成",
     };
-    anyhow::anyhow!("模板 {name} {at}{what}（{}）", e.detail().unwrap_or(""))
+    let detail = e.detail().map(|d| format!("（{d}）")).unwrap_or_default();
+    let line = e.line().and_then(|l| source?.lines().nth(l.saturating_sub(1))).map(|l| format!("；该行为：{}", l.trim())).unwrap_or_default();
+    anyhow::anyhow!("模板 {name} {at}{what}{detail}{line}")
 }
 
 #[cfg(test)]
@@ -171,9 +175,9 @@ mod tests {
         assert_eq!(Settings::builtin().due_day, 28);
         let w = Wording::new("t.txt", "第一行\n{{ unit }}：{% if %}").err().unwrap().to_string();
         assert!(w.contains("第2行"), "{w}");
-        let w = Wording::new("t.txt", "{{ nobody }}").unwrap();
+        let w = Wording::new("t.txt", "第一行\n截至{{ nobody }}").unwrap();
         let e = w.render(minijinja::context! { unit => "x" }).unwrap_err().to_string();
-        assert!(e.contains("没有的变量"), "{e}");
+        assert_eq!(e, "模板 t.txt 第2行：用到了没有的变量；该行为：截至{{ nobody }}");
     }
 
     /// The default 通报 when nothing lags and everyone reported, with a single 工作方面: no empty
