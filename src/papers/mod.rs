@@ -159,11 +159,30 @@ fn template_error(name: &str, e: &minijinja::Error, source: Option<&str>) -> any
     let what = match e.kind() {
         minijinja::ErrorKind::UndefinedError => "用到了没有的变量",
         minijinja::ErrorKind::SyntaxError => "模板语法错误",
+        minijinja::ErrorKind::UnknownFilter => "用到了不认识的过滤器",
+        minijinja::ErrorKind::UnknownFunction => "用到了不认识的函数",
+        minijinja::ErrorKind::UnknownTest => "用到了不认识的判断",
+        minijinja::ErrorKind::UnknownMethod => "用到了不认识的方法",
         _ => "无法生成",
     };
-    let detail = e.detail().map(|d| format!("（{d}）")).unwrap_or_default();
+    let unknown = matches!(e.kind(), minijinja::ErrorKind::UnknownFilter | minijinja::ErrorKind::UnknownFunction | minijinja::ErrorKind::UnknownTest | minijinja::ErrorKind::UnknownMethod);
+    let detail = e.detail().filter(|_| !unknown).map(|d| format!("（{}）", detail_in_chinese(d))).unwrap_or_default();
     let line = e.line().and_then(|l| source?.lines().nth(l.saturating_sub(1))).map(|l| format!("；该行为：{}", l.trim())).unwrap_or_default();
     anyhow::anyhow!("模板 {name} {at}{what}{detail}{line}")
+}
+
+/// minijinja's common complaints said the clerk's way; others are quoted as they are.
+fn detail_in_chinese(d: &str) -> String {
+    const SAID: [(&str, &str); 7] = [
+        ("unexpected character", "有模板不认识的字符：变量名只能用英文字母、数字和下划线"),
+        ("unexpected end of input", "模板在这里意外结束：可能少了 }} 或 %}"),
+        ("unexpected end of block", "语句不完整"),
+        ("unexpected end of variable block", "{{ }} 中间是空的或不完整"),
+        ("unexpected end of string", "引号没有配对"),
+        ("unexpected end of comment", "注释 {# #} 没有结束"),
+        ("unknown statement", "不认识的语句（能用的有 if、for、set、macro）"),
+    ];
+    SAID.iter().find(|(en, _)| d.starts_with(en)).map(|(_, zh)| zh.to_string()).unwrap_or_else(|| format!("原文：{d}"))
 }
 
 #[cfg(test)]
@@ -175,6 +194,9 @@ mod tests {
         assert_eq!(Settings::builtin().due_day, 28);
         let w = Wording::new("t.txt", "第一行\n{{ unit }}：{% if %}").err().unwrap().to_string();
         assert!(w.contains("第2行"), "{w}");
+        // A Chinese variable name, as a clerk may well write: said in Chinese, the line quoted.
+        let w = Wording::new("t.txt", "截至{{ 完成率 }}").err().unwrap().to_string();
+        assert_eq!(w, "模板 t.txt 第1行：模板语法错误（有模板不认识的字符：变量名只能用英文字母、数字和下划线）；该行为：截至{{ 完成率 }}");
         let w = Wording::new("t.txt", "第一行\n截至{{ nobody }}").unwrap();
         let e = w.render(minijinja::context! { unit => "x" }).unwrap_err().to_string();
         assert_eq!(e, "模板 t.txt 第2行：用到了没有的变量；该行为：截至{{ nobody }}");
