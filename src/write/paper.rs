@@ -36,10 +36,11 @@ const fn mm(v: f64) -> i32 {
 
 /// Margins: top 37 mm, bottom 35 mm, left 28 mm, right 26 mm.
 pub const MARGINS: [i32; 4] = [mm(37.0), mm(35.0), mm(28.0), mm(26.0)];
-/// 22 lines in the 225 mm of the text block.
+/// Lines per page and characters per line.
+pub const LINES: i32 = 22;
+pub const CHARS: i32 = 28;
+/// Twips from line to line: 22 lines in the 225 mm of the text block.
 pub const LINE_PITCH: i32 = 579;
-/// Characters per line.
-pub const CHARS_PER_LINE: f64 = 28.0;
 /// Twips between characters: 28 characters of 16 pt are 448 pt, the text block is 442 pt wide, so
 /// each gives up a quarter point. Run spacing, not Word's character grid: LibreOffice and WPS lay
 /// a grid out differently, spacing the same everywhere.
@@ -115,6 +116,7 @@ pub fn document(blocks: &[Block], date: chrono::NaiveDate) -> Docx {
     let [top, bottom, left, right] = MARGINS;
     let mut doc = Docx::new()
         .page_size(A4.0, A4.1)
+        // The page number's top 7 mm under the text block (28 mm from the bottom), less its own 5 mm.
         .page_margin(PageMargin::new().top(top).bottom(bottom).left(left).right(right).header(mm(15.0)).footer(mm(28.0) - mm(5.0)).gutter(0))
         .default_fonts(fonts(BODY_FONT.0))
         .default_size(BODY_SIZE)
@@ -194,9 +196,9 @@ mod tests {
         assert_eq!(MARGINS, [2098, 1984, 1587, 1474]);
         let width = A4.0 as i32 - left - right;
         let pitch = BODY_SIZE as i32 * 10 + CHAR_SPACING;
-        assert_eq!(width / pitch, 28, "{width} / {pitch}");
+        assert_eq!(width / pitch, CHARS, "{width} / {pitch}");
         // 22 lines of 579 twips fill the 225 mm text block.
         let height = A4.1 as i32 - MARGINS[0] - MARGINS[1];
-        assert_eq!(height / LINE_PITCH, 22);
+        assert_eq!(height / LINE_PITCH, LINES);
     }
 }
