@@ -108,6 +108,8 @@ pub struct Consolidated {
     pub coverage: Vec<Coverage>,
     /// V01, V02, V04, V05.
     pub findings: Vec<Finding>,
+    /// The unit rows that lag, red first: the 督办清单's rows and what the 通报 and 督办函 quote.
+    pub lagging: Vec<LaggingRow>,
 }
 
 /// The submissions that count: read, unit identified, not superseded.
@@ -257,9 +259,9 @@ pub struct LaggingRow {
 
 /// Every lagging unit row of the detail frame (repeats left out), red first, then in the plan's
 /// order and by unit: the one list the 督办清单 and the 督办函 are both made from.
-pub fn lagging_rows(plan: &Plan, cons: &Consolidated) -> Result<Vec<LaggingRow>> {
+fn lagging_rows(plan: &Plan, detail: &DataFrame) -> Result<Vec<LaggingRow>> {
     let lagging = col(col::LIGHT).eq(lit(Light::Red.short())).or(col(col::LIGHT).eq(lit(Light::Yellow.short())));
-    let df = cons.detail.clone().lazy().filter(lagging.and(col(col::REPEAT).not())).collect()?;
+    let df = detail.clone().lazy().filter(lagging.and(col(col::REPEAT).not())).collect()?;
     let get = |name: &str| strings(&df, name);
     let (tasks, units, lights) = (get(Field::TaskId.header())?, get(col::UNIT)?, get(col::LIGHT)?);
     let (problems, next, leaders, persons, phones) =
@@ -472,7 +474,8 @@ pub fn consolidate_frame(plan: &Plan, period: Period, th: Thresholds, subs: &[Su
     crate::profile::stage("consolidate: V findings", t0);
     let units = unit_summaries(plan, &detail, &submitted)?;
     let coverage = coverage(plan, &detail)?;
-    Ok(Consolidated { detail, tasks, units, coverage, findings })
+    let lagging = lagging_rows(plan, &detail)?;
+    Ok(Consolidated { detail, tasks, units, coverage, findings, lagging })
 }
 
 /// The three coverages of the plan, by anti-joins of what was expected against what was reported.

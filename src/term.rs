@@ -86,7 +86,6 @@ pub fn remind_summary(r: &crate::commands::Reminders) -> String {
     out
 }
 
-/// What `luoshi ledger` did.
 /// `notice`: what the 通报 says in one line, and where it is.
 pub fn notice_summary(plan: &Plan, batch: &Batch, path: &std::path::Path) -> String {
     let mut out = String::new();
@@ -114,6 +113,7 @@ pub fn notice_summary(plan: &Plan, batch: &Batch, path: &std::path::Path) -> Str
     out
 }
 
+/// What `luoshi ledger` did.
 pub fn ledger_summary(l: &Ledger, notes: &[String], path: &std::path::Path) -> String {
     let mut out = String::new();
     for n in notes {
@@ -218,13 +218,8 @@ pub fn run_summary(plan: &Plan, batch: &Batch, outputs: &Outputs, colour_on: boo
     if let Some(dir) = outputs.returns.first().and_then(|p| p.parent()) {
         let _ = writeln!(out, "  {}/（退回文件 {} 个：{}）", dir.display(), returns.len(), some(&returns));
     }
-    let (letters, notices): (Vec<&std::path::PathBuf>, Vec<&std::path::PathBuf>) =
-        outputs.papers.iter().partition(|p| p.parent().and_then(|d| d.file_name()).is_some_and(|n| n == crate::papers::LETTERS_DIR));
-    for p in notices {
-        let _ = writeln!(out, "  {}（通报初稿）", p.display());
-    }
-    if let Some(dir) = letters.first().and_then(|p| p.parent()) {
-        let names: Vec<String> = letters.iter().filter_map(|p| p.file_stem().map(|s| s.to_string_lossy().to_string())).collect();
+    if let Some(dir) = outputs.letters.first().and_then(|p| p.parent()) {
+        let names: Vec<String> = outputs.letters.iter().filter_map(|p| p.file_stem().map(|s| s.to_string_lossy().to_string())).collect();
         let _ = writeln!(out, "  {}/（督办函 {} 份：{}）", dir.display(), names.len(), some(&names));
     }
     if !outputs.removed.is_empty() {

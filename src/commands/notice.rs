@@ -13,8 +13,7 @@ pub fn notice(plan: &Plan, dir: &Path, out: &Path, opts: &Options) -> Result<(Ba
     super::check_run_folders("notice", dir, out)?;
     let opts = Options { exclude: Some(out.to_path_buf()), ..opts.clone() };
     let batch = process(plan, &[dir.to_path_buf()], &opts)?;
-    let lagging = crate::consolidate::lagging_rows(plan, &batch.consolidated)?;
     let path = out.join(crate::papers::notice_file(batch.period));
-    super::run::notice_paper(plan, &batch, &lagging, &opts.papers(), &path)?;
+    super::run::notice_paper(plan, &batch, &opts.papers(), &path)?;
     Ok((batch, path))
 }

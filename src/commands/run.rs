@@ -44,7 +44,7 @@ const MANIFEST: &str = ".luoshi-manifest";
 /// Only files named in the manifest are ever removed; anything else in the folder is the clerk's.
 fn replace_manifest(out: &Path, outputs: &Outputs) -> Vec<PathBuf> {
     let relative = |p: &Path| p.strip_prefix(out).ok().map(|r| r.to_string_lossy().replace('\\', "/"));
-    let written: HashSet<String> = outputs.workbooks.iter().chain(&outputs.returns).chain(&outputs.papers).filter_map(|p| relative(p)).collect();
+    let written: HashSet<String> = outputs.workbooks.iter().chain(&outputs.returns).chain(&outputs.letters).filter_map(|p| relative(p)).collect();
     let failed: HashSet<String> = outputs.failed.iter().filter_map(|(p, _)| relative(p)).collect();
     let before = std::fs::read_to_string(out.join(MANIFEST)).unwrap_or_default();
     let mut removed = Vec::new();
@@ -85,19 +85,19 @@ fn remove_stale_temporaries(out: &Path) {
 /// What a run wrote, and what it could not: one workbook that fails never costs the others.
 #[derive(Debug, Default)]
 pub struct Outputs {
-    /// 汇总表 and 校验报告, those written.
+    /// 汇总表, 校验报告 and 通报, those written.
     pub workbooks: Vec<PathBuf>,
     /// 退回 files written.
     pub returns: Vec<PathBuf>,
-    /// 通报 and 督办函 written.
-    pub papers: Vec<PathBuf>,
+    /// 督办函 written.
+    pub letters: Vec<PathBuf>,
     /// Each workbook not written, with why (in Chinese).
     pub failed: Vec<(PathBuf, String)>,
     /// Files the last run wrote here that no longer apply, removed.
     pub removed: Vec<PathBuf>,
 }
 
-/// The run's workbooks, written in parallel.
+/// The run's workbooks and papers, written in parallel.
 fn write_outputs(plan: &Plan, batch: &mut Batch, started: crate::write::summary::StartedSummary, out: &Path, papers: &Papers) -> Outputs {
     // From here on the frame carries every row; only units that get a return file need theirs.
     let returned: HashSet<String> = crate::write::returns::units_to_return(plan, &batch.findings).into_iter().collect();
@@ -111,67 +111,63 @@ fn write_outputs(plan: &Plan, batch: &mut Batch, started: crate::write::summary:
     let summary = out.join(format!("汇总表_{label}.xlsx"));
     let report = out.join(format!("校验报告_{label}.xlsx"));
     let returns_dir = out.join(crate::write::returns::RETURNS_DIR);
+    let notice = out.join(crate::papers::notice_file(batch.period));
+    let letters_dir = out.join(crate::papers::LETTERS_DIR);
     let t = std::time::Instant::now();
-    let ((a, b), (c, d)) = rayon::join(
+    let ((a, b), ((c, d), e)) = rayon::join(
         || {
             rayon::join(
                 || crate::write::summary::finish_summary(&summary, plan, batch, started),
                 || crate::write::report::write_report(&report, plan, batch),
             )
         },
-        || rayon::join(|| crate::write::returns::write_returns(&returns_dir, plan, batch), || write_papers(plan, batch, out, papers)),
+        || {
+            rayon::join(
+                || rayon::join(|| notice_paper(plan, batch, papers, &notice), || crate::write::returns::write_returns(&returns_dir, plan, batch)),
+                || write_letters(plan, batch, &letters_dir, papers),
+            )
+        },
     );
     crate::profile::stage("write", t);
-    let mut outputs = Outputs::default();
-    for (path, result) in [(summary, a), (report, b)] {
-        match result {
-            Ok(()) => outputs.workbooks.push(path),
-            Err(e) => outputs.failed.push((path, crate::write::describe_error(&e))),
-        }
-    }
-    for (path, result) in c {
-        match result {
-            Ok(()) => outputs.returns.push(path),
-            Err(e) => outputs.failed.push((path, crate::write::describe_error(&e))),
-        }
-    }
-    for (path, result) in d {
-        match result {
-            Ok(()) => outputs.papers.push(path),
-            Err(e) => outputs.failed.push((path, crate::write::describe_error(&e))),
-        }
-    }
-    outputs
+    let mut failed = Vec::new();
+    let workbooks = written(vec![(summary, a), (report, b), (notice, c)], &mut failed);
+    let returns = written(d, &mut failed);
+    let letters = written(e, &mut failed);
+    Outputs { workbooks, returns, letters, failed, removed: Vec::new() }
 }
 
-/// The 通报 and every 督办函, each written or failed on its own.
-fn write_papers(plan: &Plan, batch: &Batch, out: &Path, papers: &Papers) -> Vec<(PathBuf, Result<()>)> {
+/// The files written; each that was not goes to `failed` with why.
+fn written(results: Vec<(PathBuf, Result<()>)>, failed: &mut Vec<(PathBuf, String)>) -> Vec<PathBuf> {
+    let mut ok = Vec::new();
+    for (path, result) in results {
+        match result {
+            Ok(()) => ok.push(path),
+            Err(e) => failed.push((path, crate::write::describe_error(&e))),
+        }
+    }
+    ok
+}
+
+/// Every 督办函, each written or failed on its own.
+fn write_letters(plan: &Plan, batch: &Batch, dir: &Path, papers: &Papers) -> Vec<(PathBuf, Result<()>)> {
     let t = std::time::Instant::now();
-    let lagging = match crate::consolidate::lagging_rows(plan, &batch.consolidated) {
-        Ok(l) => l,
-        Err(e) => return vec![(out.join(crate::papers::notice_file(batch.period)), Err(e))],
-    };
-    let notice = out.join(crate::papers::notice_file(batch.period));
-    let mut written = vec![(notice.clone(), notice_paper(plan, batch, &lagging, papers, &notice))];
-    let letters = out.join(crate::papers::LETTERS_DIR);
     // A province has a letter for hundreds of units: rendered and written on every core.
     use rayon::prelude::*;
-    let each: Vec<(PathBuf, Result<()>)> = crate::papers::letters(plan, batch, &lagging, papers)
+    let written = crate::papers::letters(plan, batch, papers)
         .into_par_iter()
         .map(|(unit, blocks)| {
-            let path = letters.join(format!("{}.docx", crate::write::returns::safe_file_stem(&unit)));
+            let path = dir.join(format!("{}.docx", crate::write::returns::safe_file_stem(&unit)));
             let result = blocks.and_then(|b| crate::write::paper::write_paper(&path, &b, papers.date));
             (path, result)
         })
         .collect();
-    written.extend(each);
-    crate::profile::stage("papers: 通报, 督办函", t);
+    crate::profile::stage("papers: 督办函", t);
     written
 }
 
 /// The 通报 written at `path`.
-pub fn notice_paper(plan: &Plan, batch: &Batch, lagging: &[crate::consolidate::LaggingRow], papers: &Papers, path: &Path) -> Result<()> {
-    let blocks = crate::papers::notice(plan, batch, lagging, papers)?;
+pub fn notice_paper(plan: &Plan, batch: &Batch, papers: &Papers, path: &Path) -> Result<()> {
+    let blocks = crate::papers::notice(plan, batch, papers)?;
     crate::write::paper::write_paper(path, &blocks, papers.date)
 }
 

@@ -250,8 +250,9 @@ pub fn chinese_date(d: chrono::NaiveDate) -> String {
 }
 
 /// The 通报's facts.
-pub fn notice(plan: &Plan, batch: &Batch, lagging: &[LaggingRow], settings: &super::Settings, date: chrono::NaiveDate) -> NoticeFacts {
+pub fn notice(plan: &Plan, batch: &Batch, settings: &super::Settings, date: chrono::NaiveDate) -> NoticeFacts {
     let cons = &batch.consolidated;
+    let lagging = &cons.lagging;
     let pairs: Vec<(&Task, &TaskSummary)> = plan.tasks.iter().zip(&cons.tasks).collect();
     let counts = Counts::of_tasks(cons);
     let areas = AREAS
@@ -334,7 +335,8 @@ pub fn notice(plan: &Plan, batch: &Batch, lagging: &[LaggingRow], settings: &sup
 
 /// One 督办函 per unit with a red row, or with a row whose 督办措施 is in [`LETTER_MEASURES`],
 /// units in the roster's order.
-pub fn letters(plan: &Plan, batch: &Batch, lagging: &[LaggingRow], settings: &super::Settings, date: chrono::NaiveDate) -> Vec<LetterFacts> {
+pub fn letters(plan: &Plan, batch: &Batch, settings: &super::Settings, date: chrono::NaiveDate) -> Vec<LetterFacts> {
+    let lagging = &batch.consolidated.lagging;
     let ledger = batch.ledger.as_ref();
     let calls_for_letter = |r: &LaggingRow| {
         r.light == Light::Red || ledger.and_then(|l| l.row_streak(&r.unit, &r.task)).and_then(|s| s.measure.as_deref()).is_some_and(|m| LETTER_MEASURES.contains(&m))
@@ -347,7 +349,7 @@ pub fn letters(plan: &Plan, batch: &Batch, lagging: &[LaggingRow], settings: &su
     let roster = roster_order(plan);
     let mut units: Vec<(&str, Vec<&LaggingRow>)> = by_unit.into_iter().collect();
     units.sort_by_key(|(u, _)| (roster.get(u).copied().unwrap_or(usize::MAX), u.to_string()));
-    let reply_by = chinese_date(date + chrono::Days::new(settings.reply_days as u64));
+    let reply_by = chinese_date(date.checked_add_days(chrono::Days::new(settings.reply_days as u64)).unwrap_or(date));
     units
         .into_iter()
         .map(|(unit, rows)| {

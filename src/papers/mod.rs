@@ -85,11 +85,18 @@ impl Settings {
     }
 
     fn parse(text: &str, name: &str) -> Result<Settings> {
-        toml::from_str(text).map_err(|e| {
+        let s: Settings = toml::from_str(text).map_err(|e| {
             let line = e.span().map(|s| text[..s.start.min(text.len())].lines().count().max(1));
             let at = line.map(|l| format!("第{l}行：")).unwrap_or_default();
             anyhow::anyhow!("设置文件 {name} {at}{}（应有 office、contact、due_day，可选 reply_days）", e.message())
-        })
+        })?;
+        if !(1..=31).contains(&s.due_day) {
+            anyhow::bail!("设置文件 {name}：due_day（每月几日前报送）应为 1 到 31，现为 {}", s.due_day);
+        }
+        if !(1..=365).contains(&s.reply_days) {
+            anyhow::bail!("设置文件 {name}：reply_days（督办函几日内回复）应为 1 到 365，现为 {}", s.reply_days);
+        }
+        Ok(s)
     }
 }
 
@@ -101,16 +108,16 @@ pub fn notice_file(period: crate::validate::Period) -> String {
 }
 
 /// The 通报 in paragraphs: facts gathered from the batch, worded by the template.
-pub fn notice(plan: &crate::plan::Plan, batch: &crate::batch::Batch, lagging: &[crate::consolidate::LaggingRow], papers: &Papers) -> Result<Vec<Block>> {
-    let facts = facts::notice(plan, batch, lagging, &papers.settings, papers.date);
+pub fn notice(plan: &crate::plan::Plan, batch: &crate::batch::Batch, papers: &Papers) -> Result<Vec<Block>> {
+    let facts = facts::notice(plan, batch, &papers.settings, papers.date);
     let text = papers.notice.render(minijinja::Value::from(minijinja::value::Serde(&facts)))?;
     Ok(Block::parse(&text))
 }
 
 /// Each 督办函 in paragraphs, with its unit: one that fails to render never costs the others.
-pub fn letters(plan: &crate::plan::Plan, batch: &crate::batch::Batch, lagging: &[crate::consolidate::LaggingRow], papers: &Papers) -> Vec<(String, Result<Vec<Block>>)> {
+pub fn letters(plan: &crate::plan::Plan, batch: &crate::batch::Batch, papers: &Papers) -> Vec<(String, Result<Vec<Block>>)> {
     use rayon::prelude::*;
-    facts::letters(plan, batch, lagging, &papers.settings, papers.date)
+    facts::letters(plan, batch, &papers.settings, papers.date)
         .into_par_iter()
         .map(|l| {
             let blocks = papers.letter.render(minijinja::Value::from(minijinja::value::Serde(&l))).map(|t| Block::parse(&t));
@@ -192,6 +199,8 @@ mod tests {
     #[test]
     fn defaults_load_and_a_bad_template_names_its_line() {
         assert_eq!(Settings::builtin().due_day, 28);
+        let e = Settings::parse("office = \"x\"\ncontact = \"y\"\ndue_day = 28\nreply_days = 4000000000\n", "设置.toml").unwrap_err().to_string();
+        assert_eq!(e, "设置文件 设置.toml：reply_days（督办函几日内回复）应为 1 到 365，现为 4000000000");
         let w = Wording::new("t.txt", "第一行\n{{ unit }}：{% if %}").err().unwrap().to_string();
         assert!(w.contains("第2行"), "{w}");
         // A Chinese variable name, as a clerk may well write: said in Chinese, the line quoted.

@@ -378,7 +378,7 @@ fn agenda_sheet(wb: &mut Workbook, st: &Styles, plan: &Plan, cons: &Consolidated
         }
         by_light.iter().map(|(l, us)| format!("{l}：{}", us.join("、"))).collect::<Vec<_>>().join("；")
     };
-    let lagging = crate::consolidate::lagging_rows(plan, cons)?;
+    let lagging = &cons.lagging;
     let rows: Vec<Vec<Val>> = lagging
         .iter()
         .enumerate()
