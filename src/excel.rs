@@ -51,6 +51,18 @@ pub fn clamp_text(s: &str, max: usize) -> Cow<'_, str> {
     Cow::Owned(out)
 }
 
+/// `s` without the characters an Office document (XML 1.0) cannot hold — control characters other
+/// than tab and line breaks, U+FFFE and U+FFFF — which Word would call the file corrupt for.
+/// Such characters come from settings and templates the office edits.
+pub fn xml_safe(s: &str) -> Cow<'_, str> {
+    let bad = |c: char| (c.is_control() && !matches!(c, '\t' | '\n' | '\r')) || matches!(c, '\u{FFFE}' | '\u{FFFF}');
+    if s.chars().any(bad) {
+        Cow::Owned(s.chars().filter(|&c| !bad(c)).collect())
+    } else {
+        Cow::Borrowed(s)
+    }
+}
+
 /// Whether Excel can store this number.
 pub fn number_fits(v: f64) -> bool {
     v.is_finite() && v.abs() <= MAX_NUMBER

@@ -40,6 +40,7 @@ pub const RULES: &[RuleDef] = &[
     RuleDef { code: "F05", severity: E, title: "无法识别报送单位", fix: "请在第2行填写“填报单位：单位全称”，单位名称须在单位名单中" },
     RuleDef { code: "F06", severity: W, title: "同一单位报送多份", fix: "已采用最新一份；如有误请重新报送并删除旧版" },
     RuleDef { code: "F07", severity: W, title: "报送期次不符", fix: "请核对“报送期次”，填写本期的年月" },
+    RuleDef { code: "F08", severity: E, title: "重复报送上期文件", fix: "这是上期的文件，本期未采用；请按本期进展更新数据、改填本期的报送期次后重新报送" },
     RuleDef { code: "C01", severity: E, title: "必填项为空", fix: "请补填该项" },
     RuleDef { code: "C02", severity: E, title: "不是数字", fix: "请只填阿拉伯数字（可带小数点），不要写汉字或文字说明" },
     RuleDef { code: "C03", severity: E, title: "日期无法识别", fix: "请填写日期（如 2021-12-31、2021年6月底）或“长期坚持”" },

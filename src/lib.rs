@@ -25,6 +25,7 @@ pub mod normalise;
 pub mod papers;
 pub mod plan;
 pub mod profile;
+pub mod reason;
 pub mod reconcile;
 pub mod term;
 pub mod validate;

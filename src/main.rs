@@ -128,7 +128,7 @@ enum Command {
         /// 存放各单位本期报送文件的文件夹，如 samples/2021-06
         #[arg(value_name = "文件夹", help_heading = "参数")]
         dir: PathBuf,
-        /// 输出目录，默认 out（不能在报送文件夹里面）
+        /// 输出目录，默认 out；本期的文件写在其中的期次文件夹里，如 out/2021-06（不能在报送文件夹里面）
         #[arg(short, long, default_value = "out", hide_default_value = true, value_name = "目录")]
         out: PathBuf,
         #[command(flatten)]
@@ -151,7 +151,7 @@ enum Command {
         /// 存放各单位本期报送文件的文件夹
         #[arg(value_name = "文件夹", help_heading = "参数")]
         dir: PathBuf,
-        /// 输出目录，默认 out（写出 通报_<期次>.docx；不能在报送文件夹里面）
+        /// 输出目录，默认 out（写出 out/<期次>/通报_<期次>.docx；不能在报送文件夹里面）
         #[arg(short, long, default_value = "out", hide_default_value = true, value_name = "目录")]
         out: PathBuf,
         #[command(flatten)]
@@ -188,14 +188,14 @@ enum Command {
         ladder: Ladder,
     },
     /// 只汇总，写出汇总表
-    #[command(help_template = SUB_HELP, next_help_heading = "选项", override_usage = "luoshi consolidate <文件夹> -o <文件> [选项]")]
+    #[command(help_template = SUB_HELP, next_help_heading = "选项", override_usage = "luoshi consolidate <文件夹> [-o 文件] [选项]")]
     Consolidate {
         /// 存放各单位本期报送文件的文件夹
         #[arg(value_name = "文件夹", help_heading = "参数")]
         dir: PathBuf,
-        /// 汇总表文件名，如 汇总表_2021-06.xlsx（不能在报送文件夹里面）
+        /// 汇总表文件名，默认 out/<期次>/汇总表_<期次>.xlsx（不能在报送文件夹里面）
         #[arg(short, long, value_name = "文件")]
-        out: PathBuf,
+        out: Option<PathBuf>,
         #[command(flatten)]
         batch_period: PeriodArgs,
         #[command(flatten)]
@@ -211,7 +211,7 @@ enum Command {
         /// 存放各单位本期报送文件的文件夹（可以还没收齐）
         #[arg(value_name = "文件夹", help_heading = "参数")]
         dir: PathBuf,
-        /// 输出目录，默认 out（写出 催报清单_<期次>.xlsx）
+        /// 输出目录，默认 out（写出 out/<期次>/催报清单_<期次>.xlsx）
         #[arg(short, long, default_value = "out", hide_default_value = true, value_name = "目录")]
         out: PathBuf,
         /// 报送期次，如 2021-06；默认依次取文件夹名、文件名、文件中的“报送期次”
@@ -249,7 +249,7 @@ enum Command {
     /// 生成下发的《任务分解表》：空白表，或按单位预填本单位任务
     #[command(help_template = SUB_HELP, next_help_heading = "选项", override_usage = "luoshi template [选项]")]
     Template {
-        /// 输出文件（--all-units 时为输出文件夹）；默认 任务分解表_<期次>.xlsx
+        /// 输出文件（--all-units 时为输出文件夹）；默认 out/<期次>/任务分解表_<期次>.xlsx（--all-units：out/<期次>/模板/）
         #[arg(short, long, value_name = "文件")]
         out: Option<PathBuf>,
         /// 为该单位预填任务，如 腾鳌镇
@@ -289,7 +289,7 @@ enum Command {
         /// 报送期次，如 2021-06
         #[arg(long, value_name = "年-月")]
         period: Option<String>,
-        /// 输出文件，默认 绩效对账表_<期次>.xlsx
+        /// 输出文件，默认 out/<期次>/绩效对账表_<期次>.xlsx
         #[arg(short, long, value_name = "文件")]
         out: Option<PathBuf>,
         #[command(flatten)]
@@ -305,6 +305,22 @@ enum Command {
 }
 
 const SUB_HELP: &str = "{about-with-newline}\n用法：{usage}\n\n{all-args}";
+
+impl Command {
+    /// The settings, templates and tables a command reads, as given on the command line.
+    fn setting_files(&self) -> Vec<PathBuf> {
+        let ladder = |l: &Ladder| l.escalation.clone();
+        let papers = |p: &PaperArgs| p.papers.iter().chain(&p.notice_template).cloned().collect::<Vec<_>>();
+        match self {
+            Command::Run { ladder: l, papers: p, letter_template, .. } => papers(p).into_iter().chain(ladder(l)).chain(letter_template.clone()).collect(),
+            Command::Notice { ladder: l, papers: p, .. } => papers(p).into_iter().chain(ladder(l)).collect(),
+            Command::Validate { ladder: l, .. } | Command::Consolidate { ladder: l, .. } | Command::Ledger { ladder: l, .. } => ladder(l).into_iter().collect(),
+            Command::Remind { papers, remind_template, .. } => papers.iter().chain(remind_template).cloned().collect(),
+            Command::Reconcile { verified, scoring, .. } => std::iter::once(verified.clone()).chain(scoring.clone()).collect(),
+            Command::Template { .. } | Command::Tasks { .. } => Vec::new(),
+        }
+    }
+}
 
 #[derive(Clone, Copy, ValueEnum)]
 enum TasksFormat {
@@ -326,18 +342,37 @@ enum FailOn {
     Never,
 }
 
+/// `-out` is read by clap as `-o ut`, a folder named "ut": a long option typed with one dash is
+/// refused before parsing, with the right spelling.
+fn single_dash_long_option() -> Option<String> {
+    let longs = ["out", "output", "period", "previous", "tasks", "units", "help", "version", "force", "history", "unit", "verified"];
+    std::env::args().skip(1).take_while(|a| a != "--").find_map(|a| {
+        let word = a.strip_prefix('-').filter(|w| !w.starts_with('-'))?;
+        let name = word.split('=').next().unwrap_or(word);
+        longs.contains(&name).then(|| format!("luoshi：参数 {a} 少了一个短横线：请写 --{word}（或 -o 目录）"))
+    })
+}
+
 fn main() -> ExitCode {
+    if let Some(said) = single_dash_long_option() {
+        eprintln!("{said}\n查看帮助：luoshi --help，或 luoshi <命令> --help");
+        return ExitCode::from(2);
+    }
     let cli = match Cli::try_parse() {
         Ok(cli) => cli,
         Err(e) => return usage_error(e),
     };
     luoshi::ingest::quiet_reader_panics();
+    // What killed runs left behind (unpacked attachments) goes on the next run of any command.
+    luoshi::ingest::archive::sweep_leftovers();
     match run(cli) {
         Ok(code) => code,
         Err(e) => {
             // Each cause after the other, joined the Chinese way.
             eprintln!("luoshi：{}", luoshi::write::describe_error(&e));
-            ExitCode::from(2)
+            // The input was fine but an output could not be written (a full disk, a read-only folder): 3.
+            let cannot_write = e.chain().any(|c| c.is::<luoshi::write::CannotWrite>());
+            ExitCode::from(if cannot_write { 3 } else { 2 })
         }
     }
 }
@@ -409,8 +444,9 @@ fn usage_error(e: clap::Error) -> ExitCode {
     ExitCode::from(2)
 }
 
-/// The template's period when none is given: the one after the --previous folder's, else this month.
-fn template_period(given: Option<&str>, previous: Option<&std::path::Path>) -> anyhow::Result<(Period, String)> {
+/// The template's period when none is given: the one after the --previous folder's, else this
+/// month — when this month is in the task list's year; otherwise the period must be given.
+fn template_period(plan: &Plan, given: Option<&str>, previous: Option<&std::path::Path>) -> anyhow::Result<(Period, String)> {
     if let Some(p) = given {
         return Ok((commands::parse_period(p)?, "--period".into()));
     }
@@ -421,10 +457,22 @@ fn template_period(given: Option<&str>, previous: Option<&std::path::Path>) -> a
     }
     use chrono::Datelike;
     let today = chrono::Local::now().date_naive();
+    if today.year() != plan.year {
+        anyhow::bail!(
+            "任务清单是{}年的，本月是{}年{}月，不在清单年度内：请用 --period 指定要下发的期次，如 --period {}-{:02}",
+            plan.year,
+            today.year(),
+            today.month(),
+            plan.year,
+            today.month()
+        );
+    }
     Ok((Period { year: today.year(), month: today.month() }, "本月".into()))
 }
 
 fn run(cli: Cli) -> anyhow::Result<ExitCode> {
+    // The files read besides the submissions: no output may land on one.
+    let inputs: Vec<PathBuf> = cli.tasks.iter().chain(&cli.units).cloned().chain(cli.command.setting_files()).collect();
     let load = || {
         let plan = Plan::load(cli.tasks.as_deref(), cli.units.as_deref())?;
         for note in &plan.notes {
@@ -478,7 +526,10 @@ fn run(cli: Cli) -> anyhow::Result<ExitCode> {
         Command::Notice { dir, out, batch_period: PeriodArgs { period, previous }, lights, history, ladder, papers } => {
             let opts = commands::Options { papers: Some(papers.load(None)?), ..with_history(opts(period, previous, Some(lights))?, history, ladder)? };
             let plan = load()?;
-            let (batch, path) = commands::notice(&plan, &dir, &out, &opts)?;
+            let (batch, path, kept) = commands::notice(&plan, &dir, &out, &opts)?;
+            for k in &kept {
+                println!("{}", k.said());
+            }
             print!("{}", term::notice_summary(&plan, &batch, &path));
             Ok(ExitCode::SUCCESS)
         }
@@ -514,7 +565,7 @@ fn run(cli: Cli) -> anyhow::Result<ExitCode> {
         }
         Command::Ledger { root, out, ladder, lights } => {
             let history = History { history: None, no_history: true };
-            let opts = with_history(opts(None, None, Some(lights))?, history, ladder)?;
+            let opts = commands::Options { input_files: inputs, ..with_history(opts(None, None, Some(lights))?, history, ladder)? };
             let plan = load()?;
             let run = commands::ledger(&plan, &root, out.as_deref(), &opts)?;
             print!("{}", term::ledger_summary(&run.ledger, &run.notes, &run.path));
@@ -523,7 +574,11 @@ fn run(cli: Cli) -> anyhow::Result<ExitCode> {
         Command::Reconcile { dir, verified, scoring, period, out, lights } => {
             let opts = opts(period, None, Some(lights))?;
             let plan = load()?;
-            let (rec, path) = commands::reconcile(&plan, &dir, Some(&verified), scoring.as_deref(), out.as_deref(), &opts)?;
+            let opts = commands::Options { input_files: inputs.clone(), ..opts };
+            let (rec, path, notes) = commands::reconcile(&plan, &dir, Some(&verified), scoring.as_deref(), out.as_deref(), &opts)?;
+            for n in &notes {
+                println!("{n}");
+            }
             print!("{}", term::reconcile_summary(&rec, &path));
             Ok(ExitCode::SUCCESS)
         }
@@ -532,13 +587,13 @@ fn run(cli: Cli) -> anyhow::Result<ExitCode> {
                 commands::check_output_dir(o, std::slice::from_ref(p))?;
             }
             let plan = load()?;
-            let (period, basis) = template_period(period.as_deref(), previous.as_deref())?;
+            let (period, basis) = template_period(&plan, period.as_deref(), previous.as_deref())?;
             match basis.as_str() {
                 "--period" => println!("报送期次：{}", period.chinese()),
                 _ => println!("报送期次：{}（{}；可用 --period 指定）", period.chinese(), basis),
             }
             if verified {
-                let path = commands::verified_template(&plan, out.as_deref(), period, force)?;
+                let path = commands::verified_template(&plan, out.as_deref(), period, force, &inputs)?;
                 println!("已写出：{}", path.display());
                 return Ok(ExitCode::SUCCESS);
             }
@@ -547,7 +602,7 @@ fn run(cli: Cli) -> anyhow::Result<ExitCode> {
                 (None, true) => commands::TemplateKind::AllUnits,
                 (None, false) => commands::TemplateKind::Blank,
             };
-            let written = commands::template(&plan, kind, out.as_deref(), period, previous.as_deref(), password.as_deref(), force)?;
+            let written = commands::template(&plan, kind, out.as_deref(), period, previous.as_deref(), password.as_deref(), force, &inputs)?;
             match written.as_slice() {
                 [one] => println!("已写出：{}", one.display()),
                 many => println!("已写出 {} 个单位的任务分解表：{}", many.len(), many.first().and_then(|p| p.parent()).map(|p| p.display().to_string()).unwrap_or_default()),
@@ -555,15 +610,16 @@ fn run(cli: Cli) -> anyhow::Result<ExitCode> {
             Ok(ExitCode::SUCCESS)
         }
         Command::Consolidate { dir, out, batch_period: PeriodArgs { period, previous }, lights, history, ladder } => {
-            commands::check_output_dir(&out, std::slice::from_ref(&dir))?;
-            let opts = commands::Options { exclude: Some(out.clone()), ..with_history(opts(period, previous, Some(lights))?, history, ladder)? };
+            let opts = commands::Options { input_files: inputs, ..with_history(opts(period, previous, Some(lights))?, history, ladder)? };
             let plan = load()?;
-            let batch = commands::process(&plan, &[dir], &opts)?;
+            let (batch, path, kept) = commands::consolidate(&plan, &dir, out.as_deref(), &opts)?;
             for n in &batch.notes {
                 println!("{n}");
             }
-            luoshi::write::summary::write_summary(&out, &plan, &batch)?;
-            println!("已写出：{}", out.display());
+            for k in &kept {
+                println!("{}", k.said());
+            }
+            println!("已写出：{}", path.display());
             Ok(ExitCode::SUCCESS)
         }
     }

@@ -147,7 +147,35 @@ impl Task {
     pub fn responsible(&self, unit: &str) -> bool {
         self.units.iter().any(|a| a.unit == unit)
     }
+
+    /// The unit's own target: its allocation, or the task's when the task is not split.
+    pub fn unit_target(&self, unit: &str) -> Option<f64> {
+        self.allocation(unit).or(if self.is_split() { None } else { self.target })
+    }
+
+    /// Whether the task counts whole things (个 5G基站, 座, 家…): no node of it can be 2.7.
+    pub fn counts_whole(&self) -> bool {
+        self.uom.as_deref().is_some_and(|u| WHOLE_UNITS.contains(&u.trim()))
+    }
+
+    /// The unit's node targets: for a summed task, the city's nodes in proportion to the unit's
+    /// share of the target — whole numbers for things counted whole (rounding keeps them rising
+    /// and within the share), else to two decimals.
+    pub fn unit_nodes(&self, unit: &str) -> [Option<f64>; 3] {
+        let own = self.unit_target(unit);
+        let city = self.target.unwrap_or(0.0);
+        self.nodes.map(|n| match (n, own) {
+            (Some(n), Some(o)) if self.kind.sums() && city > 0.0 && o != city => {
+                let v = n * o / city;
+                Some(if self.counts_whole() { v.round() } else { (v * 100.0).round() / 100.0 })
+            }
+            (n, _) => n,
+        })
+    }
 }
+
+/// Units of measure that count whole things.
+const WHOLE_UNITS: &[&str] = &["个", "座", "家", "户", "项", "处", "所", "台", "辆", "栋", "间", "条", "次", "人", "名", "件", "套", "宗", "批"];
 
 #[derive(Debug, Clone)]
 pub struct Unit {
@@ -317,33 +345,34 @@ impl Plan {
 
     /// The office's own Excel list: sheet 任务清单 (one task a row) and optional sheet 单位名单.
     pub fn from_xlsx(path: &Path) -> Result<Plan> {
-        use calamine::{open_workbook_auto, Reader};
-        let mut wb = open_workbook_auto(path)?;
+        // Through ingest, as every submission is: sniffed, within limits, a panic is an error.
+        let grids = crate::ingest::read_grids(path, &crate::ingest::Limits::default()).map_err(|u| anyhow::anyhow!(u.message))?;
         // Rows of a sheet as header → text, each with its Excel row number for messages.
         type Rows = Vec<(usize, HashMap<String, String>)>;
-        let table = |wb: &mut calamine::Sheets<_>, name: &str| -> Result<Option<Rows>> {
-            let Some(sheet) = wb.sheet_names().into_iter().find(|n| squash(n) == name) else { return Ok(None) };
-            let range = wb.worksheet_range(&sheet)?;
-            let first = range.start().map_or(0, |(r, _)| r as usize) + 1;
-            let mut rows = range
-                .rows()
-                .enumerate()
-                .map(|(i, r)| (first + i, r.iter().map(|c| crate::normalise::values::clean_text(&c.to_string())).collect::<Vec<_>>()));
-            let header: Vec<String> = loop {
+        let table = |name: &str| -> Result<Option<Rows>> {
+            let Some((_, grid)) = grids.iter().find(|(n, _)| squash(n) == name) else { return Ok(None) };
+            let text = |raw: &crate::ingest::Raw| crate::normalise::values::clean_text(&raw.display());
+            let mut rows = grid.iter();
+            let header: HashMap<u32, String> = loop {
                 match rows.next() {
-                    Some((_, h)) if h.iter().any(|c| c == "任务编号" || c == "单位") => break h.iter().map(|c| squash(c)).collect(),
+                    Some((_, cells)) if cells.values().any(|c| matches!(text(c).as_str(), "任务编号" | "单位")) => {
+                        break cells.iter().map(|(c, v)| (*c, squash(&text(v)))).collect()
+                    }
                     Some(_) => continue,
                     None => bail!("工作表“{}”中找不到表头（应有“任务编号”或“单位”列）", name),
                 }
             };
             Ok(Some(
-                rows.filter(|(_, r)| r.iter().any(|c| !c.is_empty()))
-                    .map(|(n, r)| (n, header.iter().cloned().zip(r).filter(|(_, v)| !v.is_empty()).collect()))
-                    .collect(),
+                rows.map(|(r, cells)| {
+                    let values = cells.iter().filter_map(|(c, v)| Some((header.get(c)?.clone(), text(v)))).filter(|(_, v)| !v.is_empty()).collect::<HashMap<_, _>>();
+                    (*r as usize + 1, values)
+                })
+                .filter(|(_, r)| !r.is_empty())
+                .collect(),
             ))
         };
-        let Some(task_rows) = table(&mut wb, "任务清单")? else { bail!("没有名为“任务清单”的工作表") };
-        let unit_rows = table(&mut wb, "单位名单")?;
+        let Some(task_rows) = table("任务清单")? else { bail!("没有名为“任务清单”的工作表") };
+        let unit_rows = table("单位名单")?;
         let no_roster_sheet = unit_rows.is_none();
         let unit_rows = unit_rows.unwrap_or_default();
         let mut tasks = Vec::new();
@@ -425,12 +454,33 @@ impl Plan {
     /// `where_is(name)` says where the list names a unit (`第12行`), for messages.
     fn from_file_at(file: PlanFile, where_is: &dyn Fn(&str) -> String) -> Result<Plan> {
         let mut roster = Roster::default();
+        // A name or alias that means two units would send one unit's rows to the other.
+        let mut owner: HashMap<String, (String, Group)> = HashMap::new();
         for u in file.units {
-            roster.add(u.into_unit()?);
+            let unit = u.into_unit()?;
+            for (k, name) in std::iter::once(&unit.name).chain(&unit.aliases).enumerate() {
+                let key = squash(name);
+                match owner.get(&key) {
+                    Some((other, _)) if *other != unit.name => {
+                        let what = if k == 0 { "名称" } else { "别名" };
+                        bail!("单位名单中“{name}”既是单位 {other} 的名称或别名，又是单位 {} 的{what}：同一个名称只能指一个单位，请删去其中一个", unit.name);
+                    }
+                    Some((_, group)) if k == 0 && *group != unit.group => {
+                        bail!("单位 {} 在单位名单中出现两次，类别不同（{}、{}）：请只保留一行", unit.name, group.label(), unit.group.label());
+                    }
+                    _ => {
+                        owner.insert(key, (unit.name.clone(), unit.group));
+                    }
+                }
+            }
+            roster.add(unit);
         }
         let mut tasks = Vec::new();
         let mut index = foldhash::HashMap::default();
-        for t in file.tasks {
+        for (k, t) in file.tasks.into_iter().enumerate() {
+            if t.id.trim().is_empty() {
+                bail!("任务清单的第{}项任务（{}）没有任务编号：每项任务都要有编号，各单位按编号报送", k + 1, t.name);
+            }
             let task = t.into_task(&roster)?;
             if index.insert(task.id.clone(), tasks.len()).is_some() {
                 bail!("任务编号 {} 在清单中出现两次", task.id);

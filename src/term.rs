@@ -166,8 +166,23 @@ pub fn text(batch: &Batch, colour_on: bool) -> String {
 pub fn run_summary(plan: &Plan, batch: &Batch, outputs: &Outputs, colour_on: bool) -> String {
     let mut out = String::new();
     let superseded = batch.superseded();
-    let read = batch.files.iter().filter(|f| f.state == "已读取").count();
-    let unreadable = batch.files.len() - read - superseded.len();
+    // A file read but whose unit is unknown is of no use either: counted and named with the rest.
+    let why = |file: &str, state: &'static str| -> String {
+        let f = batch.findings.iter().find(|f| f.file.as_deref() == Some(file) && f.severity == Severity::Error && f.rule.starts_with('F'));
+        f.map(|f| f.message.clone()).unwrap_or_else(|| state.to_string())
+    };
+    let unusable: Vec<(&str, String)> = batch
+        .files
+        .iter()
+        .filter_map(|f| match (f.state.as_str(), f.unit.is_empty()) {
+            ("已读取", true) => Some((f.file.as_str(), why(&f.file, "认不出是哪个单位的：请在表中填写“填报单位”，或用单位名称命名文件"))),
+            ("已读取", false) => None,
+            (s, _) if s.starts_with("未采用") => None,
+            (_, _) => Some((f.file.as_str(), why(&f.file, "无法读取"))),
+        })
+        .collect();
+    let read = batch.files.iter().filter(|f| f.state == "已读取" && !f.unit.is_empty()).count();
+    let unreadable = unusable.len();
     let rows = batch.consolidated.detail.height();
     let c = Counts::of(&batch.findings);
     let _ = writeln!(out, "报送期次：{}（依据：{}）", batch.period.chinese(), batch.period_basis);
@@ -175,6 +190,9 @@ pub fn run_summary(plan: &Plan, batch: &Batch, outputs: &Outputs, colour_on: boo
     let _ = writeln!(out, "文件：读取 {} 个，被更正版取代 {} 个，无法使用 {} 个，跳过 {} 个", read, superseded.len(), unreadable, batch.skipped.len());
     for (old, new) in &superseded {
         let _ = writeln!(out, "  未采用：{old}（以“{new}”为准）");
+    }
+    for (file, why) in &unusable {
+        let _ = writeln!(out, "  无法使用：{file}（{why}）");
     }
     for (file, why) in &batch.skipped {
         let _ = writeln!(out, "  已跳过：{file}（{why}）");
@@ -210,7 +228,7 @@ pub fn run_summary(plan: &Plan, batch: &Batch, outputs: &Outputs, colour_on: boo
             let _ = writeln!(out, "  {}  {:>4}  {:>4}", pad(name, 16), c.errors, c.warnings);
         }
     }
-    let _ = writeln!(out, "\n已写出：");
+    let _ = writeln!(out, "\n已写出（{}）：", outputs.folder.display());
     for p in &outputs.workbooks {
         let _ = writeln!(out, "  {}", p.display());
     }
@@ -222,9 +240,17 @@ pub fn run_summary(plan: &Plan, batch: &Batch, outputs: &Outputs, colour_on: boo
         let names: Vec<String> = outputs.letters.iter().filter_map(|p| p.file_stem().map(|s| s.to_string_lossy().to_string())).collect();
         let _ = writeln!(out, "  {}/（督办函 {} 份：{}）", dir.display(), names.len(), some(&names));
     }
+    let shown = |p: &std::path::Path| p.strip_prefix(&outputs.folder).unwrap_or(p).display().to_string();
     if !outputs.removed.is_empty() {
-        let names: Vec<String> = outputs.removed.iter().filter_map(|p| p.file_name()).map(|n| n.to_string_lossy().to_string()).collect();
-        let _ = writeln!(out, "  已删除上次生成、本次已不适用的文件 {} 个：{}", names.len(), some(&names));
+        let names: Vec<String> = outputs.removed.iter().map(|p| shown(p)).collect();
+        let _ = writeln!(out, "  已删除本期上次生成、本次已不适用（且没有改动过）的文件 {} 个：{}", names.len(), some(&names));
+    }
+    if !outputs.kept_stale.is_empty() {
+        let names: Vec<String> = outputs.kept_stale.iter().map(|p| shown(p)).collect();
+        let _ = writeln!(out, "  本期上次生成、本次已不适用但已被修改的文件，予以保留 {} 个：{}", names.len(), some(&names));
+    }
+    for k in &outputs.kept {
+        let _ = writeln!(out, "  {}", k.said());
     }
     if !outputs.failed.is_empty() {
         let _ = writeln!(out, "\n{}", colour(&format!("未能写出 {} 个文件（其余文件已写出）：", outputs.failed.len()), Severity::Error, colour_on));

@@ -94,7 +94,8 @@ impl Period {
 
 /// Whether `a` becomes `b` by one character changed, added, removed, or two neighbours swapped
 /// (4.5.3 typed as 4.53, 4.5.8 or 4.3.5).
-fn one_edit_apart(a: &str, b: &str) -> bool {
+/// Whether `a` and `b` differ by one character added, dropped, changed or two swapped.
+pub fn one_edit_apart(a: &str, b: &str) -> bool {
     let (x, y): (Vec<char>, Vec<char>) = (a.chars().collect(), b.chars().collect());
     if x == y {
         return false;
@@ -315,6 +316,26 @@ fn check_figures(period: Period, sub: &Submission, row: &TaskRow, task: &Task, o
 pub type Figures = HashMap<String, HashMap<String, f64>>;
 
 /// Last period's figures from its submissions (`--previous`): the first usable row of each task.
+/// Submissions that are last period's file sent again: the 报送期次 says last month and every
+/// figure equals what the unit reported last month. Their indices, each with its F08.
+pub fn resent_last_period(subs: &[Submission], period: Period, last: &Figures) -> Vec<(usize, Finding)> {
+    let before = period.previous();
+    subs.iter()
+        .enumerate()
+        .filter(|(_, s)| s.period == Some((before.year, before.month)))
+        .filter_map(|(i, s)| {
+            let own = last.get(s.unit.as_deref()?)?;
+            let figures: Vec<(&str, f64)> = s.rows.iter().filter(|r| r.uom_ok).filter_map(|r| Some((r.task_id(), r.actual?))).collect();
+            let same = !figures.is_empty() && figures.iter().all(|(id, a)| own.get(*id).is_some_and(|b| (a - b).abs() <= 1e-9 * b.abs().max(1.0)));
+            same.then(|| {
+                let written = s.period_text.clone().unwrap_or_else(|| before.chinese());
+                let msg = format!("报送期次写“{written}”，{}项累计完成与本单位上期报送的完全相同：这是上期的文件，本期未采用，数据不计入{}汇总", figures.len(), period.chinese());
+                (i, s.file_finding("F08", msg))
+            })
+        })
+        .collect()
+}
+
 pub fn figures_of(previous: &[Submission]) -> Figures {
     let mut last: Figures = HashMap::new();
     for s in previous.iter().filter(|s| s.superseded_by.is_none()) {

@@ -21,7 +21,7 @@ fn tasks_prints_the_builtin_list() {
 fn missing_folder_is_usage_error_in_chinese() {
     let o = luoshi().args(["run", "没有这个文件夹"]).output().unwrap();
     assert_eq!(o.status.code(), Some(2));
-    assert!(String::from_utf8_lossy(&o.stderr).contains("不是文件夹"));
+    assert!(String::from_utf8_lossy(&o.stderr).contains("找不到 没有这个文件夹"), "{}", String::from_utf8_lossy(&o.stderr));
 }
 
 #[test]

@@ -71,9 +71,9 @@ fn every_output_is_written_and_opens() {
     let out = t.path().join("out");
     let o = with_units(&mut luoshi()).arg("run").arg(&dir).arg("-o").arg(&out).args(["--period", "2021-06"]).output().unwrap();
     assert!(o.status.success(), "{}{}", String::from_utf8_lossy(&o.stdout), String::from_utf8_lossy(&o.stderr));
-    let summary = out.join("汇总表_2021-06.xlsx");
-    let report = out.join("校验报告_2021-06.xlsx");
-    let returns: Vec<PathBuf> = std::fs::read_dir(out.join("退回")).unwrap().map(|e| e.unwrap().path()).collect();
+    let summary = out.join("2021-06/汇总表_2021-06.xlsx");
+    let report = out.join("2021-06/校验报告_2021-06.xlsx");
+    let returns: Vec<PathBuf> = std::fs::read_dir(out.join("2021-06/退回")).unwrap().map(|e| e.unwrap().path()).collect();
     assert!(summary.exists() && report.exists());
     assert_eq!(returns.len(), 2, "{returns:?}");
     // The long unit's return file has a name the file system takes, from the unit's name.
@@ -98,7 +98,7 @@ fn every_output_is_written_and_opens() {
         assert!(problems.iter().any(|s| s == rule), "{rule} in 问题清单");
     }
     // 腾鳌镇's return file marks the cut cell and keeps the mark.
-    let back = strings(&out.join("退回/腾鳌镇.xlsx"), "任务分解表");
+    let back = strings(&out.join("2021-06/退回/腾鳌镇.xlsx"), "任务分解表");
     assert!(back.iter().any(|s| s.ends_with(MARK)));
 
     if common::have_soffice("every_output_is_written_and_opens (LibreOffice part)") {
@@ -113,15 +113,29 @@ fn every_output_is_written_and_opens() {
 fn a_workbook_that_cannot_be_written_costs_only_itself() {
     let (t, dir) = batch();
     let out = t.path().join("out");
-    // A folder where the 汇总表 should go: it cannot be saved, the rest can.
-    std::fs::create_dir_all(out.join("汇总表_2021-06.xlsx")).unwrap();
+    // A file where the 退回 folder should be: no return can be saved, the rest can.
+    std::fs::create_dir_all(out.join("2021-06")).unwrap();
+    std::fs::write(out.join("2021-06/退回"), "").unwrap();
     let o = with_units(&mut luoshi()).arg("run").arg(&dir).arg("-o").arg(&out).args(["--period", "2021-06"]).output().unwrap();
     let stdout = String::from_utf8_lossy(&o.stdout);
     assert_eq!(o.status.code(), Some(3), "{stdout}");
-    assert!(stdout.contains("未能写出 1 个文件"), "{stdout}");
-    assert!(stdout.contains("汇总表_2021-06.xlsx：") && stdout.contains("同名的文件夹已存在"), "{stdout}");
-    assert!(out.join("校验报告_2021-06.xlsx").is_file());
-    assert!(out.join("退回/腾鳌镇.xlsx").is_file());
-    let leftovers: Vec<_> = std::fs::read_dir(&out).unwrap().map(|e| e.unwrap().file_name().to_string_lossy().to_string()).filter(|n| n.ends_with(".tmp")).collect();
+    assert!(stdout.contains("未能写出 2 个文件"), "{stdout}");
+    assert!(stdout.contains("退回/腾鳌镇.xlsx：无法创建输出目录") && stdout.contains("退回：同名文件已存在"), "{stdout}");
+    assert!(out.join("2021-06/校验报告_2021-06.xlsx").is_file());
+    assert!(out.join("2021-06/汇总表_2021-06.xlsx").is_file());
+    let leftovers: Vec<_> = std::fs::read_dir(out.join("2021-06")).unwrap().map(|e| e.unwrap().file_name().to_string_lossy().to_string()).filter(|n| n.ends_with(".tmp")).collect();
     assert!(leftovers.is_empty(), "no half-written file: {leftovers:?}");
+}
+
+#[test]
+fn a_folder_where_a_workbook_goes_is_kept_and_the_workbook_written_beside_it() {
+    let (t, dir) = batch();
+    let out = t.path().join("out");
+    std::fs::create_dir_all(out.join("2021-06/汇总表_2021-06.xlsx")).unwrap();
+    let o = with_units(&mut luoshi()).arg("run").arg(&dir).arg("-o").arg(&out).args(["--period", "2021-06"]).output().unwrap();
+    let stdout = String::from_utf8_lossy(&o.stdout);
+    assert_eq!(o.status.code(), Some(0), "{stdout}");
+    assert!(stdout.contains("汇总表_2021-06.xlsx 不是 luoshi 写出的，保留原文件，新稿写为 汇总表_2021-06（新）.xlsx"), "{stdout}");
+    assert!(out.join("2021-06/汇总表_2021-06.xlsx").is_dir());
+    assert!(out.join("2021-06/汇总表_2021-06（新）.xlsx").is_file());
 }

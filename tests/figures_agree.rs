@@ -39,7 +39,7 @@ fn out() -> (tempfile::TempDir, PathBuf) {
     let t = tempfile::tempdir().unwrap();
     let o = Command::new(env!("CARGO_BIN_EXE_luoshi")).arg("run").arg(root().join("samples/2021-06")).arg("-o").arg(t.path()).output().unwrap();
     assert!(o.status.success(), "{}", String::from_utf8_lossy(&o.stderr));
-    let p = t.path().join("汇总表_2021-06.xlsx");
+    let p = t.path().join("2021-06/汇总表_2021-06.xlsx");
     (t, p)
 }
 
@@ -155,7 +155,7 @@ fn returns_put_errors_before_warnings() {
     let o = Command::new(env!("CARGO_BIN_EXE_luoshi")).arg("run").arg(root().join("samples/2021-06")).arg("-o").arg(t.path()).output().unwrap();
     assert!(o.status.success());
     let mut checked = 0;
-    for e in std::fs::read_dir(t.path().join("退回")).unwrap() {
+    for e in std::fs::read_dir(t.path().join("2021-06/退回")).unwrap() {
         let p = e.unwrap().path();
         let rows = sheet(&p, "退回意见");
         let Some((hr, c)) = rows.iter().enumerate().take(5).find_map(|(r, row)| row.iter().position(|d| d.to_string() == "级别").map(|c| (r, c))) else { continue };
@@ -202,12 +202,12 @@ fn the_returned_form_the_task_summary_and_the_overview_print_readably() {
         return;
     }
     let (t, pack) = out();
-    let form = t.path().join("退回/西柳镇.xlsx");
+    let form = t.path().join("2021-06/退回/西柳镇.xlsx");
     let pdfs = t.path().join("pdf");
     let o = Command::new("soffice").args(["--headless", "--norestore", "--convert-to", "pdf", "--outdir"]).arg(&pdfs).arg(&pack).arg(&form).env("HOME", t.path()).output().unwrap();
     assert!(o.status.success(), "{}", String::from_utf8_lossy(&o.stderr));
     let mut checked = 0;
-    let summary = pdfs.join("汇总表_2021-06.pdf");
+    let summary = pdfs.join("2021-06/汇总表_2021-06.pdf");
     for (pdf, marker) in [(summary.clone(), "任务汇总表"), (summary.clone(), "月调度汇总表"), (summary.clone(), "滞后任务行数"), (pdfs.join("西柳镇.pdf"), "任务分解表")] {
         for (i, (min, words)) in smallest_text(&pdf).iter().enumerate() {
             if words.contains(marker) || (marker == "任务分解表" && i > 0) {
@@ -223,7 +223,7 @@ fn the_returned_form_the_task_summary_and_the_overview_print_readably() {
 #[test]
 fn the_returned_rate_is_a_number_and_the_guide_matches_the_form() {
     let (t, _) = out();
-    let rows = sheet(&t.path().join("退回/西柳镇.xlsx"), "任务分解表");
+    let rows = sheet(&t.path().join("2021-06/退回/西柳镇.xlsx"), "任务分解表");
     let (hr, rate) = header(&rows, "完成率");
     let rates: Vec<&Data> = rows.iter().skip(hr + 2).map(|r| &r[rate]).filter(|d| !matches!(d, Data::Empty)).collect();
     assert!(!rates.is_empty() && rates.iter().all(|d| matches!(d, Data::Float(_))), "{rates:?}");
@@ -231,7 +231,7 @@ fn the_returned_rate_is_a_number_and_the_guide_matches_the_form() {
     assert!(Command::new(env!("CARGO_BIN_EXE_luoshi")).args(["template", "--unit", "腾鳌镇", "--period", "2021-06", "-o"]).arg(&form).status().unwrap().success());
     let guide: String = sheet(&form, "填报说明").iter().flatten().map(|d| d.to_string()).collect();
     assert!(!guide.contains("可以写“222个”") && !guide.contains("达进度"), "the guide promises only what the form accepts");
-    let tasks = sheet(&t.path().join("汇总表_2021-06.xlsx"), "任务汇总");
+    let tasks = sheet(&t.path().join("2021-06/汇总表_2021-06.xlsx"), "任务汇总");
     assert!(tasks.iter().take(4).flatten().any(|d| d.to_string() == "完成进度"), "luoshi's figure is 完成进度, the unit's is 完成率");
 }
 
@@ -271,7 +271,7 @@ fn a_repeated_row_is_not_quoted_twice() {
 fn wrapped_rows_of_the_returned_form_are_sized() {
     use std::io::Read;
     let (t, _) = out();
-    let mut z = zip::ZipArchive::new(std::fs::File::open(t.path().join("退回/西柳镇.xlsx")).unwrap()).unwrap();
+    let mut z = zip::ZipArchive::new(std::fs::File::open(t.path().join("2021-06/退回/西柳镇.xlsx")).unwrap()).unwrap();
     let mut found = false;
     for i in 0..z.len() {
         let mut f = z.by_index(i).unwrap();

@@ -155,8 +155,8 @@ fn run_writes_the_truths_into_the_summary() {
     assert!(st.status.success(), "{}", String::from_utf8_lossy(&st.stderr));
     let stdout = String::from_utf8_lossy(&st.stdout);
     assert!(stdout.contains("汇总表_2021-06.xlsx"), "{stdout}");
-    let summary = out.path().join("汇总表_2021-06.xlsx");
-    assert!(out.path().join("校验报告_2021-06.xlsx").exists());
+    let summary = out.path().join("2021-06/汇总表_2021-06.xlsx");
+    assert!(out.path().join("2021-06/校验报告_2021-06.xlsx").exists());
     let rows = read_sheet(&summary, "任务汇总");
     let (hr, id_col) = header_index(&rows, "任务编号");
     let (_, actual_col) = header_index(&rows, "累计完成");

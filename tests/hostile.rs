@@ -279,8 +279,8 @@ fn text_stays_text_in_every_workbook_luoshi_writes() {
     let out = t.path().join("out");
     let o = luoshi().arg("run").arg(&d).arg("-o").arg(&out).args(["--period", "2021-06"]).output().unwrap();
     assert!(o.status.success(), "{}", String::from_utf8_lossy(&o.stderr));
-    let mut books = vec![out.join("汇总表_2021-06.xlsx"), out.join("校验报告_2021-06.xlsx")];
-    books.extend(std::fs::read_dir(out.join("退回")).unwrap().map(|e| e.unwrap().path()));
+    let mut books = vec![out.join("2021-06/汇总表_2021-06.xlsx"), out.join("2021-06/校验报告_2021-06.xlsx")];
+    books.extend(std::fs::read_dir(out.join("2021-06/退回")).unwrap().map(|e| e.unwrap().path()));
     for book in &books {
         let mut z = zip::ZipArchive::new(std::fs::File::open(book).unwrap()).unwrap();
         for i in 0..z.len() {
@@ -295,7 +295,7 @@ fn text_stays_text_in_every_workbook_luoshi_writes() {
         }
     }
     use calamine::Reader;
-    let mut wb = calamine::open_workbook_auto(out.join("汇总表_2021-06.xlsx")).unwrap();
+    let mut wb = calamine::open_workbook_auto(out.join("2021-06/汇总表_2021-06.xlsx")).unwrap();
     let detail = wb.worksheet_range("明细").unwrap();
     let texts: Vec<String> = detail.rows().flat_map(|r| r.iter().filter_map(|c| if let calamine::Data::String(s) = c { Some(s.clone()) } else { None })).collect();
     for s in ["=cmd|' /C calc'!A0", "+SUM(1,2)", "@SUM(1)", "-2+3"] {
@@ -313,9 +313,9 @@ fn every_workbook_opens_in_libreoffice() {
     let out = t.path().join("out");
     assert!(luoshi().arg("run").arg(&d).arg("-o").arg(&out).args(["--period", "2021-06"]).status().unwrap().success());
     let tpl = out.join("模板.xlsx");
-    assert!(luoshi().args(["template", "--unit", "腾鳌镇", "-o"]).arg(&tpl).status().unwrap().success());
+    assert!(luoshi().args(["template", "--unit", "腾鳌镇", "--period", "2021-06", "-o"]).arg(&tpl).status().unwrap().success());
     let conv = t.path().join("csv");
-    for book in [out.join("汇总表_2021-06.xlsx"), out.join("校验报告_2021-06.xlsx"), out.join("退回/腾鳌镇.xlsx"), tpl] {
+    for book in [out.join("2021-06/汇总表_2021-06.xlsx"), out.join("2021-06/校验报告_2021-06.xlsx"), out.join("2021-06/退回/腾鳌镇.xlsx"), tpl] {
         if !book.exists() {
             continue;
         }

@@ -45,7 +45,7 @@ fn run_on_the_newest_month_finds_the_history_and_builds_the_ledger() {
     let l13 = findings.iter().find(|f| f["rule"] == "L13").unwrap();
     assert!(l13["message"].as_str().unwrap().contains("全年目标由2021年5月报送的10改为8"), "{l13}");
 
-    let summary = out.join("汇总表_2021-06.xlsx");
+    let summary = out.join("2021-06/汇总表_2021-06.xlsx");
     // The streak of three red months and its measure, in the 督办清单 and the 单位台账.
     let agenda = sheet(&summary, "督办清单");
     assert_eq!(lookup(&agenda, &[("责任单位", "工信局"), ("任务编号", "2.1")], "连续红灯\n（期）"), "3");
@@ -79,9 +79,9 @@ fn run_on_the_newest_month_finds_the_history_and_builds_the_ledger() {
     let o = luoshi().arg("--tasks").arg(&tasks).args(["run", "--no-history"]).arg(base.join("2021-06")).arg("-o").arg(&out2).output().unwrap();
     assert_eq!(o.status.code(), Some(0), "{}", text(&o));
     assert!(!text(&o).contains("历史期次"));
-    let wb = open_workbook_auto(out2.join("汇总表_2021-06.xlsx")).unwrap();
+    let wb = open_workbook_auto(out2.join("2021-06/汇总表_2021-06.xlsx")).unwrap();
     assert_eq!(wb.sheet_names(), vec!["总览", "任务汇总", "分单位", "督办清单", "明细"]);
-    let report = sheet(&out2.join("校验报告_2021-06.xlsx"), "问题清单");
+    let report = sheet(&out2.join("2021-06/校验报告_2021-06.xlsx"), "问题清单");
     assert!(!report.iter().flatten().any(|c| c == "L11" || c == "L12" || c == "L13"));
 }
 

@@ -67,7 +67,7 @@ fn sum_from_samples(task: &str) -> f64 {
 fn totals_match_the_sample_files() {
     let out = tempfile::tempdir().unwrap();
     run_samples(out.path());
-    let book = out.path().join("汇总表_2021-06.xlsx");
+    let book = out.path().join("2021-06/汇总表_2021-06.xlsx");
     let rows = sheet(&book, "任务汇总");
     let (hr, id) = col(&rows, "任务编号");
     let (_, actual) = col(&rows, "累计完成");
@@ -92,7 +92,7 @@ fn totals_match_the_sample_files() {
 fn charts_print_setup_and_frozen_panes_exist() {
     let out = tempfile::tempdir().unwrap();
     run_samples(out.path());
-    let book = out.path().join("汇总表_2021-06.xlsx");
+    let book = out.path().join("2021-06/汇总表_2021-06.xlsx");
     assert!(zip_part(&book, "xl/charts/chart1.xml").contains("barChart"));
     assert!(zip_part(&book, "xl/charts/chart2.xml").contains("barChart"), "column charts are barChart with barDir=col");
     let tasks = zip_part(&book, "xl/worksheets/sheet2.xml");
@@ -111,7 +111,7 @@ fn same_input_gives_identical_bytes() {
     let b = tempfile::tempdir().unwrap();
     run_samples(a.path());
     run_samples(b.path());
-    for f in ["汇总表_2021-06.xlsx", "校验报告_2021-06.xlsx", "退回/发改局.xlsx"] {
+    for f in ["2021-06/汇总表_2021-06.xlsx", "2021-06/校验报告_2021-06.xlsx", "2021-06/退回/发改局.xlsx"] {
         let x = std::fs::read(a.path().join(f)).unwrap();
         let y = std::fs::read(b.path().join(f)).unwrap();
         assert!(x == y, "{f} differs between two runs");
@@ -191,7 +191,7 @@ fn a_long_detail_keeps_every_row_in_order() {
     let o = Command::new(env!("CARGO_BIN_EXE_luoshi")).arg("run").arg(&batch).arg("-o").arg(&out).output().unwrap();
     assert!(o.status.success(), "{}", String::from_utf8_lossy(&o.stderr));
 
-    let book = out.join("汇总表_2021-06.xlsx");
+    let book = out.join("2021-06/汇总表_2021-06.xlsx");
     let names = open_workbook_auto(&book).unwrap().sheet_names();
     assert_eq!(names, ["总览", "任务汇总", "分单位", "督办清单", "明细"]);
     let rows = sheet(&book, "明细");

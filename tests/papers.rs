@@ -27,7 +27,7 @@ fn remind_names_the_missing_unit_with_last_periods_contact_and_exits_1() {
     assert!(said.contains("【海城市政府督查室】营商局：2021年6月任务分解表尚未报送，请于6月28日前报送。"), "{said}");
     assert!(!said.contains("工信局  未报送"), "{said}");
 
-    let mut wb = open_workbook_auto(out.join("催报清单_2021-06.xlsx")).unwrap();
+    let mut wb = open_workbook_auto(out.join("2021-06/催报清单_2021-06.xlsx")).unwrap();
     assert_eq!(wb.sheet_names(), vec!["催报清单"]);
     let range = wb.worksheet_range("催报清单").unwrap();
     let cell = |r: u32, c: u32| range.get_value((r, c)).map(|d| if let Data::Float(f) = d { format!("{f}") } else { d.to_string() }).unwrap_or_default();
@@ -154,12 +154,12 @@ fn the_notice_quotes_the_summary_and_is_laid_out_as_a_gongwen() {
     let out = t.path().join("out");
     let o = luoshi().arg("run").arg(samples()).arg("-o").arg(&out).args(["--date", "2021-07-05"]).output().unwrap();
     assert_eq!(o.status.code(), Some(0), "{}", text(&o));
-    let notice = out.join("通报_2021-06.docx");
+    let notice = out.join("2021-06/通报_2021-06.docx");
     let paras = docx_paragraphs(&notice);
     let all: String = paras.iter().map(|p| p.text.as_str()).collect::<Vec<_>>().join("\n");
 
     // 总体情况: the 任务汇总's lights, counted.
-    let summary = out.join("汇总表_2021-06.xlsx");
+    let summary = out.join("2021-06/汇总表_2021-06.xlsx");
     let tasks = table(&sheet(&summary, "任务汇总"), "任务编号");
     let n = |light: &str| tasks.iter().filter(|r| r["亮灯"] == light).count();
     let headline = format!(
@@ -185,7 +185,7 @@ fn the_notice_quotes_the_summary_and_is_laid_out_as_a_gongwen() {
     let agenda = table(&sheet(&summary, "督办清单"), "序号");
     let red: Vec<(&str, &str)> = agenda.iter().filter(|r| r["亮灯"] == "严重滞后").map(|r| (r["责任单位"].as_str(), r["任务编号"].as_str())).collect();
     assert!(red.len() >= 2, "{red:?}");
-    let mut letters: Vec<String> = std::fs::read_dir(out.join("督办函")).unwrap().map(|e| e.unwrap().file_name().to_string_lossy().to_string()).collect();
+    let mut letters: Vec<String> = std::fs::read_dir(out.join("2021-06/督办函")).unwrap().map(|e| e.unwrap().file_name().to_string_lossy().to_string()).collect();
     letters.sort();
     let mut expected: Vec<String> = red.iter().map(|(u, _)| format!("{u}.docx")).collect();
     expected.sort();
@@ -193,7 +193,7 @@ fn the_notice_quotes_the_summary_and_is_laid_out_as_a_gongwen() {
     assert_eq!(letters, expected);
     for (unit, task) in &red {
         assert!(all.contains(unit), "{unit} not named in the 通报");
-        let letter = docx_paragraphs(&out.join("督办函").join(format!("{unit}.docx")));
+        let letter = docx_paragraphs(&out.join("2021-06/督办函").join(format!("{unit}.docx")));
         assert!(letter.iter().any(|p| p.text == format!("{unit}：")), "{unit}'s letter is addressed to it");
         assert!(letter.iter().any(|p| p.text.contains(&format!("{task} ")) && p.text.contains("严重滞后") && p.text.contains("序时进度")), "{unit} {task}");
         assert!(letter.iter().any(|p| p.text.contains("2021年7月15日前")), "reply by the date plus the settings' 10 days");
@@ -239,7 +239,7 @@ fn the_notice_quotes_the_summary_and_is_laid_out_as_a_gongwen() {
     if have_soffice("the_notice_quotes_the_summary_and_is_laid_out_as_a_gongwen (PDF)") {
         let pdf_dir = t.path().join("pdf");
         soffice_convert(std::slice::from_ref(&notice), "pdf", &pdf_dir, t.path());
-        let pdf = std::fs::read(pdf_dir.join("通报_2021-06.pdf")).unwrap();
+        let pdf = std::fs::read(pdf_dir.join("2021-06/通报_2021-06.pdf")).unwrap();
         let pdf = String::from_utf8_lossy(&pdf);
         assert!(pdf.contains("/MediaBox[0 0 595.") || pdf.contains("/MediaBox [0 0 595."), "A4 is 595 × 842 points");
         assert!(pdf.contains(" 841.") || pdf.contains(" 842"), "A4 is 595 × 842 points");
@@ -257,19 +257,19 @@ fn with_history_the_papers_carry_streaks_measures_and_the_offices_own_wording() 
     let o = run(&[]);
     assert_eq!(o.status.code(), Some(0), "{}", text(&o));
     assert!(text(&o).contains("督办函 1 份：工信局"), "{}", text(&o));
-    let notice = docx_text(&out.join("通报_2021-06.docx"));
+    let notice = docx_text(&out.join("2021-06/通报_2021-06.docx"));
     assert!(notice.contains("未报送1个（营商局）"), "{notice}");
     // 工信局's own 2.1 row is red for the third month, though the city's 2.1 is not.
     assert!(notice.contains("工信局：2.1 新建5G基站，累计完成8个，全年目标60个"), "{notice}");
     assert!(notice.contains("已连续3期滞后，督办措施：约谈"), "{notice}");
-    let letter: Vec<String> = docx_paragraphs(&out.join("督办函/工信局.docx")).into_iter().map(|p| p.text).collect();
+    let letter: Vec<String> = docx_paragraphs(&out.join("2021-06/督办函/工信局.docx")).into_iter().map(|p| p.text).collect();
     assert!(letter.iter().any(|p| p.contains("须约谈")), "{letter:?}");
     assert!(letter.iter().any(|p| p.starts_with("（1）2.1 新建5G基站（严重滞后）：累计完成8个，全年目标60个，完成进度13.3%，序时进度50.0%，落后序时进度36.7个百分点；已连续3期滞后，督办措施：约谈。")), "{letter:?}");
 
     // Stricter lights make the city's 2.1 red too: 工信局 is named under it with its streak and measure.
     let o = run(&["--yellow", "1", "--red", "5"]);
     assert_eq!(o.status.code(), Some(0), "{}", text(&o));
-    let notice = docx_text(&out.join("通报_2021-06.docx"));
+    let notice = docx_text(&out.join("2021-06/通报_2021-06.docx"));
     assert!(notice.contains("（1）2.1 新建5G基站（牵头单位：工信局；责任单位：工信局、东城镇）：累计完成43个"), "{notice}");
     assert!(notice.contains("严重滞后的单位：工信局（连续3期滞后，约谈）。"), "{notice}");
 
@@ -280,9 +280,9 @@ fn with_history_the_papers_carry_streaks_measures_and_the_offices_own_wording() 
     std::fs::write(&letter_tpl, "【标题】督办函\n【主送】{{ unit }}：\n{% for t in tasks %}{{ t.id }}{{ t.light }}。{% endfor %}请于{{ reply_by }}前回复。\n【落款】{{ office }}\n【日期】{{ date }}\n").unwrap();
     let o = run(&["--papers", settings.to_str().unwrap(), "--letter-template", letter_tpl.to_str().unwrap()]);
     assert_eq!(o.status.code(), Some(0), "{}", text(&o));
-    let letter: Vec<String> = docx_paragraphs(&out.join("督办函/工信局.docx")).into_iter().map(|p| p.text).collect();
+    let letter: Vec<String> = docx_paragraphs(&out.join("2021-06/督办函/工信局.docx")).into_iter().map(|p| p.text).collect();
     assert_eq!(letter.iter().filter(|p| !p.is_empty()).cloned().collect::<Vec<_>>(), ["督办函", "工信局：", "2.1严重滞后。请于2021年7月10日前回复。", "海城市委督查室", "2021年7月5日"]);
-    let notice = docx_text(&out.join("通报_2021-06.docx"));
+    let notice = docx_text(&out.join("2021-06/通报_2021-06.docx"));
     assert!(notice.contains("每月25日前报送") && notice.ends_with("海城市委督查室\n2021年7月5日"), "{notice}");
 
     // A broken template stops before anything is read or written, naming its line.
@@ -300,15 +300,15 @@ fn with_history_the_papers_carry_streaks_measures_and_the_offices_own_wording() 
     assert_eq!(o.status.code(), Some(3), "{}", text(&o));
     assert!(text(&o).contains("通报_2021-06.docx：模板"), "{}", text(&o));
     assert!(text(&o).contains("坏模板.txt 第2行：用到了没有的变量；该行为：截至{{ rate }}"), "{}", text(&o));
-    assert!(fresh.join("汇总表_2021-06.xlsx").is_file() && fresh.join("督办函/工信局.docx").is_file());
-    assert!(!fresh.join("通报_2021-06.docx").exists());
+    assert!(fresh.join("2021-06/汇总表_2021-06.xlsx").is_file() && fresh.join("2021-06/督办函/工信局.docx").is_file());
+    assert!(!fresh.join("2021-06/通报_2021-06.docx").exists());
 
     // No red row any more (thresholds nobody misses): the old letter is taken back.
     let o = run(&["--yellow", "100", "--red", "100"]);
     assert_eq!(o.status.code(), Some(0), "{}", text(&o));
-    assert!(!out.join("督办函/工信局.docx").exists(), "{}", text(&o));
+    assert!(!out.join("2021-06/督办函/工信局.docx").exists(), "{}", text(&o));
     assert!(text(&o).contains("工信局.docx"), "the removal is said: {}", text(&o));
-    assert!(out.join("通报_2021-06.docx").exists());
+    assert!(out.join("2021-06/通报_2021-06.docx").exists());
 }
 
 #[test]
@@ -317,12 +317,13 @@ fn notice_alone_writes_only_the_notice() {
     let out = t.path().join("只要通报");
     let o = luoshi().arg("notice").arg(samples()).arg("-o").arg(&out).args(["--date", "2021-07-05"]).output().unwrap();
     assert_eq!(o.status.code(), Some(0), "{}", text(&o));
-    let written: Vec<String> = std::fs::read_dir(&out).unwrap().map(|e| e.unwrap().file_name().to_string_lossy().to_string()).collect();
+    // Into the period's own folder; the lock and the manifest are luoshi's hidden files.
+    let written: Vec<String> = std::fs::read_dir(out.join("2021-06")).unwrap().map(|e| e.unwrap().file_name().to_string_lossy().to_string()).filter(|n| !n.starts_with('.')).collect();
     assert_eq!(written, ["通报_2021-06.docx"]);
     // The terminal's headline is the 通报's.
     let said = text(&o);
     let headline = said.lines().next().unwrap().split('；').next().unwrap().to_string();
-    let paras = docx_paragraphs(&out.join("通报_2021-06.docx"));
+    let paras = docx_paragraphs(&out.join("2021-06/通报_2021-06.docx"));
     assert!(paras.iter().any(|p| p.text == format!("{headline}。")), "{said}");
 }
 

@@ -193,7 +193,7 @@ fn samples_reconcile_and_totals_add_up() {
 fn verified_template_lists_every_pair_to_verify() {
     let t = tempfile::tempdir().unwrap();
     let out = t.path().join("核定.xlsx");
-    assert!(Command::new(env!("CARGO_BIN_EXE_luoshi")).args(["template", "--verified", "-o"]).arg(&out).status().unwrap().success());
+    assert!(Command::new(env!("CARGO_BIN_EXE_luoshi")).args(["template", "--verified", "--period", "2021-06", "-o"]).arg(&out).status().unwrap().success());
     let rows = sheet(&out, "核定数据");
     let hr = rows.iter().position(|r| r[0] == "单位").unwrap();
     assert!(rows[hr + 1..].iter().any(|r| r[0] == "腾鳌镇" && r[1] == "4.1.2"));

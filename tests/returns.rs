@@ -54,7 +54,7 @@ fn a1(cell: &str) -> (u32, u32) {
 fn return_files_mark_exactly_the_problem_cells() {
     let out = tempfile::tempdir().unwrap();
     let findings = run(out.path());
-    let path = out.path().join("退回/发改局.xlsx");
+    let path = out.path().join("2021-06/退回/发改局.xlsx");
     let mine: Vec<&Value> = findings
         .iter()
         .filter(|f| f["file"] == "发改局_2021-06.xlsx" && f["cell"].is_string() && f["severity"] != "info")
@@ -88,7 +88,7 @@ fn return_files_mark_exactly_the_problem_cells() {
 fn units_whose_file_failed_get_a_prefilled_form_and_clean_units_none() {
     let out = tempfile::tempdir().unwrap();
     run(out.path());
-    let dir = out.path().join("退回");
+    let dir = out.path().join("2021-06/退回");
     let mut wb: Xlsx<_> = calamine::open_workbook(dir.join("析木镇.xlsx")).unwrap();
     let form = wb.worksheet_range("任务分解表").unwrap();
     let ids: Vec<String> = form.rows().skip(4).map(|r| r[1].to_string()).collect();

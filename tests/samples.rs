@@ -47,6 +47,6 @@ fn run_on_samples_writes_both_workbooks_and_a_chinese_summary() {
     assert!(s.contains("已跳过：~$腾鳌镇_2021-06.xlsx"), "{s}");
     assert!(s.contains("+ 未报 1 个"), "{s}");
     assert!(s.contains("未报：感王镇"), "{s}");
-    assert!(out.path().join("汇总表_2021-06.xlsx").exists());
-    assert!(out.path().join("校验报告_2021-06.xlsx").exists());
+    assert!(out.path().join("2021-06/汇总表_2021-06.xlsx").exists());
+    assert!(out.path().join("2021-06/校验报告_2021-06.xlsx").exists());
 }

@@ -95,24 +95,24 @@ fn a_rerun_takes_back_the_returns_that_no_longer_apply_and_only_those() {
     let dir = copy_samples(t.path(), "2021-06");
     let out = t.path().join("out");
     assert!(luoshi().arg("run").arg(&dir).arg("-o").arg(&out).status().unwrap().success());
-    let xiliu = out.join("退回/西柳镇.xlsx");
+    let xiliu = out.join("2021-06/退回/西柳镇.xlsx");
     assert!(xiliu.is_file());
-    assert!(out.join("督办函/西柳镇.docx").is_file());
+    assert!(out.join("2021-06/督办函/西柳镇.docx").is_file());
     // The clerk's own file in the output folder, and a half-written file from a killed run.
-    let mine = out.join("退回/会议记录.xlsx");
+    let mine = out.join("2021-06/退回/会议记录.xlsx");
     std::fs::write(&mine, b"not luoshi's").unwrap();
-    let stale_tmp = out.join(".luoshi-abc123.tmp");
+    let stale_tmp = out.join("2021-06/.luoshi-abc123.tmp");
     std::fs::write(&stale_tmp, b"half").unwrap();
     // 西柳镇 withdraws its faulty file; the run again.
     std::fs::remove_file(dir.join("西柳镇_2021-06.xlsx")).unwrap();
     let o = luoshi().arg("run").arg(&dir).arg("-o").arg(&out).output().unwrap();
     assert!(o.status.success(), "{}", text(&o));
     assert!(!xiliu.exists(), "last run's 西柳镇 return is taken back");
-    assert!(!out.join("督办函/西柳镇.docx").exists(), "and its 督办函");
-    assert!(text(&o).contains("已删除上次生成、本次已不适用的文件 2 个：西柳镇.docx、西柳镇.xlsx"), "{}", text(&o));
+    assert!(!out.join("2021-06/督办函/西柳镇.docx").exists(), "and its 督办函");
+    assert!(text(&o).contains("已删除本期上次生成、本次已不适用（且没有改动过）的文件 2 个：督办函/西柳镇.docx、退回/西柳镇.xlsx"), "{}", text(&o));
     assert!(mine.is_file(), "a file luoshi did not write is never removed");
     assert!(!stale_tmp.exists(), "stale temporary removed");
-    assert!(out.join("退回/牌楼镇.xlsx").is_file(), "returns that still apply stay");
+    assert!(out.join("2021-06/退回/牌楼镇.xlsx").is_file(), "returns that still apply stay");
 }
 
 #[test]
@@ -122,7 +122,7 @@ fn luoshi_own_workbooks_in_the_submissions_are_skipped() {
     // The office saves last run's outputs and a blank 核定数据 form next to the submissions.
     let out = t.path().join("out");
     assert!(luoshi().arg("run").arg(&dir).arg("-o").arg(&out).status().unwrap().success());
-    std::fs::copy(out.join("汇总表_2021-06.xlsx"), dir.join("汇总表_2021-06.xlsx")).unwrap();
+    std::fs::copy(out.join("2021-06/汇总表_2021-06.xlsx"), dir.join("汇总表_2021-06.xlsx")).unwrap();
     assert!(luoshi().args(["template", "--verified", "--period", "2021-06", "-o"]).arg(dir.join("发改局_核定数据.xlsx")).status().unwrap().success());
     let o = luoshi().args(["validate", "--format", "jsonl", "--fail-on", "never"]).arg(&dir).output().unwrap();
     let s = String::from_utf8_lossy(&o.stdout);
@@ -134,7 +134,7 @@ fn luoshi_own_workbooks_in_the_submissions_are_skipped() {
     assert!(said.contains("已跳过：发改局_核定数据.xlsx（luoshi 生成的"), "{said}");
     // …and 文件清单 names them with why.
     use calamine::Reader;
-    let mut wb = calamine::open_workbook_auto(t.path().join("out2/校验报告_2021-06.xlsx")).unwrap();
+    let mut wb = calamine::open_workbook_auto(t.path().join("out2/2021-06/校验报告_2021-06.xlsx")).unwrap();
     let files = wb.worksheet_range("文件清单").unwrap();
     let row = files.rows().find(|r| r[0].to_string() == "汇总表_2021-06.xlsx").expect("listed");
     assert!(row[2].to_string().starts_with("已跳过：luoshi 生成的"));
@@ -298,15 +298,23 @@ fn template_says_its_period_and_never_overwrites_quietly() {
     let o = luoshi().current_dir(&out_dir).arg("template").arg("--previous").arg(&prev).output().unwrap();
     assert!(o.status.success(), "{}", text(&o));
     assert!(text(&o).contains("报送期次：2021年7月（上期文件夹“2021-06”的下一期"), "{}", text(&o));
-    assert!(out_dir.join("任务分解表_2021-07.xlsx").is_file(), "the blank form's name carries its period");
+    let form = out_dir.join("out/2021-07/任务分解表_2021-07.xlsx");
+    assert!(form.is_file(), "the blank form's name carries its period, in the period's folder under out/");
+    // Unchanged since luoshi wrote it: made again. Changed by the clerk: kept unless --force.
+    let o = luoshi().current_dir(&out_dir).arg("template").arg("--previous").arg(&prev).output().unwrap();
+    assert!(o.status.success(), "{}", text(&o));
+    std::fs::write(&form, b"the clerk's own edits").unwrap();
     let o = luoshi().current_dir(&out_dir).arg("template").arg("--previous").arg(&prev).output().unwrap();
     assert_eq!(o.status.code(), Some(2));
     assert!(text(&o).contains("已存在，没有覆盖；要覆盖请加 --force"), "{}", text(&o));
+    assert_eq!(std::fs::read(&form).unwrap(), b"the clerk's own edits");
     let o = luoshi().current_dir(&out_dir).arg("template").arg("--previous").arg(&prev).arg("--force").output().unwrap();
     assert!(o.status.success());
-    // Without history: this month, said.
+    // Without --period or history, on a 2021 list this month (2026) is not a period of the list: refused.
     let o = luoshi().arg("template").arg("-o").arg(t.path().join("空白.xlsx")).output().unwrap();
-    assert!(text(&o).contains("（本月；可用 --period 指定）"), "{}", text(&o));
+    assert_eq!(o.status.code(), Some(2));
+    assert!(text(&o).contains("任务清单是2021年的") && text(&o).contains("请用 --period 指定"), "{}", text(&o));
+    assert!(!t.path().join("空白.xlsx").exists());
 }
 
 #[test]

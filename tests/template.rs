@@ -62,7 +62,7 @@ fn a_form_filled_by_openpyxl_validates_clean_and_its_values_come_back() {
 fn protection_unlocked_inputs_lists_and_input_messages() {
     let dir = tempfile::tempdir().unwrap();
     let path = dir.path().join("t.xlsx");
-    assert!(luoshi().args(["template", "--unit", "西柳镇", "--password", "hc2021", "-o"]).arg(&path).status().unwrap().success());
+    assert!(luoshi().args(["template", "--unit", "西柳镇", "--password", "hc2021", "--period", "2021-07", "-o"]).arg(&path).status().unwrap().success());
     let sheet = part(&path, "xl/worksheets/sheet1.xml");
     assert!(sheet.contains("<sheetProtection"), "sheet protected");
     assert!(sheet.contains("password="), "with the password given");
@@ -111,9 +111,9 @@ fn previous_period_figures_are_carried_over() {
 fn blank_form_and_unknown_unit() {
     let dir = tempfile::tempdir().unwrap();
     let path = dir.path().join("任务分解表.xlsx");
-    assert!(luoshi().arg("template").arg("-o").arg(&path).status().unwrap().success());
+    assert!(luoshi().args(["template", "--period", "2021-07", "-o"]).arg(&path).status().unwrap().success());
     assert!(part(&path, "xl/worksheets/sheet1.xml").contains("<sheetProtection"));
-    let o = luoshi().args(["template", "--unit", "火星镇"]).output().unwrap();
+    let o = luoshi().args(["template", "--unit", "火星镇", "--period", "2021-07"]).output().unwrap();
     assert_eq!(o.status.code(), Some(2));
     assert!(String::from_utf8_lossy(&o.stderr).contains("不在单位名单"));
 }

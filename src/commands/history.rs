@@ -122,14 +122,28 @@ pub fn read(plan: &Plan, source: &HistorySource, paths: &[PathBuf], period: Peri
     h
 }
 
-/// Every period folder under `root` of its newest year, oldest first: what `luoshi ledger` reads.
+/// Every period folder under `root`, oldest first: what `luoshi ledger` reads (newest year first).
 pub fn year_folders(root: &Path, skip: &[PathBuf]) -> Result<Folders> {
     if !root.is_dir() {
         bail!("{} 不是文件夹：luoshi ledger 需要存放各期报送文件夹（如 2021-04、2021-05）的文件夹", root.display());
     }
     let (folders, notes) = period_folders(root, skip);
-    let Some(year) = folders.iter().map(|(p, _)| p.year).max() else {
+    if folders.is_empty() {
         bail!("{} 里没有期次文件夹：应为每期一个文件夹，名称如 2021-04、2021年5月、2021.06", root.display());
+    }
+    Ok((folders, notes))
+}
+
+/// The folders the history would be read from, for the output guard: every period folder beside
+/// `dir` (or in `--history`), whatever its year.
+pub fn candidate_folders(source: &HistorySource, dir: &Path) -> Vec<PathBuf> {
+    let root = match source {
+        HistorySource::Off => return Vec::new(),
+        HistorySource::Dir(d) => d.clone(),
+        HistorySource::Siblings => match absolute(dir).parent() {
+            Some(parent) => parent.to_path_buf(),
+            None => return Vec::new(),
+        },
     };
-    Ok((folders.into_iter().filter(|(p, _)| p.year == year).collect(), notes))
+    period_folders(&root, &[dir.to_path_buf()]).0.into_iter().map(|(_, p)| p).collect()
 }

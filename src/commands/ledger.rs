@@ -4,7 +4,7 @@ use std::path::{Path, PathBuf};
 
 use anyhow::{bail, Result};
 
-use super::{check_output_dir, history, Options};
+use super::{guard_output, history, Options};
 use crate::ledger::Ledger;
 use crate::plan::Plan;
 
@@ -16,33 +16,59 @@ pub struct LedgerRun {
     pub notes: Vec<String>,
 }
 
-/// Read every period folder of the newest year under `root`, build the ledger and write it to
-/// `out` (default `out/台账_<year>.xlsx`).
+/// Read every period folder of the newest year under `root` that has returns, build the ledger
+/// and write it to `out` (default `out/台账_<year>.xlsx`).
 pub fn ledger(plan: &Plan, root: &Path, out: Option<&Path>, opts: &Options) -> Result<LedgerRun> {
     let skip: Vec<PathBuf> = out.map(Path::to_path_buf).into_iter().collect();
     let (folders, mut notes) = history::year_folders(root, &skip)?;
-    let year = folders.last().map(|(p, _)| p.year).unwrap_or(plan.year);
-    let path = out.map(Path::to_path_buf).unwrap_or_else(|| PathBuf::from("out").join(format!("台账_{year}.xlsx")));
-    check_output_dir(&path, &[root.to_path_buf()])?;
-    if path.is_dir() {
-        bail!("{} 是文件夹：-o 应为台账文件名，如 台账_{year}.xlsx", path.display());
+    let files: Vec<&Path> = opts.input_files.iter().map(PathBuf::as_path).collect();
+    if let Some(o) = out {
+        guard_output(o, &[root.to_path_buf()], &files)?;
+        if o.is_dir() {
+            bail!("{} 是文件夹：-o 应为台账文件名，如 台账_{}.xlsx", o.display(), plan.year);
+        }
     }
+    let mut years: Vec<i32> = folders.iter().map(|(p, _)| p.year).collect();
+    years.dedup();
+    // Newest year first; a year whose folders hold nothing yet (2022-01 made ready in December)
+    // gives way to the year before, and that is said.
     let mut records = Vec::new();
     let mut read = Vec::new();
-    for (p, folder) in &folders {
-        match history::read_period(plan, folder, *p, opts) {
-            Ok((_, record)) => {
-                read.push(p.label());
-                records.push(record);
+    let mut year = plan.year;
+    for y in years.into_iter().rev() {
+        year = y;
+        let mut empty = Vec::new();
+        for (p, folder) in folders.iter().filter(|(p, _)| p.year == y) {
+            match history::read_period(plan, folder, *p, opts) {
+                Ok((_, record)) => {
+                    read.push(p.label());
+                    records.push(record);
+                }
+                Err(e) => {
+                    let why = crate::write::describe_error(&e);
+                    if why.contains("没有报送文件") {
+                        empty.push(p.label());
+                    } else {
+                        notes.push(format!("{}（{}）无法读取，已跳过：{why}", p.chinese(), folder.display()));
+                    }
+                }
             }
-            Err(e) => notes.push(format!("{}（{}）无法读取，已跳过：{}", p.chinese(), folder.display(), crate::write::describe_error(&e))),
+        }
+        if !records.is_empty() {
+            break;
+        }
+        if !empty.is_empty() {
+            notes.push(format!("{y}年的期次文件夹（{}）里还没有报送文件，台账改按上一年度", empty.join("、")));
         }
     }
     if records.is_empty() {
-        bail!("{} 下各期文件夹都无法读取，没有写出台账", root.display());
+        bail!("{} 下的各期文件夹都没有可用的报送文件，没有写出台账", root.display());
     }
     notes.insert(0, format!("期次：{}", read.join("、")));
+    let wanted = out.map(Path::to_path_buf).unwrap_or_else(|| Path::new(super::DEFAULT_OUT).join(format!("台账_{year}.xlsx")));
+    guard_output(&wanted, &[root.to_path_buf()], &files)?;
     let ledger = Ledger::build(plan, records, &opts.escalation, opts.assess);
-    crate::write::ledger::write_ledger(&path, plan, &ledger)?;
+    let (path, kept) = crate::write::write_one(&wanted, "ledger", |p| crate::write::ledger::write_ledger(p, plan, &ledger))?;
+    notes.extend(kept.iter().map(|k| k.said()));
     Ok(LedgerRun { ledger, path, notes })
 }

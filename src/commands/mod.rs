@@ -9,6 +9,7 @@ use crate::finding::{Finding, Severity};
 use crate::lights::Thresholds;
 use crate::validate::Period;
 
+mod consolidate;
 mod history;
 mod ledger;
 mod notice;
@@ -19,6 +20,7 @@ mod run;
 mod template;
 
 pub use crate::batch::Batch;
+pub use consolidate::consolidate;
 pub use history::{period_folders, read_period, year_folders, History, HistorySource};
 pub use ledger::ledger;
 pub use notice::notice;
@@ -50,7 +52,12 @@ pub struct Options {
     pub assess: bool,
     /// The 通报 and 督办函's settings, wording and date; the built-in ones dated today when absent.
     pub papers: Option<std::sync::Arc<crate::papers::Papers>>,
+    /// Files read besides the submissions (the task list, settings, templates): never an output.
+    pub input_files: Vec<PathBuf>,
 }
+
+/// Where every command writes unless told otherwise: `out/<期次>/…`, the year's 台账 in `out/`.
+pub const DEFAULT_OUT: &str = "out";
 
 impl Options {
     pub fn papers(&self) -> std::sync::Arc<crate::papers::Papers> {
@@ -77,58 +84,126 @@ pub fn fails(findings: &[Finding], level: Option<Severity>) -> bool {
 }
 
 /// A batch folder to read and an output folder to write into, checked before anything is read.
-pub fn check_run_folders(command: &str, dir: &Path, out: &Path) -> Result<()> {
+/// Returns every folder the command will read (the batch, `--previous`, the earlier periods),
+/// which the outputs must stay out of.
+pub fn check_run_folders(command: &str, dir: &Path, out: &Path, opts: &Options) -> Result<Vec<PathBuf>> {
+    check_batch_folder(command, dir)?;
+    if out.exists() && !out.is_dir() {
+        bail!("输出目录 {} 是一个文件，不是文件夹；请用 -o 指定一个文件夹（不存在时会新建）", out.display());
+    }
+    if looks_like_file_name(out) && !out.exists() {
+        bail!("-o {} 像是文件名：luoshi {command} 的 -o 是输出目录（各期的文件写在其中的期次文件夹里），如 -o out", out.display());
+    }
+    let mut inputs = vec![dir.to_path_buf()];
+    inputs.extend(opts.previous.clone());
+    inputs.extend(history::candidate_folders(&opts.history, dir));
+    guard_output(out, &inputs, &[])?;
+    Ok(inputs)
+}
+
+/// A folder of one period's submissions: it exists, and is not the folder that holds the period
+/// folders (that one is for `luoshi ledger`).
+pub fn check_batch_folder(command: &str, dir: &Path) -> Result<()> {
+    if !dir.exists() {
+        bail!("找不到 {}：请检查路径是否写对（luoshi {command} 需要存放各单位报送文件的文件夹）", dir.display());
+    }
     if !dir.is_dir() {
         bail!("{} 不是文件夹：luoshi {command} 需要存放各单位报送文件的文件夹", dir.display());
     }
-    check_output_dir(out, &[dir.to_path_buf()])?;
-    if out.exists() && !out.is_dir() {
-        bail!("输出目录 {} 是一个文件，不是文件夹；请用 -o 指定一个文件夹（不存在时会新建）", out.display());
+    let own = absolute(dir).file_name().map(|n| n.to_string_lossy().to_string()).unwrap_or_default();
+    let (periods, _) = history::period_folders(dir, &[]);
+    if !periods.is_empty() && Period::find_in(&own).is_none() {
+        let names: Vec<String> = periods.iter().map(|(_, p)| p.file_name().unwrap_or_default().to_string_lossy().to_string()).collect();
+        let newest = dir.join(names.last().cloned().unwrap_or_default());
+        bail!(
+            "{} 是各期文件夹（{}）的上一级，请指定其中一期，如 luoshi {command} {}；全年台账用 luoshi ledger {}",
+            dir.display(),
+            names.join("、"),
+            newest.display(),
+            dir.display()
+        );
+    }
+    Ok(())
+}
+
+/// Whether a path's name ends like a file (`汇总.xlsx`), where a folder is wanted.
+fn looks_like_file_name(p: &Path) -> bool {
+    let lower = p.file_name().map(|n| n.to_string_lossy().to_lowercase()).unwrap_or_default();
+    [".xlsx", ".xls", ".xlsm", ".ods", ".csv", ".docx", ".doc", ".pdf", ".txt", ".toml", ".zip"].iter().any(|e| lower.ends_with(e))
+}
+
+/// The period's own folder inside `out` (`out/2021-06`), checked against the folders read.
+pub fn period_folder(out: &Path, period: Period, inputs: &[PathBuf]) -> Result<PathBuf> {
+    let folder = out.join(period.label());
+    guard_output(&folder, inputs, &[])?;
+    Ok(folder)
+}
+
+/// Refuse an output that names or lands in an input: inside (or equal to) a folder that is read
+/// (the batch, `--previous`, an earlier period), or the same file as one that is read (the task
+/// list, the 核定数据表). Paths are compared made absolute, with links resolved and `..` taken
+/// away, also where the path does not exist yet.
+pub fn guard_output(out: &Path, folders: &[PathBuf], files: &[&Path]) -> Result<()> {
+    let out_abs = absolute(out);
+    for i in folders.iter().filter(|i| i.is_dir()) {
+        if out_abs.starts_with(absolute(i)) {
+            bail!(
+                "输出 {} 在要读取的文件夹 {} 里面：会写进报送文件，下次运行还会被当成报送读入；请用 -o 指定别的目录",
+                out.display(),
+                i.display()
+            );
+        }
+    }
+    for f in files {
+        if f.exists() && out_abs == absolute(f) {
+            bail!("输出文件 {} 就是要读取的 {}：不能覆盖输入文件；请用 -o 另起文件名", out.display(), f.display());
+        }
     }
     Ok(())
 }
 
 /// Refuse an output folder that is, or is inside, an input folder: outputs must never be read back as submissions.
 pub fn check_output_dir(out: &Path, inputs: &[PathBuf]) -> Result<()> {
-    let out_abs = absolute(out);
-    for i in inputs {
-        if i.is_dir() {
-            let in_abs = absolute(i);
-            if out_abs.starts_with(&in_abs) {
-                bail!(
-                    "输出目录 {} 在报送文件夹 {} 里面，下次运行会把输出当成报送文件读入；请用 -o 指定别的目录",
-                    out.display(),
-                    i.display()
-                );
-            }
-        }
-    }
-    Ok(())
+    guard_output(out, inputs, &[])
 }
 
-/// A path made absolute, also when it does not exist yet.
+/// A path made absolute, also when it does not exist yet: the part that exists is resolved
+/// (links followed), the rest normalised by its words (`新建文件夹/..` is no folder at all).
 pub fn absolute(p: &Path) -> PathBuf {
     if let Ok(c) = p.canonicalize() {
         return c;
     }
-    // Not created yet: resolve the nearest existing ancestor.
-    let mut rest = Vec::new();
+    // Not created yet: resolve the nearest existing ancestor. `None` is a `..`.
+    let mut rest: Vec<Option<std::ffi::OsString>> = Vec::new();
     let mut cur = p.to_path_buf();
     loop {
         if let Ok(c) = cur.canonicalize() {
             let mut out = c;
             for r in rest.iter().rev() {
-                out.push(r);
+                match r {
+                    None => {
+                        out.pop();
+                    }
+                    Some(name) => out.push(name),
+                }
             }
             return out;
         }
-        match (cur.file_name().map(|n| n.to_os_string()), cur.parent()) {
-            (Some(n), Some(parent)) => {
-                rest.push(n);
-                cur = if parent.as_os_str().is_empty() { PathBuf::from(".") } else { parent.to_path_buf() };
+        let mut comps = cur.components();
+        let Some(last) = comps.next_back() else { return p.to_path_buf() };
+        match last {
+            std::path::Component::ParentDir => rest.push(None),
+            std::path::Component::CurDir => {}
+            other => rest.push(Some(other.as_os_str().to_os_string())),
+        }
+        let parent = comps.as_path().to_path_buf();
+        if parent.as_os_str().is_empty() {
+            if cur == Path::new(".") {
+                return p.to_path_buf();
             }
-            _ => return p.to_path_buf(),
+            cur = PathBuf::from(".");
+        } else {
+            cur = parent;
         }
     }
 }
-

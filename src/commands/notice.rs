@@ -7,13 +7,16 @@ use anyhow::Result;
 use super::{process, Options};
 use crate::batch::Batch;
 use crate::plan::Plan;
+use crate::write::{write_one, Kept};
 
 /// Write `通报_<period>.docx` under `out` for the submissions in `dir`.
-pub fn notice(plan: &Plan, dir: &Path, out: &Path, opts: &Options) -> Result<(Batch, PathBuf)> {
-    super::check_run_folders("notice", dir, out)?;
+/// (`out/<期次>/`). Returns the batch, where the 通报 went and what was kept instead of replaced.
+pub fn notice(plan: &Plan, dir: &Path, out: &Path, opts: &Options) -> Result<(Batch, PathBuf, Vec<Kept>)> {
+    let inputs = super::check_run_folders("notice", dir, out, opts)?;
     let opts = Options { exclude: Some(out.to_path_buf()), ..opts.clone() };
     let batch = process(plan, &[dir.to_path_buf()], &opts)?;
-    let path = out.join(crate::papers::notice_file(batch.period));
-    super::run::notice_paper(plan, &batch, &opts.papers(), &path)?;
-    Ok((batch, path))
+    let folder = super::period_folder(out, batch.period, &inputs)?;
+    let papers = opts.papers();
+    let (path, kept) = write_one(&folder.join(crate::papers::notice_file(batch.period)), "notice", |p| super::run::notice_paper(plan, &batch, &papers, p))?;
+    Ok((batch, path, kept))
 }

@@ -24,12 +24,20 @@ pub struct Input {
     pub display: String,
 }
 
-/// Files to read: every file of each folder given (recursively), each file given as is.
-pub fn collect_inputs(paths: &[PathBuf], exclude: Option<&Path>) -> Result<Vec<Input>> {
+/// Folders deeper than this below the batch folder are not read (and that is said).
+const MAX_DEPTH: usize = 8;
+
+/// Files to read: every file of each folder given (recursively), each file given as is; and the
+/// files and folders passed over, each with why (a folder that cannot be opened, one too deep, a
+/// link to a folder).
+pub fn collect_inputs(paths: &[PathBuf], exclude: Option<&Path>) -> Result<(Vec<Input>, Vec<(String, String)>)> {
     let mut out = Vec::new();
+    let mut passed = Vec::new();
+    let exclude = exclude.map(absolute);
     for p in paths {
         if p.is_dir() {
-            walk(p, p, exclude, &mut out)?;
+            let entries = std::fs::read_dir(p).with_context(|| format!("无法读取文件夹 {}", p.display()))?;
+            walk(p, entries, 0, exclude.as_deref(), &mut out, &mut passed);
         } else if p.is_file() {
             out.push(Input { path: p.clone(), display: p.display().to_string() });
         } else {
@@ -37,38 +45,41 @@ pub fn collect_inputs(paths: &[PathBuf], exclude: Option<&Path>) -> Result<Vec<I
         }
     }
     out.sort_by(|a, b| a.display.cmp(&b.display));
-    // The same file given twice (or inside a folder also given) is read once.
+    // The same file given twice (or inside a folder also given, or linked) is read once.
     let mut seen = HashSet::new();
     out.retain(|i| seen.insert(i.path.canonicalize().unwrap_or_else(|_| i.path.clone())));
-    Ok(out)
+    Ok((out, passed))
 }
 
-fn walk(root: &Path, dir: &Path, exclude: Option<&Path>, out: &mut Vec<Input>) -> Result<()> {
-    let entries = std::fs::read_dir(dir).with_context(|| format!("无法读取文件夹 {}", dir.display()))?;
+fn walk(root: &Path, entries: std::fs::ReadDir, depth: usize, exclude: Option<&Path>, out: &mut Vec<Input>, passed: &mut Vec<(String, String)>) {
+    let shown = |p: &Path| p.strip_prefix(root).unwrap_or(p).to_string_lossy().replace('\\', "/");
     for e in entries.flatten() {
         let path = e.path();
         let Ok(ft) = e.file_type() else { continue };
+        let hidden = e.file_name().to_string_lossy().starts_with('.');
         if ft.is_symlink() {
-            continue;
-        }
-        if ft.is_dir() {
-            let hidden = e.file_name().to_string_lossy().starts_with('.');
-            let excluded = exclude.is_some_and(|x| same_path(x, &path));
-            if !hidden && !excluded {
-                walk(root, &path, exclude, out)?;
+            // A linked file is read like any other; a linked folder is not followed (it may loop).
+            match std::fs::metadata(&path) {
+                Ok(m) if m.is_file() => out.push(Input { display: shown(&path), path }),
+                Ok(m) if m.is_dir() => passed.push((shown(&path), "是指向别处文件夹的链接（快捷方式），没有读取其中的文件；请把文件复制进来".into())),
+                _ => passed.push((shown(&path), "是链接（快捷方式），但指向的文件不存在".into())),
+            }
+        } else if ft.is_dir() {
+            // Only a folder of the same name can be the output folder: no path resolved for the rest.
+            if hidden || exclude.is_some_and(|x| x.file_name() == path.file_name() && x == absolute(&path)) {
+                continue;
+            }
+            if depth + 1 > MAX_DEPTH {
+                passed.push((format!("{}/", shown(&path)), format!("文件夹嵌套超过{MAX_DEPTH}层，没有读取；请把报送文件放在浅一些的文件夹里")));
+                continue;
+            }
+            match std::fs::read_dir(&path) {
+                Ok(sub) => walk(root, sub, depth + 1, exclude, out, passed),
+                Err(err) => passed.push((format!("{}/", shown(&path)), format!("文件夹打不开：{}", crate::reason::io_reason(&err)))),
             }
         } else if ft.is_file() {
-            let display = path.strip_prefix(root).unwrap_or(&path).to_string_lossy().replace('\\', "/");
-            out.push(Input { path, display });
+            out.push(Input { display: shown(&path), path });
         }
-    }
-    Ok(())
-}
-
-fn same_path(a: &Path, b: &Path) -> bool {
-    match (a.canonicalize(), b.canonicalize()) {
-        (Ok(x), Ok(y)) => x == y,
-        _ => false,
     }
 }
 
@@ -151,8 +162,8 @@ pub struct ReadFiles {
     ingested: Vec<Ingested>,
     /// Files that are not workbooks (notes, scans), listed as skipped.
     other: Vec<Input>,
-    /// Where the tables of .zip attachments were unpacked; kept while the batch is judged.
-    _unpacked: Option<tempfile::TempDir>,
+    /// Files and folders not read, with why (too deep, cannot be opened, a link to a folder).
+    passed: Vec<(String, String)>,
 }
 
 /// Read every workbook of `paths`, in parallel.
@@ -169,35 +180,25 @@ pub fn read_files(paths: &[PathBuf], opts: &Options) -> Result<ReadFiles> {
             bail!("--previous {} 就是本期的文件夹：应为上期（上个月）报送文件所在的文件夹", prev.display());
         }
     }
-    let inputs = collect_inputs(paths, opts.exclude.as_deref())?;
+    let (inputs, passed) = collect_inputs(paths, opts.exclude.as_deref())?;
     let limits = Limits::default();
     let name_of = |i: &Input| i.path.file_name().map(|n| n.to_string_lossy().to_string()).unwrap_or_default();
     let (archives, inputs): (Vec<Input>, Vec<Input>) = inputs.into_iter().partition(|i| ingest::archive::is_archive_name(&name_of(i)));
-    let (mut readable, other): (Vec<Input>, Vec<Input>) = inputs.into_iter().partition(|i| {
+    let (readable, other): (Vec<Input>, Vec<Input>) = inputs.into_iter().partition(|i| {
         let name = name_of(i);
         is_workbook_name(&name) || is_skipped_name(&name)
     });
-    // Archives: their tables join the batch as `附件.zip/表.xlsx`; one that cannot be opened is its own F01.
-    let mut unopened = Vec::new();
-    let unpacked = if archives.is_empty() { None } else { Some(tempfile::tempdir().context("无法创建临时文件夹来解压附件")?) };
-    for (k, a) in archives.iter().enumerate() {
-        let Some(tmp) = &unpacked else { break };
-        let into = tmp.path().join(k.to_string());
-        std::fs::create_dir_all(&into).context("无法创建临时文件夹来解压附件")?;
-        match ingest::archive::unpack(&a.path, &into, &limits) {
-            Ok(files) => readable.extend(files.into_iter().map(|(inner, path)| Input { path, display: format!("{}/{}", a.display, inner) })),
-            Err(u) => unopened.push(Ingested { path: a.path.clone(), file: a.display.clone(), outcome: Outcome::Unreadable(u.message) }),
-        }
-    }
-    if unopened.is_empty() && !readable.iter().any(|i| !is_skipped_name(&name_of(i))) {
+    if archives.is_empty() && !readable.iter().any(|i| !is_skipped_name(&name_of(i))) {
         let shown: Vec<String> = paths.iter().map(|p| p.display().to_string()).collect();
         bail!("文件夹里没有报送文件：{} 中没有 .xlsx、.xls、.ods 等表格文件；请检查路径是否写对", shown.join("、"));
     }
     let t = std::time::Instant::now();
     let mut ingested = read_all(&readable, &limits, opts.progress);
-    ingested.extend(unopened);
+    // Attachments: their tables join the batch as `附件.zip/表.xlsx`, each archive unpacked, read
+    // and removed in turn; one that cannot be opened is its own F01.
+    ingested.par_extend(archives.par_iter().flat_map_iter(|a| ingest::archive::read_archive(&a.path, &a.display, &limits)));
     crate::profile::stage("read", t);
-    Ok(ReadFiles { ingested, other, _unpacked: unpacked })
+    Ok(ReadFiles { ingested, other, passed })
 }
 
 /// Read, normalise, validate and consolidate a batch.
@@ -214,12 +215,13 @@ pub fn judge(plan: &Plan, paths: &[PathBuf], files: ReadFiles, opts: &Options) -
 /// `judge`, handing the detail frame to `on_detail` as soon as it exists, before the rest of
 /// the consolidation (a run starts writing the 明细 sheet then).
 pub fn judge_with<R>(plan: &Plan, paths: &[PathBuf], files: ReadFiles, opts: &Options, on_detail: impl FnOnce(Period, &polars::prelude::DataFrame) -> Result<R>) -> Result<(Batch, R)> {
-    let ReadFiles { ingested, other, _unpacked } = files;
+    let ReadFiles { ingested, other, passed } = files;
     let t = std::time::Instant::now();
     let (period, period_basis) = infer_period(plan, opts.period.as_deref(), &ingested, paths)?;
 
     let mut findings = Vec::new();
     let mut skipped: Vec<(String, String)> = other.iter().map(|i| (i.display.clone(), "不是表格文件".to_string())).collect();
+    skipped.extend(passed);
     let mut subs = Vec::new();
     let mut lines = Vec::new();
     let mut units_with_files = HashSet::new();
@@ -258,6 +260,16 @@ pub fn judge_with<R>(plan: &Plan, paths: &[PathBuf], files: ReadFiles, opts: &Op
         (None, _) => history.records.iter().find(|r| r.period == period.previous()).map(crate::ledger::previous_figures),
     };
     if let Some(last) = &last {
+        // Last month's file sent again: not this month's figures, so none of it is summed.
+        let resent = validate::resent_last_period(&subs, period, last);
+        for (i, f) in resent.into_iter().rev() {
+            let sub = subs.remove(i);
+            findings.retain(|g| g.file.as_deref() != Some(sub.file.as_str()));
+            findings.push(f);
+            if let Some(l) = lines.iter_mut().find(|l| l.file == sub.file) {
+                l.state = "上期文件".into();
+            }
+        }
         findings.extend(validate::compare_with_previous(&mut subs, last));
     }
     findings.extend(crate::ledger::check_against_history(plan, &subs, &history.records));

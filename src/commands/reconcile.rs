@@ -4,15 +4,15 @@ use std::path::{Path, PathBuf};
 
 use anyhow::{bail, Result};
 
-use super::{check_output_dir, process, Options};
+use super::{guard_output, process, Options};
 use crate::plan::Plan;
 
 /// `luoshi reconcile`: the batch against verified figures, scored and ranked, into one workbook.
-pub fn reconcile(plan: &Plan, dir: &Path, verified: Option<&Path>, scoring: Option<&Path>, out: Option<&Path>, opts: &Options) -> Result<(crate::reconcile::Reconciliation, PathBuf)> {
+/// Returns the reconciliation, where it was written and what to say besides (how much was verified,
+/// files kept instead of replaced).
+pub fn reconcile(plan: &Plan, dir: &Path, verified: Option<&Path>, scoring: Option<&Path>, out: Option<&Path>, opts: &Options) -> Result<(crate::reconcile::Reconciliation, PathBuf, Vec<String>)> {
     use crate::reconcile::{read_verified, reconcile, Scoring};
-    if !dir.is_dir() {
-        bail!("{} 不是文件夹：luoshi reconcile 需要存放各单位报送文件的文件夹", dir.display());
-    }
+    super::check_batch_folder("reconcile", dir)?;
     // A ranking needs verified figures: never one built on nothing.
     let Some(verified) = verified else {
         bail!("缺少核定数据：请用 --verified 指定核定数据表。没有的话，先用 luoshi template --verified 生成空表，请数据主管部门填写核定值后再对账")
@@ -20,8 +20,14 @@ pub fn reconcile(plan: &Plan, dir: &Path, verified: Option<&Path>, scoring: Opti
     if !verified.is_file() {
         bail!("找不到核定数据文件 {}", verified.display());
     }
-    let path = out.map(Path::to_path_buf).unwrap_or_else(|| PathBuf::from(format!("绩效对账表_{}.xlsx", opts.period.as_deref().unwrap_or("期次"))));
-    check_output_dir(&path, &[dir.to_path_buf()])?;
+    let mut files: Vec<&Path> = opts.input_files.iter().map(PathBuf::as_path).collect();
+    files.push(verified);
+    if let Some(o) = out {
+        guard_output(o, &[dir.to_path_buf()], &files)?;
+        if o.is_dir() {
+            bail!("{} 是文件夹：-o 应为对账表的文件名，如 绩效对账表.xlsx（不给 -o 时写到 out/<期次>/）", o.display());
+        }
+    }
     let scoring = Scoring::load(scoring)?;
     let batch = process(plan, &[dir.to_path_buf()], opts)?;
     let display = verified.display().to_string();
@@ -39,12 +45,19 @@ pub fn reconcile(plan: &Plan, dir: &Path, verified: Option<&Path>, scoring: Opti
     if let Some(p) = read.period.filter(|p| *p != batch.period) {
         bail!("核定数据表是{}的，报送文件是{}的，期次不一致；请换用本期的核定数据表", p.chinese(), batch.period.chinese());
     }
+    // A table nobody has filled in yet would rank every unit on nothing.
+    if read.figures.is_empty() {
+        bail!("核定数据表 {display} 里还没有填任何核定值：请数据主管部门在“核定值”列填写核定的数据后再对账（没有核定值就无法比对和排名）");
+    }
+    let mut notes = vec![format!("核定数据：已填核定值 {} 行", read.figures.len())];
     let rec = reconcile(plan, &batch, &read.figures, read.findings, &scoring);
-    let path = match out {
+    let wanted = match out {
         Some(p) => p.to_path_buf(),
-        None => PathBuf::from(format!("绩效对账表_{}.xlsx", batch.period.label())),
+        None => Path::new(super::DEFAULT_OUT).join(batch.period.label()).join(format!("绩效对账表_{}.xlsx", batch.period.label())),
     };
-    crate::write::reconcile::write_reconciliation(&path, plan, &rec)?;
-    Ok((rec, path))
+    guard_output(&wanted, &[dir.to_path_buf()], &files)?;
+    let (path, kept) = crate::write::write_one(&wanted, "reconcile", |p| crate::write::reconcile::write_reconciliation(p, plan, &rec))?;
+    notes.extend(kept.iter().map(|k| k.said()));
+    Ok((rec, path, notes))
 }
 

@@ -3,10 +3,10 @@
 
 use std::path::{Path, PathBuf};
 
-use anyhow::{bail, Result};
+use anyhow::Result;
 use chrono::NaiveDate;
 
-use super::{check_output_dir, history, process, HistorySource, Options};
+use super::{history, process, HistorySource, Options};
 use crate::ledger::{Contact, PeriodRecord};
 use crate::papers::{Settings, Wording};
 use crate::plan::Plan;
@@ -35,12 +35,9 @@ pub struct Reminders {
     pub notes: Vec<String>,
 }
 
-/// The list for `dir`, written as `催报清单_<period>.xlsx` under `out`.
+/// The list for `dir`, written as `催报清单_<period>.xlsx` in `out/<period>/`.
 pub fn remind(plan: &Plan, dir: &Path, out: &Path, opts: &Options, due: Option<NaiveDate>, settings: &Settings, wording: &Wording) -> Result<Reminders> {
-    if !dir.is_dir() {
-        bail!("{} 不是文件夹：luoshi remind 需要存放本期报送文件的文件夹", dir.display());
-    }
-    check_output_dir(out, &[dir.to_path_buf()])?;
+    let inputs = super::check_run_folders("remind", dir, out, opts)?;
     let paths = [dir.to_path_buf()];
     let current = Options { history: HistorySource::Off, previous: None, exclude: Some(out.to_path_buf()), ..opts.clone() };
     let batch = process(plan, &paths, &current)?;
@@ -88,7 +85,9 @@ pub fn remind(plan: &Plan, dir: &Path, out: &Path, opts: &Options, due: Option<N
             message,
         });
     }
-    let path = out.join(format!("催报清单_{}.xlsx", period.label()));
-    crate::write::remind::write_reminders(&path, plan, period, due, &list, rep.due.len())?;
+    let folder = super::period_folder(out, period, &inputs)?;
+    let wanted = folder.join(format!("催报清单_{}.xlsx", period.label()));
+    let (path, kept) = crate::write::write_one(&wanted, "remind", |p| crate::write::remind::write_reminders(p, plan, period, due, &list, rep.due.len()))?;
+    notes.extend(kept.iter().map(|k| k.said()));
     Ok(Reminders { period, due, list, path, notes })
 }

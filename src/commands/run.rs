@@ -10,6 +10,7 @@ use crate::batch::Batch;
 use crate::papers::Papers;
 use crate::plan::Plan;
 use crate::validate::Period;
+use crate::write::outdir::{Kept, OutDir};
 
 /// `luoshi run`: validate and consolidate, write the workbooks under `out`.
 pub fn run(plan: &Plan, dir: &Path, out: &Path, opts: &Options) -> Result<(Batch, Outputs)> {
@@ -18,68 +19,25 @@ pub fn run(plan: &Plan, dir: &Path, out: &Path, opts: &Options) -> Result<(Batch
 
 /// `run`, loading the master task list while the files are read: a province's list is as big as
 /// its batch, and reading one big file leaves a core free.
+///
+/// `out` holds one folder per period (`out/2021-06/`): July's run never touches June's papers.
 pub fn run_loading<P>(load: impl FnOnce() -> Result<P> + Send, dir: &Path, out: &Path, opts: &Options) -> Result<(P, Batch, Outputs)>
 where
     P: std::borrow::Borrow<Plan> + Send,
 {
-    super::check_run_folders("run", dir, out)?;
+    let inputs = super::check_run_folders("run", dir, out, opts)?;
     let opts = Options { exclude: Some(out.to_path_buf()), ..opts.clone() };
     let paths = [dir.to_path_buf()];
     let (plan, files) = rayon::join(load, || read_files(&paths, &opts));
     let plan = plan?;
     let start = |period: Period, detail: &polars::prelude::DataFrame| crate::write::summary::start_summary(plan.borrow(), period, detail);
     let (mut batch, summary) = judge_with(plan.borrow(), &paths, files?, &opts, start)?;
-    remove_stale_temporaries(out);
+    let folder = super::period_folder(out, batch.period, &inputs)?;
+    let outdir = OutDir::open(&folder, "run")?;
     let papers = opts.papers();
-    let mut outputs = write_outputs(plan.borrow(), &mut batch, summary, out, &papers);
-    outputs.removed = replace_manifest(out, &outputs);
+    let mut outputs = write_outputs(plan.borrow(), &mut batch, summary, &outdir, &papers);
+    outputs.finish(outdir)?;
     Ok((plan, batch, outputs))
-}
-
-/// The list of files a run wrote into its output folder, so that the next run can take back
-/// what no longer applies (a 退回 file for a unit that has since fixed its form) and only that.
-const MANIFEST: &str = ".luoshi-manifest";
-
-/// Remove the files the last run wrote that this one did not, then record this run's files.
-/// Only files named in the manifest are ever removed; anything else in the folder is the clerk's.
-fn replace_manifest(out: &Path, outputs: &Outputs) -> Vec<PathBuf> {
-    let relative = |p: &Path| p.strip_prefix(out).ok().map(|r| r.to_string_lossy().replace('\\', "/"));
-    let written: HashSet<String> = outputs.workbooks.iter().chain(&outputs.returns).chain(&outputs.letters).filter_map(|p| relative(p)).collect();
-    let failed: HashSet<String> = outputs.failed.iter().filter_map(|(p, _)| relative(p)).collect();
-    let before = std::fs::read_to_string(out.join(MANIFEST)).unwrap_or_default();
-    let mut removed = Vec::new();
-    let mut kept = Vec::new();
-    for line in before.lines().map(str::trim).filter(|l| !l.is_empty()) {
-        if written.contains(line) {
-            continue;
-        }
-        // A file that failed to be written this time is still last run's: kept and still listed.
-        if failed.contains(line) {
-            kept.push(line.to_string());
-            continue;
-        }
-        let path = out.join(line);
-        if !line.split('/').any(|part| part == "..") && path.is_file() && std::fs::remove_file(&path).is_ok() {
-            removed.push(path);
-        }
-    }
-    let mut listed: Vec<String> = written.into_iter().chain(kept).collect();
-    listed.sort();
-    let _ = std::fs::write(out.join(MANIFEST), listed.join("\n") + "\n");
-    removed
-}
-
-/// Half-written files a killed run left behind (`.luoshi-*.tmp`) are removed before writing.
-fn remove_stale_temporaries(out: &Path) {
-    for dir in [out.to_path_buf(), out.join(crate::write::returns::RETURNS_DIR), out.join(crate::papers::LETTERS_DIR)] {
-        let Ok(entries) = std::fs::read_dir(&dir) else { continue };
-        for e in entries.flatten() {
-            let name = e.file_name().to_string_lossy().to_string();
-            if name.starts_with(".luoshi-") && name.ends_with(".tmp") && e.file_type().is_ok_and(|t| t.is_file()) {
-                let _ = std::fs::remove_file(e.path());
-            }
-        }
-    }
 }
 
 /// What a run wrote, and what it could not: one workbook that fails never costs the others.
@@ -95,10 +53,35 @@ pub struct Outputs {
     pub failed: Vec<(PathBuf, String)>,
     /// Files the last run wrote here that no longer apply, removed.
     pub removed: Vec<PathBuf>,
+    /// Files the last run wrote here that no longer apply, kept because someone changed them.
+    pub kept_stale: Vec<PathBuf>,
+    /// Files found where an output was to go, kept, and where the new one went instead.
+    pub kept: Vec<Kept>,
+    /// The period's folder everything went into.
+    pub folder: PathBuf,
+}
+
+impl Outputs {
+    /// Every file written.
+    pub fn all(&self) -> impl Iterator<Item = &PathBuf> {
+        self.workbooks.iter().chain(&self.returns).chain(&self.letters)
+    }
+
+    /// Record what was written in the folder's manifest and take back what no longer applies.
+    fn finish(&mut self, outdir: OutDir) -> Result<()> {
+        self.folder = outdir.root().to_path_buf();
+        let written: Vec<PathBuf> = self.all().cloned().collect();
+        let failed: Vec<PathBuf> = self.failed.iter().map(|(p, _)| p.clone()).collect();
+        let done = outdir.finish(&written, &failed)?;
+        self.removed = done.removed;
+        self.kept_stale = done.kept_stale;
+        self.kept = done.kept;
+        Ok(())
+    }
 }
 
 /// The run's workbooks and papers, written in parallel.
-fn write_outputs(plan: &Plan, batch: &mut Batch, started: crate::write::summary::StartedSummary, out: &Path, papers: &Papers) -> Outputs {
+fn write_outputs(plan: &Plan, batch: &mut Batch, started: crate::write::summary::StartedSummary, outdir: &OutDir, papers: &Papers) -> Outputs {
     // From here on the frame carries every row; only units that get a return file need theirs.
     let returned: HashSet<String> = crate::write::returns::units_to_return(plan, &batch.findings).into_iter().collect();
     for s in &mut batch.submissions {
@@ -108,10 +91,12 @@ fn write_outputs(plan: &Plan, batch: &mut Batch, started: crate::write::summary:
     }
     let batch = &*batch;
     let label = batch.period.label();
-    let summary = out.join(format!("汇总表_{label}.xlsx"));
-    let report = out.join(format!("校验报告_{label}.xlsx"));
+    let out = outdir.root();
+    let place = |p: &Path| outdir.place(p);
+    let summary = place(&out.join(format!("汇总表_{label}.xlsx")));
+    let report = place(&out.join(format!("校验报告_{label}.xlsx")));
     let returns_dir = out.join(crate::write::returns::RETURNS_DIR);
-    let notice = out.join(crate::papers::notice_file(batch.period));
+    let notice = place(&out.join(crate::papers::notice_file(batch.period)));
     let letters_dir = out.join(crate::papers::LETTERS_DIR);
     let t = std::time::Instant::now();
     let ((a, b), ((c, d), e)) = rayon::join(
@@ -123,8 +108,8 @@ fn write_outputs(plan: &Plan, batch: &mut Batch, started: crate::write::summary:
         },
         || {
             rayon::join(
-                || rayon::join(|| notice_paper(plan, batch, papers, &notice), || crate::write::returns::write_returns(&returns_dir, plan, batch)),
-                || write_letters(plan, batch, &letters_dir, papers),
+                || rayon::join(|| notice_paper(plan, batch, papers, &notice), || crate::write::returns::write_returns(&returns_dir, &place, plan, batch)),
+                || write_letters(plan, batch, &letters_dir, &place, papers),
             )
         },
     );
@@ -133,7 +118,7 @@ fn write_outputs(plan: &Plan, batch: &mut Batch, started: crate::write::summary:
     let workbooks = written(vec![(summary, a), (report, b), (notice, c)], &mut failed);
     let returns = written(d, &mut failed);
     let letters = written(e, &mut failed);
-    Outputs { workbooks, returns, letters, failed, removed: Vec::new() }
+    Outputs { workbooks, returns, letters, failed, ..Default::default() }
 }
 
 /// The files written; each that was not goes to `failed` with why.
@@ -149,14 +134,17 @@ fn written(results: Vec<(PathBuf, Result<()>)>, failed: &mut Vec<(PathBuf, Strin
 }
 
 /// Every 督办函, each written or failed on its own.
-fn write_letters(plan: &Plan, batch: &Batch, dir: &Path, papers: &Papers) -> Vec<(PathBuf, Result<()>)> {
+fn write_letters(plan: &Plan, batch: &Batch, dir: &Path, place: &(dyn Fn(&Path) -> PathBuf + Sync), papers: &Papers) -> Vec<(PathBuf, Result<()>)> {
     let t = std::time::Instant::now();
     // A province has a letter for hundreds of units: rendered and written on every core.
     use rayon::prelude::*;
-    let written = crate::papers::letters(plan, batch, papers)
+    let letters = crate::papers::letters(plan, batch, papers);
+    let stems = crate::write::returns::unique_file_stems(letters.iter().map(|(u, _)| u.as_str()));
+    let written = letters
         .into_par_iter()
-        .map(|(unit, blocks)| {
-            let path = dir.join(format!("{}.docx", crate::write::returns::safe_file_stem(&unit)));
+        .zip(stems)
+        .map(|((_, blocks), stem)| {
+            let path = place(&dir.join(format!("{stem}.docx")));
             let result = blocks.and_then(|b| crate::write::paper::write_paper(&path, &b, papers.date));
             (path, result)
         })

@@ -18,7 +18,9 @@ pub enum TemplateKind<'a> {
 
 /// `luoshi template`: the blank form, one unit's form, or every unit's form into a folder.
 /// Returns the files written. An existing file is replaced only with `force`.
-pub fn template(plan: &Plan, kind: TemplateKind, out: Option<&Path>, period: Period, previous: Option<&Path>, password: Option<&str>, force: bool) -> Result<Vec<PathBuf>> {
+/// `inputs` are the files read besides (the task list): never written over.
+#[allow(clippy::too_many_arguments)]
+pub fn template(plan: &Plan, kind: TemplateKind, out: Option<&Path>, period: Period, previous: Option<&Path>, password: Option<&str>, force: bool, inputs: &[PathBuf]) -> Result<Vec<PathBuf>> {
     use crate::write::template::{write_template, Previous};
     let prev = match previous {
         Some(dir) => {
@@ -37,40 +39,64 @@ pub fn template(plan: &Plan, kind: TemplateKind, out: Option<&Path>, period: Per
     let canonical = |name: &str| -> Result<String> {
         match plan.roster.resolve(name) {
             Some(u) => Ok(u.to_string()),
-            None => bail!("单位“{name}”不在单位名单中；可用 luoshi tasks 查看名单，或用 --units 补充"),
+            None => {
+                // 腾熬镇 for 腾鳌镇: one slip away from exactly one unit is offered.
+                let near: Vec<&str> = plan.roster.units.iter().map(|u| u.name.as_str()).filter(|u| crate::validate::one_edit_apart(u, name.trim())).take(2).collect();
+                match near.as_slice() {
+                    [one] => bail!("单位“{name}”不在单位名单中；是不是 {one}？"),
+                    _ => bail!("单位“{name}”不在单位名单中；可用 luoshi tasks 查看名单，或用 --units 补充"),
+                }
+            }
         }
     };
     let paths: Vec<(PathBuf, Option<String>)> = match kind {
-        TemplateKind::Blank => vec![(out.map(Path::to_path_buf).unwrap_or_else(|| PathBuf::from(format!("任务分解表_{}.xlsx", period.label()))), None)],
+        TemplateKind::Blank => vec![(out.map(Path::to_path_buf).unwrap_or_else(|| default_folder(period).join(format!("任务分解表_{}.xlsx", period.label()))), None)],
         TemplateKind::Unit(name) => {
             let unit = canonical(name)?;
-            let path = out.map(Path::to_path_buf).unwrap_or_else(|| PathBuf::from(format!("{}_{}.xlsx", crate::write::returns::safe_file_stem(&unit), period.label())));
+            let path = out.map(Path::to_path_buf).unwrap_or_else(|| default_folder(period).join(format!("{}_{}.xlsx", crate::write::returns::safe_file_stem(&unit), period.label())));
             vec![(path, Some(unit))]
         }
         TemplateKind::AllUnits => {
-            let dir = out.map(Path::to_path_buf).unwrap_or_else(|| PathBuf::from(format!("模板_{}", period.label())));
-            plan.expected_units()
-                .iter()
-                .map(|u| (dir.join(format!("{}_{}.xlsx", crate::write::returns::safe_file_stem(&u.name), period.label())), Some(u.name.clone())))
-                .collect()
+            let dir = out.map(Path::to_path_buf).unwrap_or_else(|| default_folder(period).join("模板"));
+            let units = plan.expected_units();
+            let stems = crate::write::returns::unique_file_stems(units.iter().map(|u| u.name.as_str()));
+            units.iter().zip(stems).map(|(u, stem)| (dir.join(format!("{stem}_{}.xlsx", period.label())), Some(u.name.clone()))).collect()
         }
     };
-    refuse_overwrite(paths.iter().map(|(p, _)| p.as_path()), force)?;
-    paths
+    if paths.is_empty() {
+        bail!("单位名单里没有承担任务的单位，没有可生成的任务分解表");
+    }
+    for (p, _) in &paths {
+        super::guard_output(p, previous.map(Path::to_path_buf).as_slice(), &inputs.iter().map(PathBuf::as_path).collect::<Vec<_>>())?;
+    }
+    let folder = paths[0].0.parent().filter(|p| !p.as_os_str().is_empty()).unwrap_or(Path::new(".")).to_path_buf();
+    let outdir = crate::write::OutDir::open(&folder, "template")?;
+    refuse_overwrite(&outdir, paths.iter().map(|(p, _)| p.as_path()), force)?;
+    let results: Vec<(PathBuf, Result<()>)> = paths
         .par_iter()
         .map(|(path, unit)| {
             let previous = unit.as_deref().and_then(prev_of);
-            write_template(path, plan, period, unit.as_deref(), previous.as_ref(), password).map(|_| path.clone())
+            (path.clone(), write_template(path, plan, period, unit.as_deref(), previous.as_ref(), password))
         })
-        .collect()
+        .collect();
+    let written: Vec<PathBuf> = results.iter().filter(|(_, r)| r.is_ok()).map(|(p, _)| p.clone()).collect();
+    let failed: Vec<PathBuf> = results.iter().filter(|(_, r)| r.is_err()).map(|(p, _)| p.clone()).collect();
+    outdir.finish_one(&written, &failed)?;
+    results.into_iter().map(|(p, r)| r.map(|_| p)).collect()
 }
 
-/// A form already sent out (and perhaps filled in) is not replaced without `--force`.
-fn refuse_overwrite<'a>(paths: impl Iterator<Item = &'a Path>, force: bool) -> Result<()> {
+/// `out/<期次>/`: where a command's files go when no -o is given.
+fn default_folder(period: Period) -> PathBuf {
+    Path::new(super::DEFAULT_OUT).join(period.label())
+}
+
+/// A form already sent out (and perhaps filled in) is not replaced without `--force`; one luoshi
+/// wrote and nobody changed is.
+fn refuse_overwrite<'a>(outdir: &crate::write::OutDir, paths: impl Iterator<Item = &'a Path>, force: bool) -> Result<()> {
     if force {
         return Ok(());
     }
-    let existing: Vec<String> = paths.filter(|p| p.exists()).map(|p| p.display().to_string()).collect();
+    let existing: Vec<String> = paths.filter(|p| std::fs::symlink_metadata(p).is_ok() && !outdir.is_unchanged(p)).map(|p| p.display().to_string()).collect();
     match existing.as_slice() {
         [] => Ok(()),
         [one] => bail!("{one} 已存在，没有覆盖；要覆盖请加 --force，或用 -o 另起文件名"),
@@ -78,10 +104,16 @@ fn refuse_overwrite<'a>(paths: impl Iterator<Item = &'a Path>, force: bool) -> R
     }
 }
 
-/// The blank 核定数据 form, written to `out` or `核定数据_<期次>.xlsx`.
-pub fn verified_template(plan: &Plan, out: Option<&Path>, period: Period, force: bool) -> Result<PathBuf> {
-    let path = out.map(Path::to_path_buf).unwrap_or_else(|| PathBuf::from(format!("核定数据_{}.xlsx", period.label())));
-    refuse_overwrite(std::iter::once(path.as_path()), force)?;
-    crate::write::reconcile::write_verified_template(&path, plan, period)?;
+/// The blank 核定数据 form, written to `out` or `out/<期次>/核定数据_<期次>.xlsx`.
+pub fn verified_template(plan: &Plan, out: Option<&Path>, period: Period, force: bool, inputs: &[PathBuf]) -> Result<PathBuf> {
+    let path = out.map(Path::to_path_buf).unwrap_or_else(|| default_folder(period).join(format!("核定数据_{}.xlsx", period.label())));
+    super::guard_output(&path, &[], &inputs.iter().map(PathBuf::as_path).collect::<Vec<_>>())?;
+    let folder = path.parent().filter(|p| !p.as_os_str().is_empty()).unwrap_or(Path::new(".")).to_path_buf();
+    let outdir = crate::write::OutDir::open(&folder, "template")?;
+    refuse_overwrite(&outdir, std::iter::once(path.as_path()), force)?;
+    let result = crate::write::reconcile::write_verified_template(&path, plan, period);
+    let (written, failed) = if result.is_ok() { (vec![path.clone()], vec![]) } else { (vec![], vec![path.clone()]) };
+    outdir.finish_one(&written, &failed)?;
+    result?;
     Ok(path)
 }

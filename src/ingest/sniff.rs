@@ -123,13 +123,7 @@ fn looks_textual(head: &[u8]) -> bool {
     utf8_text || utf16 || gbk_text
 }
 
-pub fn io_reason(e: &std::io::Error) -> String {
-    match e.kind() {
-        std::io::ErrorKind::NotFound => "文件不存在".into(),
-        std::io::ErrorKind::PermissionDenied => "没有读取权限（文件可能正被其他程序占用）".into(),
-        _ => format!("读取出错（{e}）"),
-    }
-}
+pub use crate::reason::io_reason;
 
 fn zip_format(path: &Path, limits: &Limits) -> Result<Format, Unreadable> {
     let file = File::open(path).map_err(|e| Unreadable::new(format!("文件打不开：{}", io_reason(&e))))?;

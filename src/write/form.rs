@@ -80,17 +80,11 @@ pub fn prefilled_rows(plan: &crate::plan::Plan, unit: &str) -> Vec<Vec<Val>> {
             set(Field::Task, Val::text(&t.name));
             set(Field::Indicator, Val::text(t.indicator.clone().unwrap_or_default()));
             if t.kind.quantified() {
-                let own = t.allocation(unit).or(if t.is_split() { None } else { t.target });
                 set(Field::Uom, Val::text(&uom));
-                set(Field::Target, Val::figure(own, &uom));
-                let city = t.target.unwrap_or(0.0);
+                set(Field::Target, Val::figure(t.unit_target(unit), &uom));
+                let nodes = t.unit_nodes(unit);
                 for (q, f) in [Field::Q1, Field::Q2, Field::Q3].into_iter().enumerate() {
-                    // A unit's share of a cumulative node is in proportion to its share of the target.
-                    let node = match (t.nodes[q], own) {
-                        (Some(n), Some(o)) if t.kind.sums() && city > 0.0 => Some((n * o / city * 100.0).round() / 100.0),
-                        (n, _) => n,
-                    };
-                    set(f, Val::figure(node, &uom));
+                    set(f, Val::figure(nodes[q], &uom));
                 }
             }
             set(Field::LeadUnit, Val::text(&t.lead_unit));

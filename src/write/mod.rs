@@ -4,6 +4,7 @@
 
 pub mod form;
 pub mod ledger;
+pub mod outdir;
 pub mod paper;
 pub mod reconcile;
 pub mod remind;
@@ -15,10 +16,11 @@ pub mod template;
 
 use std::path::Path;
 
-use anyhow::{Context, Result};
+use anyhow::Result;
 use rust_xlsxwriter::{DocProperties, ExcelDateTime, Workbook, XlsxError};
 
 use crate::validate::Period;
+pub use outdir::{persist_atomic, write_one, CannotWrite, Kept, OutDir};
 
 /// A workbook with the document properties fixed to the period, so output bytes are reproducible.
 pub fn new_workbook(title: &str, period: Period) -> Workbook {
@@ -46,23 +48,7 @@ pub fn new_output_workbook(title: &str, period: Period) -> Workbook {
 /// Save atomically: a half-written file never replaces a good one.
 pub fn save_atomic(wb: &mut Workbook, path: &Path) -> Result<()> {
     // Straight into the file: a province's workbook is never held in memory a second time.
-    persist_atomic(path, |file| wb.save_to_writer(std::io::BufWriter::new(file)).map_err(anyhow::Error::from))
-}
-
-/// Write a file through `write` into a temporary file beside `path`, then rename it into place.
-pub fn persist_atomic(path: &Path, write: impl FnOnce(&mut std::fs::File) -> Result<()>) -> Result<()> {
-    let dir = path.parent().filter(|p| !p.as_os_str().is_empty()).unwrap_or(Path::new("."));
-    std::fs::create_dir_all(dir).with_context(|| format!("无法创建输出目录 {}", dir.display()))?;
-    let mut builder = tempfile::Builder::new();
-    builder.prefix(".luoshi-").suffix(".tmp");
-    // Readable by colleagues like any file they save, not private as a temporary file is.
-    #[cfg(unix)]
-    builder.permissions(std::os::unix::fs::PermissionsExt::from_mode(0o644));
-    let mut tmp = builder.tempfile_in(dir).with_context(|| format!("无法在 {} 中写文件", dir.display()))?;
-    write(tmp.as_file_mut()).with_context(|| format!("生成 {} 失败", path.display()))?;
-    tmp.as_file().sync_all().ok();
-    tmp.persist(path).map_err(|e| e.error).with_context(|| format!("无法保存 {}", path.display()))?;
-    Ok(())
+    persist_atomic(path, |w| wb.save_to_writer(w).map_err(anyhow::Error::from))
 }
 
 /// An error while writing, each cause after the other the Chinese way; the writer's own
@@ -92,18 +78,4 @@ fn xlsx_reason(e: &XlsxError) -> String {
     }
 }
 
-/// A file-system error, in Chinese (the system's own words are English). `describe_error` uses
-/// it for every error the binary reports, read or write.
-pub fn io_reason(e: &std::io::Error) -> String {
-    use std::io::ErrorKind;
-    match (e.kind(), e.raw_os_error()) {
-        (ErrorKind::PermissionDenied, _) => "没有权限（文件可能正在 Excel 中打开，或文件夹只读）".into(),
-        (ErrorKind::AlreadyExists, _) | (_, Some(17)) => "同名文件已存在".into(),
-        (_, Some(21)) => "同名的文件夹已存在，不能用作文件名".into(),
-        (_, Some(20)) => "路径中有一段是文件而不是文件夹".into(),
-        (_, Some(28)) => "磁盘已满".into(),
-        (_, Some(36)) => "文件名太长".into(),
-        (ErrorKind::NotFound, _) => "文件或文件夹不存在".into(),
-        _ => format!("读写文件出错（{e}）"),
-    }
-}
+pub use crate::reason::io_reason;

@@ -51,7 +51,7 @@ fn fonts(name: &str) -> RunFonts {
 }
 
 fn run(text: &str, font: &str, size: usize) -> Run {
-    Run::new().add_text(text).fonts(fonts(font)).size(size)
+    Run::new().add_text(crate::excel::xml_safe(text)).fonts(fonts(font)).size(size)
 }
 
 /// Body text: 28 characters to the line, each 16 pt less a little (see [`CHAR_SPACING`]).
@@ -183,7 +183,7 @@ fn font_table() -> Vec<u8> {
 pub fn write_paper(path: &Path, blocks: &[Block], date: chrono::NaiveDate) -> Result<()> {
     let mut xml = document(blocks, date).build();
     xml.font_table = font_table();
-    super::persist_atomic(path, |file| xml.pack(std::io::BufWriter::new(file)).map_err(anyhow::Error::from))
+    super::persist_atomic(path, |w| xml.pack(w).map(|_| ()).map_err(anyhow::Error::from))
 }
 
 #[cfg(test)]

@@ -38,13 +38,34 @@ pub fn safe_file_stem(name: &str) -> String {
     s.chars().take(80).collect()
 }
 
+/// File stems for `names`, in order, each distinct: two names that make the same stem
+/// (`市委办/市政府办` and `市委办_市政府办`, or two long names alike in their first 80
+/// characters; compared ignoring case, as Windows does) get `_2`, `_3`… so no file replaces another.
+pub fn unique_file_stems<'a>(names: impl IntoIterator<Item = &'a str>) -> Vec<String> {
+    let mut used = std::collections::HashSet::new();
+    names
+        .into_iter()
+        .map(|n| {
+            let stem = safe_file_stem(n);
+            let mut k = 1;
+            let mut s = stem.clone();
+            while !used.insert(s.to_lowercase()) {
+                k += 1;
+                s = format!("{stem}_{k}");
+            }
+            s
+        })
+        .collect()
+}
+
 pub use crate::batch::units_to_return;
 
 /// The folder of the 退回 files inside a run's output folder.
 pub const RETURNS_DIR: &str = "退回";
 
 /// Each unit's return file, with whether it was written: one that fails does not stop the rest.
-pub fn write_returns(dir: &Path, plan: &Plan, batch: &Batch) -> Vec<(PathBuf, Result<()>)> {
+/// `place` says where each file goes (the output folder keeps what a clerk edited).
+pub fn write_returns(dir: &Path, place: &(dyn Fn(&Path) -> PathBuf + Sync), plan: &Plan, batch: &Batch) -> Vec<(PathBuf, Result<()>)> {
     // Each unit's findings and submission found once, not searched for per unit.
     let mut findings_of: HashMap<&str, Vec<&Finding>> = HashMap::new();
     for f in batch.findings.iter().filter(|f| f.rule != "V01") {
@@ -58,10 +79,13 @@ pub fn write_returns(dir: &Path, plan: &Plan, batch: &Batch) -> Vec<(PathBuf, Re
             subs.entry(u.as_str()).or_insert(s);
         }
     }
-    units_to_return(plan, &batch.findings)
+    let units = units_to_return(plan, &batch.findings);
+    let stems = unique_file_stems(units.iter().map(String::as_str));
+    units
         .par_iter()
-        .map(|unit| {
-            let path = dir.join(format!("{}.xlsx", safe_file_stem(unit)));
+        .zip(stems)
+        .map(|(unit, stem)| {
+            let path = place(&dir.join(format!("{stem}.xlsx")));
             let findings = findings_of.get(unit.as_str()).cloned().unwrap_or_default();
             let written = write_return(&path, plan, batch.period, unit, subs.get(unit.as_str()).copied(), findings);
             (path, written)
