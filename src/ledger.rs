@@ -160,9 +160,8 @@ impl Escalation {
 
     pub fn parse(text: &str, name: &str) -> Result<Escalation> {
         let e: Escalation = toml::from_str(text).map_err(|e| {
-            let line = e.span().map(|s| text[..s.start.min(text.len())].lines().count().max(1));
-            let at = line.map(|l| format!("第{l}行：")).unwrap_or_default();
-            anyhow::anyhow!("督办措施设置 {name} {at}{}（每条规则写 measure = \"措施\"，以及 red = 期数 或 lagging = 期数）", e.message())
+            let at = crate::reason::toml_line(text, &e).map(|l| format!("第{l}行：")).unwrap_or_default();
+            anyhow::anyhow!("督办措施设置 {name} {at}{}（每条规则写 measure = \"措施\"，以及 red = 期数 或 lagging = 期数）", crate::reason::toml_reason(&e, "规则"))
         })?;
         for (i, r) in e.rules.iter().enumerate() {
             if r.measure.trim().is_empty() || (r.red.is_none() && r.lagging.is_none()) || r.red == Some(0) || r.lagging == Some(0) {

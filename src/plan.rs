@@ -715,7 +715,7 @@ impl TaskEntry {
 /// A TOML error as a clerk reads it: the line, what is wrong, in Chinese
 /// (`任务清单第12行：任务缺少“id”`). The parser's own words are English.
 fn toml_error(text: &str, e: &toml::de::Error, what: &str) -> String {
-    let line = e.span().map(|s| text[..s.start.min(text.len())].matches('\n').count() + 1);
+    let line = crate::reason::toml_line(text, e);
     // The table the line belongs to: the nearest [[tasks]] or [[units]] above it.
     let section = line
         .and_then(|l| text.lines().take(l).collect::<Vec<_>>().into_iter().rev().find(|t| t.trim_start().starts_with('[')).map(|t| t.trim().to_string()))
@@ -725,32 +725,7 @@ fn toml_error(text: &str, e: &toml::de::Error, what: &str) -> String {
             _ => "",
         })
         .unwrap_or("");
-    let msg = e.message().trim();
-    let between = |s: &str| s.split('`').nth(1).unwrap_or("").to_string();
-    let said = if msg.starts_with("missing field") {
-        format!("{section}缺少“{}”", between(msg))
-    } else if msg.starts_with("unknown field") {
-        format!("{section}有不认识的项“{}”（检查拼写，参照 templates/tasks.toml）", between(msg))
-    } else if msg.starts_with("unknown variant") {
-        let allowed: Vec<String> = msg.split("expected").nth(1).unwrap_or("").split('`').skip(1).step_by(2).map(str::to_string).collect();
-        format!("“{}”不是可选的值（可选：{}）", between(msg), allowed.join("、"))
-    } else if msg.starts_with("invalid type") {
-        let expected = msg.split("expected").nth(1).unwrap_or("").trim();
-        let want = if expected.contains("f64") || expected.contains("integer") || expected.contains("i32") || expected.contains("float") {
-            "数字（不加引号）"
-        } else if expected.contains("string") {
-            "文字（加英文引号）"
-        } else if expected.contains("sequence") {
-            "列表（[ ] 括起来）"
-        } else {
-            expected
-        };
-        format!("{section}的值类型不对，应为{want}")
-    } else if msg.contains("duplicate key") {
-        format!("{section}有重复的项")
-    } else {
-        format!("TOML 写法有误（{msg}）")
-    };
+    let said = crate::reason::toml_reason(e, section);
     match line {
         Some(l) => format!("{what}第{l}行：{said}"),
         None => format!("{what}：{said}"),

@@ -25,6 +25,50 @@ pub fn io_reason(e: &Error) -> String {
     }
 }
 
+/// The line a TOML error is on (1-based).
+pub fn toml_line(text: &str, e: &toml::de::Error) -> Option<usize> {
+    e.span().map(|s| text[..s.start.min(text.len())].matches('\n').count() + 1)
+}
+
+/// What is wrong in a TOML settings file, in Chinese; `section` names the table it is in
+/// (任务, 单位), or is empty. The parser's own words are English and never shown alone.
+pub fn toml_reason(e: &toml::de::Error, section: &str) -> String {
+    let msg = e.message().trim();
+    let between = |s: &str| s.split('`').nth(1).unwrap_or("").to_string();
+    let expected = msg.split("expected").nth(1).unwrap_or("").trim();
+    let want = |expected: &str| -> String {
+        if expected.contains("usize") || expected.contains("u32") || expected.contains("u64") || expected.contains("u16") || expected.contains("u8") {
+            "不小于0的整数（不加引号）".into()
+        } else if expected.contains("f64") || expected.contains("integer") || expected.contains("i32") || expected.contains("i64") || expected.contains("float") {
+            "数字（不加引号）".into()
+        } else if expected.contains("string") {
+            "文字（加英文引号）".into()
+        } else if expected.contains("sequence") {
+            "列表（[ ] 括起来）".into()
+        } else if expected.contains("bool") {
+            "true 或 false".into()
+        } else {
+            "规定的写法".into()
+        }
+    };
+    if msg.starts_with("missing field") {
+        format!("{section}缺少“{}”", between(msg))
+    } else if msg.starts_with("unknown field") {
+        format!("{section}有不认识的项“{}”（检查拼写，参照 templates/ 里的同名文件）", between(msg))
+    } else if msg.starts_with("unknown variant") {
+        let allowed: Vec<String> = expected.split('`').skip(1).step_by(2).map(str::to_string).collect();
+        format!("“{}”不是可选的值（可选：{}）", between(msg), allowed.join("、"))
+    } else if msg.starts_with("invalid type") {
+        format!("{section}的值类型不对，应为{}", want(expected))
+    } else if msg.starts_with("invalid value") {
+        format!("{section}的值“{}”不对，应为{}", between(msg), want(expected))
+    } else if msg.contains("duplicate key") {
+        format!("{section}有重复的项")
+    } else {
+        "TOML 写法有误（检查引号、等号和方括号是否成对）".into()
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -36,5 +80,18 @@ mod tests {
             assert!(!said.contains("os error") && !said.contains("denied") && !said.contains("No such"), "{code}: {said}");
         }
         assert!(io_reason(&Error::from_raw_os_error(28)).contains("磁盘已满"));
+    }
+
+    #[test]
+    fn toml_errors_are_said_in_chinese() {
+        #[derive(serde::Deserialize, Debug)]
+        #[allow(dead_code)]
+        struct Rule {
+            red: usize,
+        }
+        let text = "red = -1\n";
+        let e = toml::from_str::<Rule>(text).unwrap_err();
+        assert_eq!(toml_line(text, &e), Some(1));
+        assert_eq!(toml_reason(&e, ""), "的值“-1”不对，应为不小于0的整数（不加引号）");
     }
 }

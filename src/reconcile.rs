@@ -67,9 +67,15 @@ impl Scoring {
         let Some(p) = path else { return Ok(Scoring::builtin()) };
         let text = std::fs::read_to_string(p).with_context(|| format!("读不了计分办法 {}", p.display()))?;
         let mut base: toml::Table = toml::from_str(DEFAULT_SCORING)?;
-        let user: toml::Table = toml::from_str(&text).with_context(|| format!("计分办法 {} 格式有误", p.display()))?;
+        let user: toml::Table = toml::from_str(&text).map_err(|e| {
+            let at = crate::reason::toml_line(&text, &e).map(|l| format!("第{l}行：")).unwrap_or_default();
+            anyhow::anyhow!("计分办法 {} {at}{}", p.display(), crate::reason::toml_reason(&e, ""))
+        })?;
         merge(&mut base, user);
-        toml::Value::Table(base).try_into().with_context(|| format!("计分办法 {} 中有不认识的项或类型不对（参照 templates/scoring.toml）", p.display()))
+        // Only the English of serde would say which item: the file is named, with where to look.
+        toml::Value::Table(base)
+            .try_into()
+            .map_err(|_: toml::de::Error| anyhow::anyhow!("计分办法 {} 中有不认识的项或类型不对（参照 templates/scoring.toml）", p.display()))
     }
 
     pub fn weight(&self, task: &crate::plan::Task) -> f64 {

@@ -86,9 +86,8 @@ impl Settings {
 
     fn parse(text: &str, name: &str) -> Result<Settings> {
         let s: Settings = toml::from_str(text).map_err(|e| {
-            let line = e.span().map(|s| text[..s.start.min(text.len())].lines().count().max(1));
-            let at = line.map(|l| format!("第{l}行：")).unwrap_or_default();
-            anyhow::anyhow!("设置文件 {name} {at}{}（应有 office、contact、due_day，可选 reply_days）", e.message())
+            let at = crate::reason::toml_line(text, &e).map(|l| format!("第{l}行：")).unwrap_or_default();
+            anyhow::anyhow!("设置文件 {name} {at}{}（应有 office、contact、due_day，可选 reply_days）", crate::reason::toml_reason(&e, ""))
         })?;
         if !(1..=31).contains(&s.due_day) {
             anyhow::bail!("设置文件 {name}：due_day（每月几日前报送）应为 1 到 31，现为 {}", s.due_day);

@@ -109,13 +109,15 @@ pub struct Kept {
     pub written: PathBuf,
     /// Whether luoshi wrote the kept file (and it was changed since), or never wrote it.
     pub edited: bool,
+    /// The kept file's name inside the output folder (`退回/西柳镇.xlsx`), as the terminal says it.
+    pub shown: String,
 }
 
 impl Kept {
     /// 通报_2021-06.docx 已被修改，保留原文件，新稿写为 通报_2021-06（新）.docx
     pub fn said(&self) -> String {
         let why = if self.edited { "已被修改" } else { "不是 luoshi 写出的" };
-        format!("{} {why}，保留原文件，新稿写为 {}", self.kept.display(), self.written.file_name().unwrap_or_default().to_string_lossy())
+        format!("{} {why}，保留原文件，新稿写为 {}", self.shown, self.written.file_name().unwrap_or_default().to_string_lossy())
     }
 }
 
@@ -205,8 +207,10 @@ impl OutDir {
         taken.insert(beside.clone());
         // A file this run itself placed there a moment ago is not the clerk's.
         if std::fs::symlink_metadata(path).is_ok() {
-            let edited = self.relative(path).is_some_and(|r| self.manifest.contains_key(&r));
-            self.kept.lock().unwrap_or_else(|e| e.into_inner()).push(Kept { kept: path.to_path_buf(), written: beside.clone(), edited });
+            let rel = self.relative(path);
+            let edited = rel.as_ref().is_some_and(|r| self.manifest.contains_key(r));
+            let shown = rel.unwrap_or_else(|| path.display().to_string());
+            self.kept.lock().unwrap_or_else(|e| e.into_inner()).push(Kept { kept: path.to_path_buf(), written: beside.clone(), edited, shown });
         }
         beside
     }
@@ -233,6 +237,9 @@ impl OutDir {
             }
         }
         let failed: std::collections::HashSet<String> = failed.iter().filter_map(|p| self.relative(p)).collect();
+        // A file kept because someone changed it still applies: listed as before, so that it is
+        // known as edited next time too, and taken back only if it no longer applies.
+        let kept: std::collections::HashSet<String> = done.kept.iter().filter_map(|k| self.relative(&k.kept)).collect();
         let root = self.root.canonicalize().unwrap_or_else(|_| self.root.clone());
         for (rel, entry) in &self.manifest {
             if next.contains_key(rel) {
@@ -240,6 +247,10 @@ impl OutDir {
             }
             let Some(path) = safe_member(&root, rel) else { continue };
             let same = hash_file(&path).as_deref() == Some(entry.hash.as_str());
+            if kept.contains(rel) {
+                next.insert(rel.clone(), entry.clone());
+                continue;
+            }
             if entry.by != self.by || failed.contains(rel) || !take_back {
                 // Another command's file, or one this run failed to rewrite: still listed while unchanged.
                 if same {
@@ -360,8 +371,12 @@ mod tests {
         assert_eq!(std::fs::read_to_string(&a).unwrap(), "edited by the office");
         assert_eq!(done.kept.len(), 1);
         assert!(done.kept[0].said().contains("已被修改，保留原文件，新稿写为 通报（新）.docx"), "{}", done.kept[0].said());
-        // The edited file is the clerk's now: never taken back.
-        assert!(done.removed.is_empty() && done.kept_stale == vec![a.clone()]);
+        // The edited file still applies: not taken back, not called stale.
+        assert!(done.removed.is_empty() && done.kept_stale.is_empty());
+        // When it no longer applies it is still not taken back: it was changed.
+        let done = OutDir::open(t.path(), "run").unwrap().finish(&[], &[]).unwrap();
+        assert_eq!(done.kept_stale, vec![a.clone()]);
+        assert!(a.exists());
     }
 
     #[test]
