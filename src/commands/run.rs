@@ -36,7 +36,7 @@ where
     let outdir = OutDir::open(&folder, "run")?;
     let papers = opts.papers();
     let mut outputs = write_outputs(plan.borrow(), &mut batch, summary, &outdir, &papers);
-    outputs.finish(outdir)?;
+    outputs.finish(outdir);
     Ok((plan, batch, outputs))
 }
 
@@ -68,15 +68,21 @@ impl Outputs {
     }
 
     /// Record what was written in the folder's manifest and take back what no longer applies.
-    fn finish(&mut self, outdir: OutDir) -> Result<()> {
+    /// A manifest that cannot be saved (a full disk) is one more file not written: the papers
+    /// written are still listed, and nothing is taken back.
+    fn finish(&mut self, outdir: OutDir) {
         self.folder = outdir.root().to_path_buf();
         let written: Vec<PathBuf> = self.all().cloned().collect();
         let failed: Vec<PathBuf> = self.failed.iter().map(|(p, _)| p.clone()).collect();
-        let done = outdir.finish(&written, &failed)?;
-        self.removed = done.removed;
-        self.kept_stale = done.kept_stale;
-        self.kept = done.kept;
-        Ok(())
+        let manifest = outdir.manifest_path();
+        match outdir.finish(&written, &failed) {
+            Ok(done) => {
+                self.removed = done.removed;
+                self.kept_stale = done.kept_stale;
+                self.kept = done.kept;
+            }
+            Err(e) => self.failed.push((manifest, crate::write::describe_error(&e))),
+        }
     }
 }
 

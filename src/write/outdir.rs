@@ -49,8 +49,8 @@ pub fn persist_atomic(path: &Path, write: impl FnOnce(&mut BufWriter<&mut File>)
         tmp.as_file().sync_all()?;
         Ok(())
     })();
-    wrote.with_context(|| format!("生成 {} 失败", path.display()))?;
-    tmp.persist(path).map_err(|e| e.error).with_context(|| format!("无法保存 {}", path.display()))?;
+    wrote?;
+    tmp.persist(path).map_err(|e| e.error).context("无法替换为新写的文件")?;
     Ok(())
 }
 
@@ -169,6 +169,11 @@ impl OutDir {
         &self.root
     }
 
+    /// Where the list of luoshi's files in this folder is kept.
+    pub fn manifest_path(&self) -> PathBuf {
+        self.root.join(MANIFEST)
+    }
+
     /// The name of `path` inside this folder, as the manifest writes it (`退回/西柳镇.xlsx`).
     fn relative(&self, path: &Path) -> Option<String> {
         let rel = path.strip_prefix(&self.root).ok()?;
@@ -284,7 +289,7 @@ pub fn write_one(path: &Path, by: &'static str, write: impl FnOnce(&Path) -> Res
     let folder = path.parent().filter(|p| !p.as_os_str().is_empty()).unwrap_or(Path::new("."));
     let outdir = OutDir::open(folder, by)?;
     let target = outdir.place(path);
-    let result = write(&target).map_err(|e| anyhow::Error::new(CannotWrite(crate::write::describe_error(&e))));
+    let result = write(&target).map_err(|e| anyhow::Error::new(CannotWrite(format!("没能写出 {}：{}", target.display(), crate::write::describe_error(&e)))));
     let (written, failed) = match &result {
         Ok(()) => (vec![target.clone()], Vec::new()),
         Err(_) => (Vec::new(), vec![target.clone()]),
