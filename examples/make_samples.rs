@@ -299,7 +299,7 @@ fn main() -> anyhow::Result<()> {
         save_atomic(&mut wb, &dir.join(&file))?;
     }
     // 核定数据 from the data departments: most figures agree, some were overstated, some are not verified yet.
-    let mut wb = new_workbook("核定数据", period);
+    let mut wb = luoshi::write::new_output_workbook("核定数据", period);
     let ws = wb.add_worksheet();
     ws.set_name("核定数据")?;
     for (c, h) in ["单位", "任务编号", "核定值", "数据来源", "备注"].iter().enumerate() {

@@ -254,3 +254,38 @@ fn counted_things_get_whole_node_targets() {
     }
     assert!(seen >= 3, "腾鳌镇 has node targets counted in 个: {rows:?}");
 }
+
+#[test]
+fn the_bundled_verified_table_dropped_into_a_batch_is_skipped_not_read() {
+    let t = tempfile::tempdir().unwrap();
+    let samples = Path::new(env!("CARGO_MANIFEST_DIR")).join("samples");
+    let batch = t.path().join("2021-06");
+    std::fs::create_dir_all(&batch).unwrap();
+    for e in std::fs::read_dir(samples.join("2021-06")).unwrap() {
+        let p = e.unwrap().path();
+        std::fs::copy(&p, batch.join(p.file_name().unwrap())).unwrap();
+    }
+    std::fs::copy(samples.join("核定数据_2021-06.xlsx"), batch.join("核定数据_2021-06.xlsx")).unwrap();
+    let o = luoshi().arg("run").arg(&batch).arg("-o").arg(t.path().join("out")).output().unwrap();
+    let said = text(&o);
+    assert!(said.contains("已跳过：核定数据_2021-06.xlsx（luoshi 生成的核定数据"), "{said}");
+    assert!(!said.contains("F02"), "{said}");
+}
+
+#[test]
+fn a_single_workbook_onto_a_clerks_file_is_written_beside_it_and_said() {
+    let t = tempfile::tempdir().unwrap();
+    let mine = t.path().join("我的汇总表.xlsx");
+    std::fs::write(&mine, b"the clerk's own workbook").unwrap();
+    let samples = Path::new(env!("CARGO_MANIFEST_DIR")).join("samples/2021-06");
+    let o = luoshi().arg("consolidate").arg(&samples).arg("-o").arg(&mine).output().unwrap();
+    assert_eq!(o.status.code(), Some(0), "{}", text(&o));
+    assert!(text(&o).contains("我的汇总表.xlsx 不是 luoshi 写出的，保留原文件，新稿写为 我的汇总表（新）.xlsx"), "{}", text(&o));
+    assert!(text(&o).contains("已写出：") && text(&o).contains("我的汇总表（新）.xlsx"), "{}", text(&o));
+    assert_eq!(std::fs::read(&mine).unwrap(), b"the clerk's own workbook");
+    // Run again: luoshi's own （新） is made again in place, the clerk's file still untouched.
+    let o = luoshi().arg("consolidate").arg(&samples).arg("-o").arg(&mine).output().unwrap();
+    assert_eq!(o.status.code(), Some(0), "{}", text(&o));
+    assert!(!t.path().join("我的汇总表（新2）.xlsx").exists());
+    assert_eq!(std::fs::read(&mine).unwrap(), b"the clerk's own workbook");
+}

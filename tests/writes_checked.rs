@@ -344,3 +344,23 @@ fn settings_errors_are_chinese_and_say_the_line() {
     assert_eq!(o.status.code(), Some(2));
     assert!(text(&o).contains("第1项任务（无编号的任务）没有任务编号"), "{}", text(&o));
 }
+
+#[test]
+fn a_folder_that_cannot_be_opened_is_said_and_the_rest_read() {
+    let t = tempfile::tempdir().unwrap();
+    let base = ledger_periods(t.path(), &[]);
+    let private = base.join("2021-06/私人");
+    std::fs::create_dir_all(&private).unwrap();
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::PermissionsExt;
+        std::fs::set_permissions(&private, std::fs::Permissions::from_mode(0o000)).unwrap();
+    }
+    if std::fs::read_dir(&private).is_ok() {
+        eprintln!("skipped: this user (root) can open any folder, so an unreadable one cannot be made here");
+        return;
+    }
+    let o = luoshi().arg("--tasks").arg(ledger_fixtures().join("tasks.toml")).args(["run", "--no-history"]).arg(base.join("2021-06")).arg("-o").arg(t.path().join("out")).output().unwrap();
+    assert_eq!(o.status.code(), Some(0), "{}", text(&o));
+    assert!(text(&o).contains("已跳过：私人/（文件夹打不开：没有权限"), "{}", text(&o));
+}

@@ -196,4 +196,16 @@ mod tests {
         assert_eq!(safe_file_stem("腾鳌镇"), "腾鳌镇");
         assert_eq!(safe_file_stem(".."), "_");
     }
+
+    #[test]
+    fn two_units_never_share_a_file() {
+        let long_a = format!("{}甲", "很长的单位名称".repeat(12));
+        let long_b = format!("{}乙", "很长的单位名称".repeat(12));
+        let stems = unique_file_stems(["市委办/市政府办", "市委办_市政府办", long_a.as_str(), long_b.as_str(), "CON", "con"]);
+        assert_eq!(&stems[..2], ["市委办_市政府办", "市委办_市政府办_2"]);
+        assert_eq!(stems[3], format!("{}_2", stems[2]));
+        assert_eq!(&stems[4..], ["_CON", "_con_2"]);
+        let distinct: std::collections::HashSet<String> = stems.iter().map(|s| s.to_lowercase()).collect();
+        assert_eq!(distinct.len(), stems.len());
+    }
 }
