@@ -24,13 +24,16 @@ pub struct Input {
     pub display: String,
 }
 
+/// Files and folders not read, each with why.
+pub type Passed = Vec<(String, String)>;
+
 /// Folders deeper than this below the batch folder are not read (and that is said).
 const MAX_DEPTH: usize = 8;
 
 /// Files to read: every file of each folder given (recursively), each file given as is; and the
 /// files and folders passed over, each with why (a folder that cannot be opened, one too deep, a
 /// link to a folder).
-pub fn collect_inputs(paths: &[PathBuf], exclude: Option<&Path>) -> Result<(Vec<Input>, Vec<(String, String)>)> {
+pub fn collect_inputs(paths: &[PathBuf], exclude: Option<&Path>) -> Result<(Vec<Input>, Passed)> {
     let mut out = Vec::new();
     let mut passed = Vec::new();
     let exclude = exclude.map(absolute);
@@ -51,7 +54,7 @@ pub fn collect_inputs(paths: &[PathBuf], exclude: Option<&Path>) -> Result<(Vec<
     Ok((out, passed))
 }
 
-fn walk(root: &Path, entries: std::fs::ReadDir, depth: usize, exclude: Option<&Path>, out: &mut Vec<Input>, passed: &mut Vec<(String, String)>) {
+fn walk(root: &Path, entries: std::fs::ReadDir, depth: usize, exclude: Option<&Path>, out: &mut Vec<Input>, passed: &mut Passed) {
     let shown = |p: &Path| p.strip_prefix(root).unwrap_or(p).to_string_lossy().replace('\\', "/");
     for e in entries.flatten() {
         let path = e.path();
@@ -163,7 +166,7 @@ pub struct ReadFiles {
     /// Files that are not workbooks (notes, scans), listed as skipped.
     other: Vec<Input>,
     /// Files and folders not read, with why (too deep, cannot be opened, a link to a folder).
-    passed: Vec<(String, String)>,
+    passed: Passed,
 }
 
 /// Read every workbook of `paths`, in parallel.

@@ -66,7 +66,8 @@ pub fn sweep_temporaries(dir: &Path) -> usize {
         let Ok(entries) = std::fs::read_dir(&d) else { continue };
         for e in entries.flatten() {
             let name = e.file_name().to_string_lossy().to_string();
-            if !(name.starts_with(TMP_PREFIX) && name.ends_with(TMP_SUFFIX)) || !e.file_type().is_ok_and(|t| t.is_file()) {
+            let ours = name.starts_with(TMP_PREFIX) && name.ends_with(TMP_SUFFIX) && e.file_type().is_ok_and(|t| t.is_file());
+            if !ours {
                 continue;
             }
             let Ok(f) = File::options().read(true).write(true).open(e.path()) else { continue };
