@@ -584,7 +584,8 @@ fn run(cli: Cli) -> anyhow::Result<ExitCode> {
         }
         Command::Template { out, unit, all_units, period, previous, password, verified, force } => {
             if let (Some(o), Some(p)) = (&out, &previous) {
-                commands::check_output_dir(o, std::slice::from_ref(p))?;
+                // Said before last period's folder is read.
+                commands::guard_output(o, std::slice::from_ref(p), &[])?;
             }
             let plan = load()?;
             let (period, basis) = template_period(&plan, period.as_deref(), previous.as_deref())?;

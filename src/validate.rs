@@ -322,7 +322,7 @@ pub fn resent_last_period(subs: &[Submission], period: Period, last: &Figures) -
     let before = period.previous();
     subs.iter()
         .enumerate()
-        .filter(|(_, s)| s.period == Some((before.year, before.month)))
+        .filter(|(_, s)| s.superseded_by.is_none() && s.period == Some((before.year, before.month)))
         .filter_map(|(i, s)| {
             let own = last.get(s.unit.as_deref()?)?;
             let figures: Vec<(&str, f64)> = s.rows.iter().filter(|r| r.uom_ok).filter_map(|r| Some((r.task_id(), r.actual?))).collect();

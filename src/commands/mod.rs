@@ -162,11 +162,6 @@ pub fn guard_output(out: &Path, folders: &[PathBuf], files: &[&Path]) -> Result<
     Ok(())
 }
 
-/// Refuse an output folder that is, or is inside, an input folder: outputs must never be read back as submissions.
-pub fn check_output_dir(out: &Path, inputs: &[PathBuf]) -> Result<()> {
-    guard_output(out, inputs, &[])
-}
-
 /// A path made absolute, also when it does not exist yet: the part that exists is resolved
 /// (links followed), the rest normalised by its words (`新建文件夹/..` is no folder at all).
 pub fn absolute(p: &Path) -> PathBuf {

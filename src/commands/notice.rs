@@ -9,8 +9,8 @@ use crate::batch::Batch;
 use crate::plan::Plan;
 use crate::write::{write_one, Kept};
 
-/// Write `通报_<period>.docx` under `out` for the submissions in `dir`.
-/// (`out/<期次>/`). Returns the batch, where the 通报 went and what was kept instead of replaced.
+/// Write `通报_<period>.docx` in the period's folder under `out` (`out/<期次>/`) for the
+/// submissions in `dir`. Returns the batch, where the 通报 went and what was kept instead of replaced.
 pub fn notice(plan: &Plan, dir: &Path, out: &Path, opts: &Options) -> Result<(Batch, PathBuf, Vec<Kept>)> {
     let inputs = super::check_run_folders("notice", dir, out, opts)?;
     let opts = Options { exclude: Some(out.to_path_buf()), ..opts.clone() };

@@ -270,7 +270,7 @@ pub fn judge_with<R>(plan: &Plan, paths: &[PathBuf], files: ReadFiles, opts: &Op
             findings.retain(|g| g.file.as_deref() != Some(sub.file.as_str()));
             findings.push(f);
             if let Some(l) = lines.iter_mut().find(|l| l.file == sub.file) {
-                l.state = "上期文件".into();
+                l.state = "上期文件（未采用）".into();
             }
         }
         findings.extend(validate::compare_with_previous(&mut subs, last));
