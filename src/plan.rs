@@ -346,13 +346,15 @@ impl Plan {
     /// The office's own Excel list: sheet 任务清单 (one task a row) and optional sheet 单位名单.
     pub fn from_xlsx(path: &Path) -> Result<Plan> {
         // Through ingest, as every submission is: sniffed, within limits, a panic is an error.
-        let grids = crate::ingest::read_grids(path, &crate::ingest::Limits::default()).map_err(|u| anyhow::anyhow!(u.message))?;
-        // Rows of a sheet as header → text, each with its Excel row number for messages.
+        let mut grids = crate::ingest::read_grids(path, &crate::ingest::Limits::default()).map_err(|u| anyhow::anyhow!(u.message))?;
+        // Rows of a sheet as header → text, each with its Excel row number for messages. Each
+        // sheet's cells are let go once made into rows: a province's list is as big as a batch.
         type Rows = Vec<(usize, HashMap<String, String>)>;
-        let table = |name: &str| -> Result<Option<Rows>> {
-            let Some((_, grid)) = grids.iter().find(|(n, _)| squash(n) == name) else { return Ok(None) };
+        let mut table = |name: &str| -> Result<Option<Rows>> {
+            let Some(i) = grids.iter().position(|(n, _)| squash(n) == name) else { return Ok(None) };
+            let (_, grid) = grids.swap_remove(i);
             let text = |raw: &crate::ingest::Raw| crate::normalise::values::clean_text(&raw.display());
-            let mut rows = grid.iter();
+            let mut rows = grid.into_iter();
             let header: HashMap<u32, String> = loop {
                 match rows.next() {
                     Some((_, cells)) if cells.values().any(|c| matches!(text(c).as_str(), "任务编号" | "单位")) => {
@@ -365,7 +367,7 @@ impl Plan {
             Ok(Some(
                 rows.map(|(r, cells)| {
                     let values = cells.iter().filter_map(|(c, v)| Some((header.get(c)?.clone(), text(v)))).filter(|(_, v)| !v.is_empty()).collect::<HashMap<_, _>>();
-                    (*r as usize + 1, values)
+                    (r as usize + 1, values)
                 })
                 .filter(|(_, r)| !r.is_empty())
                 .collect(),
