@@ -4,7 +4,7 @@
 
 use std::fs::File;
 use std::io::{BufReader, Read, Write};
-use std::path::{Path, PathBuf};
+use std::path::Path;
 
 use super::{is_skipped_name, is_workbook_name, Ingested, Limits, Outcome, Unreadable};
 
@@ -26,9 +26,10 @@ fn entry_name(raw: &[u8]) -> String {
 const UNPACK_PREFIX: &str = "luoshi-unpack-";
 const UNPACK_LOCK: &str = ".luoshi-lock";
 
-/// Read the tables inside attachment `path` (shown as `display`): unpacked one archive at a time
-/// into a folder of its own, read, and the folder removed at once — one unit's attachment never
-/// fills the disk for the next. What could not be unpacked is the archive's own F01.
+/// Read the tables inside attachment `path` (shown as `display`): each table unpacked into a
+/// folder of the archive's own, read and removed before the next is unpacked — so an attachment
+/// never holds more than one table on disk, and never fills the disk for the next unit. What
+/// could not be unpacked is the archive's own F01.
 pub fn read_archive(path: &Path, display: &str, limits: &Limits) -> Vec<Ingested> {
     let unreadable = |u: Unreadable| vec![Ingested { path: path.to_path_buf(), file: display.to_string(), outcome: Outcome::Unreadable(u.message) }];
     let dir = match tempfile::Builder::new().prefix(UNPACK_PREFIX).tempdir() {
@@ -39,9 +40,14 @@ pub fn read_archive(path: &Path, display: &str, limits: &Limits) -> Vec<Ingested
     if let Err(e) = &lock {
         return unreadable(Unreadable::new(format!("无法创建临时文件夹来解压附件：{}", super::sniff::io_reason(e))));
     }
-    match unpack(path, dir.path(), limits) {
+    let mut read = Vec::new();
+    let mut each = |inner: &str, unpacked: &Path| {
         // Each table stands for the archive once read: its time and name are the archive's.
-        Ok(files) => files.into_iter().map(|(inner, p)| Ingested { path: path.to_path_buf(), ..super::read_file(&p, &format!("{display}/{inner}"), limits) }).collect(),
+        read.push(Ingested { path: path.to_path_buf(), ..super::read_file(unpacked, &format!("{display}/{inner}"), limits) });
+        let _ = std::fs::remove_file(unpacked);
+    };
+    match super::guarded(std::panic::AssertUnwindSafe(|| unpack_unguarded(path, dir.path(), limits, &mut each))) {
+        Ok(()) => read,
         Err(u) => unreadable(u),
     }
 }
@@ -64,13 +70,10 @@ pub fn sweep_leftovers() {
     }
 }
 
-/// Unpack the tables of archive `path` into `into`: (name inside the archive, unpacked path).
-/// A panic inside the zip reader on a damaged archive becomes that archive's F01.
-fn unpack(path: &Path, into: &Path, limits: &Limits) -> Result<Vec<(String, PathBuf)>, Unreadable> {
-    super::guarded(|| unpack_unguarded(path, into, limits))
-}
-
-fn unpack_unguarded(path: &Path, into: &Path, limits: &Limits) -> Result<Vec<(String, PathBuf)>, Unreadable> {
+/// Unpack the tables of archive `path` into `into` one at a time, handing each to `each` (its
+/// name inside the archive, where it was unpacked). A panic inside the zip reader on a damaged
+/// archive becomes that archive's F01 (the caller guards).
+fn unpack_unguarded(path: &Path, into: &Path, limits: &Limits, each: &mut dyn FnMut(&str, &Path)) -> Result<(), Unreadable> {
     let lower = path.to_string_lossy().to_lowercase();
     if !lower.ends_with(".zip") {
         return Err(Unreadable::new("这是 RAR/7z 压缩包，luoshi 不解压这类文件；请解压后把里面的表格放入文件夹"));
@@ -82,7 +85,7 @@ fn unpack_unguarded(path: &Path, into: &Path, limits: &Limits) -> Result<Vec<(St
     if zip.len() > limits.max_zip_entries {
         return Err(Unreadable::new(format!("压缩包里有 {} 个文件，超过上限 {}", zip.len(), limits.max_zip_entries)));
     }
-    let mut out = Vec::new();
+    let mut tables = 0;
     // Bytes actually written, not the sizes the archive declares.
     let mut total: u64 = 0;
     for i in 0..zip.len() {
@@ -126,10 +129,13 @@ fn unpack_unguarded(path: &Path, into: &Path, limits: &Limits) -> Result<Vec<(St
             }
             f.write_all(&buf[..n]).map_err(|e| Unreadable::new(format!("无法解压：{}", super::sniff::io_reason(&e))))?;
         }
-        out.push((name, target));
+        f.flush().map_err(|e| Unreadable::new(format!("无法解压：{}", super::sniff::io_reason(&e))))?;
+        drop(f);
+        each(&name, &target);
+        tables += 1;
     }
-    if out.is_empty() {
+    if tables == 0 {
         return Err(Unreadable::new("压缩包里没有表格文件（.xlsx、.xls、.ods、.csv）"));
     }
-    Ok(out)
+    Ok(())
 }
