@@ -7,9 +7,9 @@
 use std::path::Path;
 
 use luoshi::fields::{Field, STANDARD_COLUMNS};
-use luoshi::normalise::values::fmt_num;
+use luoshi::values::fmt_num;
 use luoshi::plan::{Kind, Plan, Task};
-use luoshi::validate::Period;
+use luoshi::period::Period;
 use luoshi::write::form::{column, write_form, FIRST_DATA_ROW};
 use luoshi::write::style::{num_format, Styles, Val};
 use luoshi::write::{new_workbook, save_atomic};

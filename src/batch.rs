@@ -5,7 +5,7 @@ use crate::consolidate::Consolidated;
 use crate::finding::Finding;
 use crate::ledger::Ledger;
 use crate::normalise::Submission;
-use crate::validate::Period;
+use crate::period::Period;
 
 /// Everything known about one batch of submissions after validation and consolidation.
 pub struct Batch {
@@ -29,12 +29,45 @@ pub struct Batch {
 pub struct FileLine {
     pub file: String,
     pub unit: String,
-    /// 已读取 / 已跳过 / 无法读取 / 无任务分解表 / 未采用（已被更正版取代）
-    pub state: String,
+    pub state: FileState,
     pub sheet: String,
     pub rows: usize,
     pub errors: usize,
     pub warnings: usize,
+}
+
+/// What became of one input file (files passed over unread are in [`Batch::skipped`]).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum FileState {
+    /// Read; its rows are in the batch.
+    Read,
+    /// Could not be opened or read (F01).
+    Unreadable,
+    /// A workbook without a recognisable 任务分解表 (F02).
+    NoTable,
+    /// Not used: a newer file of the same unit replaces it (F06).
+    Superseded { by: String },
+    /// Not used: last period's file sent again (F08).
+    LastPeriods,
+}
+
+impl FileState {
+    /// How the 文件清单 and the terminal say it.
+    pub fn label(&self) -> String {
+        match self {
+            FileState::Read => "已读取".into(),
+            FileState::Unreadable => "无法读取".into(),
+            FileState::NoTable => "没有任务分解表".into(),
+            FileState::Superseded { by } => format!("未采用（以“{by}”为准）"),
+            FileState::LastPeriods => "上期文件（未采用）".into(),
+        }
+    }
+
+    /// Whether the file gave the batch nothing because it could not be used (not because a
+    /// newer one replaced it).
+    pub fn unusable(&self) -> bool {
+        matches!(self, FileState::Unreadable | FileState::NoTable | FileState::LastPeriods)
+    }
 }
 
 /// Who was due to report and what became of it — one count for the terminal, the workbooks and

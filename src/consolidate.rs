@@ -14,10 +14,10 @@ use rayon::prelude::*;
 use crate::fields::{Field, FIELDS};
 use crate::finding::Finding;
 use crate::lights::{completion, expected_progress, light, Light, Progress, Thresholds};
-use crate::normalise::values::{fmt_num, Status};
+use crate::values::{fmt_num, Status};
 use crate::normalise::{Submission, TaskRow};
 use crate::plan::{Group, Kind, Plan, Task};
-use crate::validate::Period;
+use crate::period::Period;
 
 /// Column names of the detail frame (明细) besides the field headers.
 pub mod col {
@@ -124,11 +124,6 @@ pub struct RowJudgement {
     pub completion: Option<f64>,
 }
 
-/// The target a unit is judged against: its own (as written in its row), else its allocation,
-/// else the city's (unsplit tasks).
-pub fn unit_target(task: &Task, unit: &str, own: Option<f64>) -> Option<f64> {
-    own.or_else(|| task.allocation(unit)).or(if task.is_split() { None } else { task.target })
-}
 
 pub fn judge_row(plan: &Plan, period: Period, th: Thresholds, unit: &str, row: &TaskRow) -> Option<RowJudgement> {
     let task = plan.task(row.task_id())?;
@@ -136,8 +131,8 @@ pub fn judge_row(plan: &Plan, period: Period, th: Thresholds, unit: &str, row: &
     if row.actual_unusable() {
         return Some(RowJudgement { light: Light::Grey, expected: None, completion: None });
     }
-    let target = unit_target(task, unit, row.target);
-    let node = period.due_node().and_then(|i| row.nodes[i].or(if task.is_split() { None } else { task.nodes[i] }));
+    let target = task.row_target(unit, row.target);
+    let node = period.due_node().and_then(|i| task.row_node(unit, i, row.nodes[i]));
     let p = Progress { actual: if row.uom_ok { row.actual } else { None }, target, node, status: row.status, deadline: row.deadline };
     Some(RowJudgement {
         light: light(task, period, &p, th),

@@ -262,3 +262,16 @@ mod tests {
         assert_eq!(v["severity"], "error");
     }
 }
+
+/// Findings in report order, one order for the 校验报告 and the terminal: by unit (batch-level
+/// first), then most severe first, then place.
+pub fn sorted(findings: &[Finding]) -> Vec<&Finding> {
+    let mut v: Vec<&Finding> = findings.iter().collect();
+    // One key for both sides: a comparison that is not a total order may panic in `sort`.
+    v.sort_by(|a, b| order_key(a).cmp(&order_key(b)));
+    v
+}
+
+fn order_key(f: &Finding) -> (bool, &Option<String>, std::cmp::Reverse<Severity>, &Option<String>, Option<u32>, &Option<String>, &str) {
+    (f.unit.is_some() || f.file.is_some(), &f.unit, std::cmp::Reverse(f.severity), &f.file, f.row, &f.cell, f.rule)
+}

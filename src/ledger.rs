@@ -12,14 +12,15 @@ use std::path::Path;
 use anyhow::{Context, Result};
 use serde::Deserialize;
 
-use crate::consolidate::{bools, col, floats, strings, unit_target, Consolidated};
+use crate::consolidate::{bools, col, floats, strings, Consolidated};
 use crate::fields::Field;
 use crate::finding::Finding;
 use crate::lights::Light;
-use crate::normalise::values::{fmt_num, parse_status, Status};
+use crate::values::{fmt_num, parse_status, Status};
 use crate::normalise::Submission;
 use crate::plan::{Plan, Task};
-use crate::validate::{meets, Period};
+use crate::period::Period;
+use crate::validate::meets;
 
 pub const DEFAULT_ESCALATION: &str = include_str!("../templates/escalation.toml");
 
@@ -89,7 +90,7 @@ impl PeriodRecord {
             }
             let actual = actuals[i].filter(|_| counted[i]);
             let status = parse_status(&statuses[i]);
-            let target = unit_target(task, &units[i], targets[i]);
+            let target = task.row_target(&units[i], targets[i]);
             let met = match (actual, target) {
                 (Some(a), Some(t)) => meets(task.kind, a, t),
                 _ => !task.kind.quantified(),
@@ -356,9 +357,9 @@ impl Ledger {
                     continue;
                 }
                 let node = if quarter < 3 {
-                    mark.nodes[quarter].or(if task.is_split() { None } else { task.nodes[quarter] })
+                    task.row_node(&r.unit, quarter, mark.nodes[quarter])
                 } else {
-                    unit_target(task, &r.unit, mark.target)
+                    task.row_target(&r.unit, mark.target)
                 };
                 let Some(node) = node else { continue };
                 let met = mark.actual.is_some_and(|a| meets(task.kind, a, node));
@@ -397,7 +398,7 @@ impl Ledger {
             if !task.kind.quantified() {
                 continue;
             }
-            out.push(project(task, current, Some(r.unit.clone()), unit_target(task, &r.unit, mark.target), mark.actual));
+            out.push(project(task, current, Some(r.unit.clone()), task.row_target(&r.unit, mark.target), mark.actual));
         }
         out
     }

@@ -3,9 +3,10 @@
 
 use chrono::Datelike;
 
-use crate::normalise::values::{DeadlineValue, Status};
+use crate::values::{DeadlineValue, Status};
 use crate::plan::{Kind, Task};
-use crate::validate::{meets, Period};
+use crate::period::Period;
+use crate::validate::meets;
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
 pub enum Light {

@@ -7,7 +7,7 @@ use clap::{ArgAction, Args, CommandFactory, Parser, Subcommand, ValueEnum};
 
 use luoshi::finding::Severity;
 use luoshi::lights::Thresholds;
-use luoshi::validate::Period;
+use luoshi::period::Period;
 use luoshi::plan::Plan;
 use luoshi::{commands, term};
 

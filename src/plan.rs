@@ -10,7 +10,7 @@ use anyhow::{bail, Context, Result};
 use serde::Deserialize;
 
 use crate::fields::squash;
-use crate::normalise::values::{parse_deadline_text, DeadlineValue};
+use crate::values::{parse_deadline_text, DeadlineValue};
 
 pub const DEFAULT_TASKS: &str = include_str!("../templates/tasks.toml");
 
@@ -151,6 +151,19 @@ impl Task {
     /// The unit's own target: its allocation, or the task's when the task is not split.
     pub fn unit_target(&self, unit: &str) -> Option<f64> {
         self.allocation(unit).or(if self.is_split() { None } else { self.target })
+    }
+
+    /// The target a unit's row is judged against — the one rule for the form handed out, the
+    /// rules, the lights, the ledger and reconcile: what the unit wrote in its row (`own`), else
+    /// its share of the task.
+    pub fn row_target(&self, unit: &str, own: Option<f64>) -> Option<f64> {
+        own.or_else(|| self.unit_target(unit))
+    }
+
+    /// The node target `q` (0–2) a unit's row is judged against: what the unit wrote, else its
+    /// share of the task's node ([`Task::unit_nodes`]).
+    pub fn row_node(&self, unit: &str, q: usize, own: Option<f64>) -> Option<f64> {
+        own.or_else(|| self.unit_nodes(unit).get(q).copied().flatten())
     }
 
     /// Whether the task counts whole things (个 5G基站, 座, 家…): no node of it can be 2.7.
@@ -353,7 +366,7 @@ impl Plan {
         let mut table = |name: &str| -> Result<Option<Rows>> {
             let Some(i) = grids.iter().position(|(n, _)| squash(n) == name) else { return Ok(None) };
             let (_, grid) = grids.swap_remove(i);
-            let text = |raw: &crate::ingest::Raw| crate::normalise::values::clean_text(&raw.display());
+            let text = |raw: &crate::ingest::Raw| crate::values::clean_text(&raw.display());
             let mut rows = grid.into_iter();
             let header: HashMap<u32, String> = loop {
                 match rows.next() {
@@ -385,7 +398,7 @@ impl Plan {
             let num = |k: &str| -> Result<Option<f64>> {
                 match r.get(k) {
                     None => Ok(None),
-                    Some(v) => crate::normalise::values::parse_number_text(v).map(|n| Some(n.value)).with_context(|| at(format!("“{k}”不是数字：{v}"))),
+                    Some(v) => crate::values::parse_number_text(v).map(|n| Some(n.value)).with_context(|| at(format!("“{k}”不是数字：{v}"))),
                 }
             };
             let kind = match get("类型").as_deref() {
@@ -399,7 +412,7 @@ impl Plan {
                 .map(|part| match part.split_once([':', '：']) {
                     Some((name, v)) => Ok(UnitRef::Share {
                         name: name.trim().to_string(),
-                        target: Some(crate::normalise::values::parse_number_text(v).with_context(|| at(format!("份额“{v}”不是数字")))?.value),
+                        target: Some(crate::values::parse_number_text(v).with_context(|| at(format!("份额“{v}”不是数字")))?.value),
                     }),
                     None => Ok(UnitRef::Name(part.trim().to_string())),
                 })
@@ -513,13 +526,13 @@ impl Plan {
             if let (Some(target), false) = (t.target, shares.is_empty()) {
                 let sum: f64 = shares.iter().sum();
                 if shares.len() == t.units.len() && (sum - target).abs() > 1e-6 * target.abs().max(1.0) {
-                    let parts: Vec<String> = shares.iter().map(|v| crate::normalise::values::fmt_num(*v)).collect();
+                    let parts: Vec<String> = shares.iter().map(|v| crate::values::fmt_num(*v)).collect();
                     notes.push(format!(
                         "任务 {} 各责任单位的份额合计 {}（{}），与全年目标 {} 不符",
                         t.id,
-                        crate::normalise::values::fmt_num(sum),
+                        crate::values::fmt_num(sum),
                         parts.join("+"),
-                        crate::normalise::values::fmt_num(target)
+                        crate::values::fmt_num(target)
                     ));
                 }
             }

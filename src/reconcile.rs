@@ -13,9 +13,10 @@ use crate::batch::Batch;
 use crate::fields::squash;
 use crate::finding::Finding;
 use crate::ingest::{read_grids, Limits, Raw};
-use crate::normalise::values::{clean_text, convert, fmt_num, parse_number_text, DeadlineValue, Status};
+use crate::values::{clean_text, convert, fmt_num, parse_number_text, DeadlineValue, Status};
 use crate::plan::{Group, Kind, Plan};
-use crate::validate::{meets, Period};
+use crate::period::Period;
+use crate::validate::meets;
 
 pub const DEFAULT_SCORING: &str = include_str!("../templates/scoring.toml");
 
@@ -402,11 +403,11 @@ pub fn reconcile(plan: &Plan, batch: &Batch, verified: &[Verified], findings: Ve
             // Scored against what the master list gives the unit: understating one's own target
             // never raises a score.
             let own = row.and_then(|r| r.target);
-            let target = t.allocation(unit).or_else(|| crate::consolidate::unit_target(t, unit, own));
+            let target = t.allocation(unit).or_else(|| t.row_target(unit, own));
             let mut note = unusable.get(&(unit, t.id.as_str())).cloned().unwrap_or_default();
             if let (Some(a), Some(o)) = (t.allocation(unit), own) {
                 if (a - o).abs() > 1e-9 * a.abs().max(1.0) && note.is_empty() {
-                    note = format!("按市级分配目标{}计分（本单位填报{}）", crate::normalise::values::fmt_num(a), crate::normalise::values::fmt_num(o));
+                    note = format!("按市级分配目标{}计分（本单位填报{}）", crate::values::fmt_num(a), crate::values::fmt_num(o));
                 }
             }
             let accepted = v.map(|v| v.value).or(reported_value);

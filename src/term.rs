@@ -5,13 +5,12 @@ use std::io::IsTerminal;
 
 use unicode_width::UnicodeWidthStr;
 
-use crate::batch::Batch;
+use crate::batch::{Batch, FileState};
 use crate::commands::Outputs;
-use crate::finding::{Counts, Finding, Severity};
+use crate::finding::{sorted, Counts, Finding, Severity};
 use crate::ledger::Ledger;
-use crate::normalise::values::fmt_num;
+use crate::values::fmt_num;
 use crate::plan::Plan;
-use crate::write::report::sorted;
 
 fn colour(s: &str, sev: Severity, on: bool) -> String {
     if !on {
@@ -51,7 +50,7 @@ fn measures(l: &Ledger) -> String {
 }
 
 /// `luoshi remind`: the units to chase, as a table, then the messages.
-pub fn remind_summary(r: &crate::commands::Reminders) -> String {
+pub fn remind_summary(r: &crate::remind::Reminders) -> String {
     let mut out = String::new();
     let _ = writeln!(out, "报送期次：{}　报送截止：{}", r.period.chinese(), r.due.format("%Y年%-m月%-d日"));
     for n in &r.notes {
@@ -68,7 +67,7 @@ pub fn remind_summary(r: &crate::commands::Reminders) -> String {
             .map(|m| {
                 let c = m.contact.clone().unwrap_or_default();
                 let person = if m.contact.is_some() { c.person } else { "（往期无记录）".into() };
-                [m.unit.clone(), m.state.clone(), person, c.phone, format!("{}项", m.tasks.len())]
+                [m.unit.clone(), m.state.label().to_string(), person, c.phone, format!("{}项", m.tasks.len())]
             })
             .collect();
         let widths: Vec<usize> = (0..5).map(|i| rows.iter().map(|r| r[i].width()).chain([header[i].width()]).max().unwrap_or(0)).collect();
@@ -174,14 +173,13 @@ pub fn run_summary(plan: &Plan, batch: &Batch, outputs: &Outputs, colour_on: boo
     let unusable: Vec<(&str, String)> = batch
         .files
         .iter()
-        .filter_map(|f| match (f.state.as_str(), f.unit.is_empty()) {
-            ("已读取", true) => Some((f.file.as_str(), why(&f.file, "认不出是哪个单位的：请在表中填写“填报单位”，或用单位名称命名文件"))),
-            ("已读取", false) => None,
-            (s, _) if s.starts_with("未采用") => None,
-            (_, _) => Some((f.file.as_str(), why(&f.file, "无法读取"))),
+        .filter_map(|f| match (&f.state, f.unit.is_empty()) {
+            (FileState::Read, true) => Some((f.file.as_str(), why(&f.file, "认不出是哪个单位的：请在表中填写“填报单位”，或用单位名称命名文件"))),
+            (s, _) if s.unusable() => Some((f.file.as_str(), why(&f.file, "无法读取"))),
+            _ => None,
         })
         .collect();
-    let read = batch.files.iter().filter(|f| f.state == "已读取" && !f.unit.is_empty()).count();
+    let read = batch.files.iter().filter(|f| f.state == FileState::Read && !f.unit.is_empty()).count();
     let unreadable = unusable.len();
     let rows = batch.consolidated.detail.height();
     let c = Counts::of(&batch.findings);

@@ -75,7 +75,7 @@ fn good_file(dir: &Path) {
         row[column(Field::Progress) as usize] = Val::text("推进中");
         row[column(Field::Status) as usize] = Val::text("正常推进");
     }
-    let period = luoshi::validate::Period { year: 2021, month: 6 };
+    let period = luoshi::period::Period { year: 2021, month: 6 };
     let mut wb = luoshi::write::new_workbook("t", period);
     write_form(&mut wb, &Styles::new(), "腾鳌镇", period, &rows).unwrap();
     luoshi::write::save_atomic(&mut wb, &dir.join("腾鳌镇_2021-06.xlsx")).unwrap();

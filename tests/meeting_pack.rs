@@ -146,7 +146,7 @@ units = ["发改局", "腾鳌镇"]
     )
     .unwrap();
     let dir = tempfile::tempdir().unwrap();
-    let period = luoshi::validate::Period { year: 2021, month: 6 };
+    let period = luoshi::period::Period { year: 2021, month: 6 };
     for (unit, v) in [("发改局", 7.0), ("腾鳌镇", 8.0)] {
         let mut rows = prefilled_rows(&plan, unit);
         rows[0][column(Field::Actual) as usize] = Val::Num(v, "0.0");

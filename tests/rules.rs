@@ -9,7 +9,7 @@ use luoshi::commands::{process, Options};
 use luoshi::fields::{Field, STANDARD_COLUMNS};
 use luoshi::finding::Finding;
 use luoshi::plan::Plan;
-use luoshi::validate::Period;
+use luoshi::period::Period;
 use luoshi::write::form::{column, write_form};
 use luoshi::write::style::{Styles, Val};
 use luoshi::write::{new_workbook, save_atomic};

@@ -5,7 +5,7 @@ use std::path::PathBuf;
 use chrono::NaiveDate;
 use luoshi::commands::{process, Batch};
 use luoshi::fields::Field;
-use luoshi::normalise::values::DeadlineValue;
+use luoshi::values::DeadlineValue;
 use luoshi::normalise::{Submission, TaskRow};
 use luoshi::plan::Plan;
 

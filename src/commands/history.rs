@@ -7,10 +7,10 @@ use std::path::{Path, PathBuf};
 use anyhow::{bail, Result};
 
 use super::{absolute, process, Options};
-use crate::batch::Batch;
+use crate::batch::{Batch, FileState};
 use crate::ledger::PeriodRecord;
 use crate::plan::Plan;
-use crate::validate::Period;
+use crate::period::Period;
 
 /// Period folders, oldest first, and what was noticed about the others.
 pub type Folders = (Vec<(Period, PathBuf)>, Vec<String>);
@@ -84,7 +84,7 @@ pub fn read_period(plan: &Plan, folder: &Path, period: Period, opts: &Options) -
 
 /// What a period's batch could not use, in one line (or none when every file was read).
 fn unread_note(batch: &Batch, period: Period) -> Option<String> {
-    let unread: Vec<&str> = batch.files.iter().filter(|f| f.state == "无法读取" || f.state == "没有任务分解表").map(|f| f.file.as_str()).collect();
+    let unread: Vec<&str> = batch.files.iter().filter(|f| matches!(f.state, FileState::Unreadable | FileState::NoTable)).map(|f| f.file.as_str()).collect();
     (!unread.is_empty()).then(|| format!("往期{}有{}个文件无法使用，未计入台账：{}", period.chinese(), unread.len(), unread.join("、")))
 }
 

@@ -7,7 +7,7 @@ use anyhow::{bail, Context, Result};
 
 use crate::finding::{Finding, Severity};
 use crate::lights::Thresholds;
-use crate::validate::Period;
+use crate::period::Period;
 
 mod consolidate;
 mod history;

@@ -9,13 +9,14 @@ use anyhow::{bail, Context, Result};
 use rayon::prelude::*;
 
 use super::{absolute, parse_period, Options};
-use crate::batch::{Batch, FileLine};
+use crate::batch::{Batch, FileLine, FileState};
 use crate::consolidate;
 use crate::finding::{Counts, Finding};
 use crate::ingest::{self, is_skipped_name, is_workbook_name, Ingested, Limits, Outcome};
 use crate::normalise::{self, Submission};
 use crate::plan::Plan;
-use crate::validate::{self, Period};
+use crate::period::Period;
+use crate::validate;
 
 /// An input file: its path and how to name it to the user.
 #[derive(Debug, Clone)]
@@ -228,15 +229,15 @@ pub fn judge_with<R>(plan: &Plan, paths: &[PathBuf], files: ReadFiles, opts: &Op
     let mut subs = Vec::new();
     let mut lines = Vec::new();
     let mut units_with_files = HashSet::new();
-    let per_file: Vec<(Option<Submission>, Vec<Finding>, FileLine)> = ingested
-        .into_par_iter()
-        .map(|ing| judge_file(plan, period, ing))
-        .collect();
-    for (sub, mut fs, line) in per_file {
-        if let Some(why) = line.state.strip_prefix("已跳过：") {
-            skipped.push((line.file.clone(), why.to_string()));
-            continue;
-        }
+    let per_file: Vec<Judged> = ingested.into_par_iter().map(|ing| judge_file(plan, period, ing)).collect();
+    for judged in per_file {
+        let (sub, mut fs, line) = match judged {
+            Judged::Skipped { file, why } => {
+                skipped.push((file, why));
+                continue;
+            }
+            Judged::File(sub, fs, line) => (sub, fs, line),
+        };
         if !line.unit.is_empty() {
             units_with_files.insert(line.unit.clone());
         }
@@ -270,7 +271,7 @@ pub fn judge_with<R>(plan: &Plan, paths: &[PathBuf], files: ReadFiles, opts: &Op
             findings.retain(|g| g.file.as_deref() != Some(sub.file.as_str()));
             findings.push(f);
             if let Some(l) = lines.iter_mut().find(|l| l.file == sub.file) {
-                l.state = "上期文件（未采用）".into();
+                l.state = FileState::LastPeriods;
             }
         }
         findings.extend(validate::compare_with_previous(&mut subs, last));
@@ -279,7 +280,7 @@ pub fn judge_with<R>(plan: &Plan, paths: &[PathBuf], files: ReadFiles, opts: &Op
     let superseded: HashMap<&str, &str> = subs.iter().filter_map(|s| Some((s.file.as_str(), s.superseded_by.as_deref()?))).collect();
     for l in &mut lines {
         if let Some(by) = superseded.get(l.file.as_str()) {
-            l.state = format!("未采用（以“{by}”为准）");
+            l.state = FileState::Superseded { by: by.to_string() };
         }
     }
     crate::profile::stage("normalise+validate", t);
@@ -316,29 +317,32 @@ pub fn judge_with<R>(plan: &Plan, paths: &[PathBuf], files: ReadFiles, opts: &Op
     Ok((Batch { period, period_basis, files: lines, skipped, submissions: subs, findings, consolidated, ledger, notes }, started))
 }
 
-fn judge_file(plan: &Plan, period: Period, ing: Ingested) -> (Option<Submission>, Vec<Finding>, FileLine) {
-    let mut line = FileLine { file: ing.file.clone(), unit: String::new(), state: String::new(), sheet: String::new(), rows: 0, errors: 0, warnings: 0 };
+/// One file judged: passed over (with why), or its submission, findings and line in 文件清单.
+enum Judged {
+    Skipped { file: String, why: String },
+    File(Option<Submission>, Vec<Finding>, FileLine),
+}
+
+fn judge_file(plan: &Plan, period: Period, ing: Ingested) -> Judged {
+    let mut line = FileLine { file: ing.file.clone(), unit: String::new(), state: FileState::Read, sheet: String::new(), rows: 0, errors: 0, warnings: 0 };
     let guess = || normalise::identify_unit(plan, None, &ing.file, &[]).0;
     let mut findings = Vec::new();
     match ing.outcome {
-        Outcome::Skipped(why) => {
-            line.state = format!("已跳过：{why}");
-            (None, findings, line)
-        }
+        Outcome::Skipped(why) => Judged::Skipped { file: ing.file, why },
         Outcome::Unreadable(msg) => {
             let unit = guess();
             line.unit = unit.clone().unwrap_or_default();
-            line.state = "无法读取".into();
+            line.state = FileState::Unreadable;
             findings.push(Finding::new("F01", msg).file(&ing.file).unit(unit.as_deref()));
-            (None, findings, line)
+            Judged::File(None, findings, line)
         }
         Outcome::NoTable { sheets } => {
             let unit = guess();
             line.unit = unit.clone().unwrap_or_default();
-            line.state = "没有任务分解表".into();
+            line.state = FileState::NoTable;
             let msg = format!("没有找到任务分解表：工作表（{}）中都没有可识别的表头，请使用统一下发的模板填报", sheets.join("、"));
             findings.push(Finding::new("F02", msg).file(&ing.file).unit(unit.as_deref()));
-            (None, findings, line)
+            Judged::File(None, findings, line)
         }
         Outcome::Table(table) => {
             let meta_unit = table.meta.unit.clone();
@@ -351,10 +355,9 @@ fn judge_file(plan: &Plan, period: Period, ing: Ingested) -> (Option<Submission>
             }
             findings.extend(validate::check_submission(plan, period, &sub, written.as_deref()));
             line.unit = sub.unit.clone().unwrap_or_default();
-            line.state = "已读取".into();
             line.sheet = sub.sheet.clone();
             line.rows = sub.rows.len();
-            (Some(sub), findings, line)
+            Judged::File(Some(sub), findings, line)
         }
     }
 }

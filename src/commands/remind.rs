@@ -1,39 +1,16 @@
 //! `luoshi remind`: 催报 before the deadline — every unit with no usable submission yet, with whom
 //! to call (from its latest earlier submission), the tasks it owes and a message ready to paste.
 
-use std::path::{Path, PathBuf};
+use std::path::Path;
 
 use anyhow::Result;
 use chrono::NaiveDate;
 
 use super::{history, process, HistorySource, Options};
-use crate::ledger::{Contact, PeriodRecord};
+use crate::ledger::PeriodRecord;
+pub use crate::remind::{Chase, Reminder, Reminders};
 use crate::papers::{Settings, Wording};
 use crate::plan::Plan;
-use crate::validate::Period;
-
-/// One unit to chase.
-#[derive(Debug, Clone)]
-pub struct Reminder {
-    pub unit: String,
-    pub group: String,
-    /// 未报送 / 已报但无法使用
-    pub state: String,
-    pub contact: Option<Contact>,
-    /// The period the contact comes from.
-    pub contact_period: Option<String>,
-    pub tasks: Vec<String>,
-    pub message: String,
-}
-
-/// What `remind` found and wrote.
-pub struct Reminders {
-    pub period: Period,
-    pub due: NaiveDate,
-    pub list: Vec<Reminder>,
-    pub path: PathBuf,
-    pub notes: Vec<String>,
-}
 
 /// The list for `dir`, written as `催报清单_<period>.xlsx` in `out/<period>/`.
 pub fn remind(plan: &Plan, dir: &Path, out: &Path, opts: &Options, due: Option<NaiveDate>, settings: &Settings, wording: &Wording) -> Result<Reminders> {
@@ -63,13 +40,13 @@ pub fn remind(plan: &Plan, dir: &Path, out: &Path, opts: &Options, due: Option<N
     let rep = batch.reporting(plan);
     let due_text = format!("{}月{}日", chrono::Datelike::month(&due), chrono::Datelike::day(&due));
     let mut list = Vec::new();
-    for (unit, state) in rep.missing.iter().map(|u| (u, "未报送")).chain(rep.unusable.iter().map(|u| (u, "已报但无法使用"))) {
+    for (unit, state) in rep.missing.iter().map(|u| (u, Chase::NotSent)).chain(rep.unusable.iter().map(|u| (u, Chase::Unusable))) {
         let found = records.iter().find_map(|r| Some((r.period, r.contacts.get(unit)?.clone())));
         let tasks: Vec<String> = plan.tasks_of(unit).iter().map(|t| t.id.clone()).collect();
         let message = wording.render(minijinja::context! {
             office => &settings.office,
             unit => unit,
-            state => state,
+            state => state.label(),
             period => period.chinese(),
             due => &due_text,
             contact => &settings.contact,
@@ -78,7 +55,7 @@ pub fn remind(plan: &Plan, dir: &Path, out: &Path, opts: &Options, due: Option<N
         list.push(Reminder {
             unit: unit.clone(),
             group: plan.roster.group_of(unit).label().to_string(),
-            state: state.to_string(),
+            state,
             contact: found.as_ref().map(|(_, c)| c.clone()),
             contact_period: found.map(|(p, _)| p.chinese()),
             tasks,

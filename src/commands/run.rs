@@ -9,7 +9,7 @@ use super::{judge_with, read_files, Options};
 use crate::batch::Batch;
 use crate::papers::Papers;
 use crate::plan::Plan;
-use crate::validate::Period;
+use crate::period::Period;
 use crate::write::outdir::{Kept, OutDir};
 
 /// `luoshi run`: validate and consolidate, write the workbooks under `out`.

@@ -7,7 +7,7 @@ use rayon::prelude::*;
 
 use super::{process, Options};
 use crate::plan::Plan;
-use crate::validate::Period;
+use crate::period::Period;
 
 /// What `luoshi template` writes.
 pub enum TemplateKind<'a> {

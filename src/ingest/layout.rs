@@ -8,7 +8,7 @@ use chrono::NaiveDate;
 
 use super::{Limits, Raw};
 use crate::fields::{match_header, squash, Field, HeaderMatch};
-use crate::normalise::values::{find_date, find_year_month};
+use crate::values::{find_date, find_year_month};
 
 /// The header is looked for in the first 15 rows; one more row may hold sub-headers.
 pub const HEAD_ROWS: u32 = 15;

@@ -51,7 +51,7 @@ impl Raw {
     }
     /// How the cell reads to a person.
     pub fn display(&self) -> String {
-        use crate::normalise::values::fmt_num;
+        use crate::values::fmt_num;
         match self {
             Raw::Empty => String::new(),
             Raw::Text(s) => s.clone(),

@@ -2,8 +2,6 @@
 //! Findings about values that cannot be read (C02, C03, C04, C06, C07, C08, L09) are made here,
 //! at the cell, because only here is the raw value still at hand.
 
-pub mod values;
-
 use std::fmt::Write as _;
 use std::collections::HashMap;
 use std::path::PathBuf;
@@ -15,7 +13,7 @@ use crate::fields::{is_invisible, squash, Field, N_FIELDS};
 use crate::finding::Finding;
 use crate::ingest::{Format, Raw, Table};
 use crate::plan::{Plan, Task, AREAS};
-use values::{
+use crate::values::{
     clean_text, convert, fmt_num, number_in_date_column, parse_deadline_text, parse_number_text, parse_status, DeadlineValue,
     NumberAsDate, Status,
 };

@@ -8,7 +8,7 @@ use serde::Serialize;
 use crate::batch::Batch;
 use crate::consolidate::{LaggingRow, TaskSummary};
 use crate::lights::Light;
-use crate::normalise::values::fmt_num;
+use crate::values::fmt_num;
 use crate::plan::{Kind, Plan, Task, AREAS};
 
 /// 督办措施 that call for a 督办函 even when the row is no longer red this period, heaviest first.
@@ -234,7 +234,7 @@ fn row_task(plan: &Plan, ledger: Option<&crate::ledger::Ledger>, r: &LaggingRow)
         id: t.id.clone(),
         name: crate::consolidate::short_name(t),
         light: r.light.short().into(),
-        figure: figure(t, r.actual, crate::consolidate::unit_target(t, &r.unit, r.target), r.done, r.expected),
+        figure: figure(t, r.actual, t.row_target(&r.unit, r.target), r.done, r.expected),
         streak: ledger.and_then(|l| l.row_streak(&r.unit, &r.task)).map(StreakFacts::from),
     })
 }

@@ -102,7 +102,7 @@ impl Settings {
 /// File names of the papers under the output folder.
 pub const LETTERS_DIR: &str = "督办函";
 
-pub fn notice_file(period: crate::validate::Period) -> String {
+pub fn notice_file(period: crate::period::Period) -> String {
     format!("通报_{}.docx", period.label())
 }
 

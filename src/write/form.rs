@@ -6,7 +6,7 @@ use rust_xlsxwriter::{Workbook, Worksheet, XlsxError};
 
 use super::style::{print_across, row_height, safe, wrapped_lines, Paper, Styles, Val};
 use crate::fields::{Field, FIELDS, STANDARD_COLUMNS};
-use crate::validate::Period;
+use crate::period::Period;
 
 pub const SHEET: &str = "任务分解表";
 pub const TITLE: &str = "海城市政府系统抓落实专项行动任务分解表";

@@ -12,7 +12,7 @@ use super::{new_output_workbook, save_atomic};
 use crate::ledger::{Ledger, Streak, QUARTERS};
 use crate::lights::Light;
 use crate::plan::{Plan, Task, AREAS};
-use crate::validate::Period;
+use crate::period::Period;
 
 pub const TASK_LEDGER_SHEET: &str = "任务台账";
 pub const UNIT_LEDGER_SHEET: &str = "单位台账";
@@ -152,7 +152,7 @@ fn unit_ledger(wb: &mut Workbook, st: &Styles, plan: &Plan, ledger: &Ledger) -> 
             let task = plan.task(&line.task_id);
             let u = uom(task);
             let target = line.marks.iter().rev().find_map(|m| m.and_then(|m| m.target));
-            let target = task.and_then(|t| crate::consolidate::unit_target(t, &line.unit, target));
+            let target = task.and_then(|t| t.row_target(&line.unit, target));
             let mut row = vec![Val::text(&line.unit), Val::text(&line.task_id), Val::text(task.map(|t| t.name.clone()).unwrap_or_default()), Val::text(&u), Val::figure(target, &u)];
             row.extend(period_cells(line.marks.iter().map(|m| m.map(|m| (m.actual, m.light))), &u, &not_reported, &line.streak));
             row

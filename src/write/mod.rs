@@ -19,7 +19,7 @@ use std::path::Path;
 use anyhow::Result;
 use rust_xlsxwriter::{DocProperties, ExcelDateTime, Workbook, XlsxError};
 
-use crate::validate::Period;
+use crate::period::Period;
 pub use outdir::{persist_atomic, write_one, CannotWrite, Kept, OutDir};
 
 /// A workbook with the document properties fixed to the period, so output bytes are reproducible.

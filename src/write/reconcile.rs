@@ -175,7 +175,7 @@ pub fn write_reconciliation(path: &Path, plan: &Plan, rec: &Reconciliation) -> R
 }
 
 /// The blank 核定数据 form: one row per unit × quantified task, for the data departments to fill.
-pub fn write_verified_template(path: &Path, plan: &Plan, period: crate::validate::Period) -> Result<()> {
+pub fn write_verified_template(path: &Path, plan: &Plan, period: crate::period::Period) -> Result<()> {
     let mut rows = Vec::new();
     for t in plan.tasks.iter().filter(|t| t.kind.quantified()) {
         for a in &t.units {

@@ -8,9 +8,9 @@ use chrono::NaiveDate;
 
 use super::style::{write_table, ColSpec, Paper, Styles, TableSheet, Val};
 use super::{new_output_workbook, save_atomic};
-use crate::commands::Reminder;
+use crate::remind::{Chase, Reminder};
 use crate::plan::Plan;
-use crate::validate::Period;
+use crate::period::Period;
 
 pub const REMIND_SHEET: &str = "催报清单";
 
@@ -25,7 +25,7 @@ pub fn write_reminders(path: &Path, plan: &Plan, period: Period, due: NaiveDate,
                 Val::Num((i + 1) as f64, "0"),
                 Val::text(&r.unit),
                 Val::text(&r.group),
-                Val::text(&r.state),
+                Val::text(r.state.label()),
                 Val::text(if r.contact.is_some() { c.person } else { "（往期无记录）".into() }),
                 Val::text(c.phone),
                 Val::text(r.contact_period.clone().unwrap_or_default()),
@@ -35,7 +35,7 @@ pub fn write_reminders(path: &Path, plan: &Plan, period: Period, due: NaiveDate,
             ]
         })
         .collect();
-    let missing = list.iter().filter(|r| r.state == "未报送").count();
+    let missing = list.iter().filter(|r| r.state == Chase::NotSent).count();
     write_table(
         &mut wb,
         &Styles::new(),

@@ -8,7 +8,6 @@ use anyhow::Result;
 
 use super::style::{severity_fill, write_table, ColSpec, Paper, Styles, TableSheet, Val, ERROR_FILL};
 use super::{new_output_workbook, save_atomic};
-use crate::finding::Finding;
 use crate::batch::Batch;
 use crate::plan::Plan;
 use crate::write::returns::units_to_return;
@@ -17,23 +16,6 @@ pub const OVERVIEW_SHEET: &str = "总览";
 pub const FINDINGS_SHEET: &str = "问题清单";
 pub const FILES_SHEET: &str = "文件清单";
 pub const MISSING_SHEET: &str = "未报送单位";
-
-/// Findings in report order: by unit (batch-level first), then most severe first, then place.
-pub fn sorted(findings: &[Finding]) -> Vec<&Finding> {
-    let mut v: Vec<&Finding> = findings.iter().collect();
-    v.sort_by(|a, b| {
-        (a.unit.is_some() || a.file.is_some(), &a.unit, std::cmp::Reverse(a.severity), &a.file, a.row, &a.cell, a.rule).cmp(&(
-            b.unit.is_some(),
-            &b.unit,
-            std::cmp::Reverse(b.severity),
-            &b.file,
-            b.row,
-            &b.cell,
-            b.rule,
-        ))
-    });
-    v
-}
 
 pub fn write_report(path: &Path, plan: &Plan, batch: &Batch) -> Result<()> {
     let (period, findings, files) = (batch.period, &batch.findings[..], &batch.files[..]);
@@ -64,7 +46,7 @@ pub fn write_report(path: &Path, plan: &Plan, batch: &Batch) -> Result<()> {
         ColSpec::new("列", 10.0),
         ColSpec::wrap("填写内容", 24.0),
     ];
-    let ordered = sorted(findings);
+    let ordered = crate::finding::sorted(findings);
     let rows: Vec<Vec<Val>> = ordered
         .iter()
         .map(|f| {
@@ -95,7 +77,7 @@ pub fn write_report(path: &Path, plan: &Plan, batch: &Batch) -> Result<()> {
             vec![
                 Val::text(&l.file),
                 Val::text(&l.unit),
-                Val::text(&l.state),
+                Val::text(l.state.label()),
                 Val::text(&l.sheet),
                 Val::Num(l.rows as f64, "0"),
                 Val::Num(l.errors as f64, "0"),

@@ -15,7 +15,7 @@ use super::style::{safe, severity_fill, write_table, ColSpec, Paper, Styles, Tab
 use super::{new_workbook, save_atomic};
 use crate::batch::Batch;
 use crate::normalise::Submission;
-use crate::validate::Period;
+use crate::period::Period;
 use crate::fields::{Field, STANDARD_COLUMNS};
 use crate::finding::{cell_ref, Finding};
 use crate::plan::Plan;

@@ -16,7 +16,7 @@ use crate::fields::Field;
 use crate::finding::Counts;
 use crate::lights::Light;
 use crate::plan::{Plan, AREAS};
-use crate::validate::Period;
+use crate::period::Period;
 
 pub const OVERVIEW_SHEET: &str = "总览";
 pub const TASKS_SHEET: &str = "任务汇总";

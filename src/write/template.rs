@@ -13,10 +13,10 @@ use super::style::{safe, write_table, ColSpec, Paper, Styles, TableSheet, Val};
 use super::{new_workbook, save_atomic};
 use crate::fields::{Field, FIELDS, STANDARD_COLUMNS};
 use crate::finding::{Finding, Severity};
-use crate::normalise::values::Status;
+use crate::values::Status;
 use crate::normalise::Submission;
 use crate::plan::{Plan, AREAS};
-use crate::validate::Period;
+use crate::period::Period;
 
 pub const INPUT_FILL: u32 = 0xFFF2CC;
 pub const GUIDE_SHEET: &str = "填报说明";

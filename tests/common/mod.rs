@@ -5,7 +5,7 @@ use std::path::Path;
 
 use luoshi::fields::Field;
 use luoshi::plan::Plan;
-use luoshi::validate::Period;
+use luoshi::period::Period;
 use luoshi::write::form::{column, prefilled_rows, write_form};
 use luoshi::write::style::{Styles, Val};
 use luoshi::write::{new_workbook, save_atomic};

@@ -1,5 +1,6 @@
 //! Values as units type them (SPEC §2 "Values as units type them"): numbers with units and
 //! separators, percentages, magnitudes, dates and deadline phrases, phone numbers, status words.
+//! A leaf: the task list, the readers and the rules all parse values the same way.
 
 use chrono::{Datelike, NaiveDate};
 use unicode_normalization::UnicodeNormalization;
