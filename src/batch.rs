@@ -2,7 +2,7 @@
 //! Made by `commands`, read by the writers, the reconciliation and the terminal.
 
 use crate::consolidate::Consolidated;
-use crate::finding::Finding;
+use crate::finding::{Finding, Rule};
 use crate::ledger::Ledger;
 use crate::normalise::Submission;
 use crate::period::Period;
@@ -113,7 +113,7 @@ impl Batch {
 pub fn units_to_return(plan: &crate::plan::Plan, findings: &[Finding]) -> Vec<String> {
     let mut units: Vec<String> = findings
         .iter()
-        .filter(|f| f.rule != "V01" && f.severity != crate::finding::Severity::Info)
+        .filter(|f| f.rule != Rule::V01 && f.severity != crate::finding::Severity::Info)
         .filter_map(|f| f.unit.clone())
         .filter(|u| plan.roster.contains(u))
         .collect();

@@ -12,7 +12,7 @@ use polars::prelude::*;
 use rayon::prelude::*;
 
 use crate::fields::{Field, FIELDS};
-use crate::finding::Finding;
+use crate::finding::{Finding, Rule};
 use crate::lights::{completion, expected_progress, light, Light, Progress, Thresholds};
 use crate::values::{fmt_num, Status};
 use crate::normalise::{Submission, TaskRow};
@@ -444,7 +444,7 @@ pub fn consolidate_frame(plan: &Plan, period: Period, th: Thresholds, subs: &[Su
     let unclaimed = master.clone().lazy().anti_join(reported, col(task_id), col(task_id)).collect()?;
     for id in strings(&unclaimed, task_id)? {
         if let Some(t) = plan.task(&id) {
-            findings.push(Finding::new("V02", format!("任务{}（{}）没有任何单位报送", id, short_name(t))).task(&id));
+            findings.push(Finding::new(Rule::V02, format!("任务{}（{}）没有任何单位报送", id, short_name(t))).task(&id));
         }
     }
 
@@ -456,14 +456,14 @@ pub fn consolidate_frame(plan: &Plan, period: Period, th: Thresholds, subs: &[Su
     for (id, lead) in strings(&missing_lead, task_id)?.iter().zip(strings(&missing_lead, "牵头单位")?) {
         if submitted.contains(lead.as_str()) {
             let name = plan.task(id).map(short_name).unwrap_or_default();
-            findings.push(Finding::new("V05", format!("{}牵头的任务{}（{}）本期未报送", lead, id, name)).task(id).unit(Some(&lead)));
+            findings.push(Finding::new(Rule::V05, format!("{}牵头的任务{}（{}）本期未报送", lead, id, name)).task(id).unit(Some(&lead)));
         }
     }
 
     // V01: units on the roster that sent nothing at all.
     for u in plan.expected_units() {
         if !units_with_files.contains(&u.name) {
-            findings.push(Finding::new("V01", format!("{}本期没有报送", u.name)).unit(Some(&u.name)));
+            findings.push(Finding::new(Rule::V01, format!("{}本期没有报送", u.name)).unit(Some(&u.name)));
         }
     }
     crate::profile::stage("consolidate: V findings", t0);
@@ -545,7 +545,7 @@ fn check_split(t: &Task, city: f64, sum: f64, who: &[String], subs: &[Submission
         .collect();
     let why = if short.is_empty() { String::new() } else { format!("（{}）", short.join("，")) };
     let msg = format!("{}：各单位全年目标合计{}{}，低于市级目标{}{}{}", short_name(t), fmt_num(sum), uom, fmt_num(city), uom, why);
-    Some(Finding::new("V04", msg).task(&t.id))
+    Some(Finding::new(Rule::V04, msg).task(&t.id))
 }
 
 /// Rows per light and mean completion per unit, from the detail frame.

@@ -14,7 +14,7 @@ use serde::Deserialize;
 
 use crate::consolidate::{bools, col, floats, strings, Consolidated};
 use crate::fields::Field;
-use crate::finding::Finding;
+use crate::finding::{Finding, Rule};
 use crate::lights::Light;
 use crate::values::{fmt_num, parse_status, Status};
 use crate::normalise::Submission;
@@ -445,7 +445,7 @@ pub fn check_against_history(plan: &Plan, subs: &[Submission], history: &[Period
                 if let (true, Some(now), Some(before)) = (task.kind.sums(), row.actual, m.actual) {
                     if now < before - 1e-9 * before.abs().max(1.0) {
                         let msg = format!("累计完成{}低于{}报送的{}；累计值只增不减，请核对", fmt_num(now), p.chinese(), fmt_num(before));
-                        out.push(s.at("L11", msg, row, Field::Actual));
+                        out.push(s.at(Rule::L11, msg, row, Field::Actual));
                     }
                 }
                 // L13: targets are set at the start of the year.
@@ -454,7 +454,7 @@ pub fn check_against_history(plan: &Plan, subs: &[Submission], history: &[Period
                     if let (Some(now), Some(before)) = (now, before) {
                         if (now - before).abs() > 1e-6 * now.abs().max(before.abs()).max(1.0) {
                             let msg = format!("{name}由{}报送的{}改为{}；目标年初确定，调整须经督查室同意", p.chinese(), fmt_num(before), fmt_num(now));
-                            out.push(s.at("L13", msg, row, field));
+                            out.push(s.at(Rule::L13, msg, row, field));
                         }
                     }
                 }
@@ -464,7 +464,7 @@ pub fn check_against_history(plan: &Plan, subs: &[Submission], history: &[Period
                 let closed = history.iter().rev().find(|r| r.row(unit, &task.id).is_some_and(|m| m.closed));
                 if let Some(r) = closed {
                     let msg = format!("该任务已于{}销号（已完成并达到目标），本期又报为“{}”；请核实", r.period.chinese(), now.label());
-                    out.push(s.at("L12", msg, row, Field::Status));
+                    out.push(s.at(Rule::L12, msg, row, Field::Status));
                 }
             }
         }

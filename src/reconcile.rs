@@ -11,7 +11,7 @@ use serde::Deserialize;
 
 use crate::batch::Batch;
 use crate::fields::squash;
-use crate::finding::Finding;
+use crate::finding::{Finding, Rule};
 use crate::ingest::{read_grids, Limits, Raw};
 use crate::values::{clean_text, convert, fmt_num, parse_number_text, DeadlineValue, Status};
 use crate::plan::{Group, Kind, Plan};
@@ -130,7 +130,7 @@ pub fn read_verified(plan: &Plan, path: &Path, display: &str) -> VerifiedFile {
     let grids = match read_grids(path, &Limits::default()) {
         Ok(g) => g,
         Err(e) => {
-            findings.push(Finding::new("F01", format!("核定数据文件无法读取：{}", e.message)).file(display));
+            findings.push(Finding::new(Rule::F01, format!("核定数据文件无法读取：{}", e.message)).file(display));
             return VerifiedFile { figures: Vec::new(), findings, has_header: false, period: None };
         }
     };
@@ -162,16 +162,16 @@ pub fn read_verified(plan: &Plan, path: &Path, display: &str) -> VerifiedFile {
             if unit_text.is_empty() && task_id.is_empty() {
                 continue;
             }
-            let at = |code: &str, i: usize, msg: String| {
+            let at = |code: Rule, i: usize, msg: String| {
                 let col = cols[i].unwrap_or(0);
                 Finding::new(code, msg).file(display).sheet(&sheet).at(r, col, VERIFIED_HEADERS[i].0).task(&task_id)
             };
             let Some(unit) = plan.roster.resolve(&unit_text).map(str::to_string) else {
-                findings.push(at("F05", 0, format!("核定数据第{}行的单位“{}”不在单位名单中", r + 1, unit_text)).value(&unit_text));
+                findings.push(at(Rule::F05, 0, format!("核定数据第{}行的单位“{}”不在单位名单中", r + 1, unit_text)).value(&unit_text));
                 continue;
             };
             let Some(task) = plan.task(&task_id) else {
-                findings.push(at("L01", 1, format!("核定数据中的任务编号{}不在市级任务清单中", task_id)).unit(Some(&unit)).value(&task_id));
+                findings.push(at(Rule::L01, 1, format!("核定数据中的任务编号{}不在市级任务清单中", task_id)).unit(Some(&unit)).value(&task_id));
                 continue;
             };
             let value = match get(2) {
@@ -186,14 +186,14 @@ pub fn read_verified(plan: &Plan, path: &Path, display: &str) -> VerifiedFile {
             };
             let Some(value) = value else {
                 let shown = get(2).map(|v| v.display()).unwrap_or_default();
-                findings.push(at("C02", 2, format!("核定值不是数字：{}", shown)).unit(Some(&unit)).value(&shown));
+                findings.push(at(Rule::C02, 2, format!("核定值不是数字：{}", shown)).unit(Some(&unit)).value(&shown));
                 continue;
             };
             out.push(Verified { unit, task_id, value, source: text(3), note: text(4) });
         }
         return VerifiedFile { figures: out, findings, has_header: true, period };
     }
-    findings.push(Finding::new("F02", "核定数据文件中没有找到含“单位”“任务编号”“核定值”三列的表头").file(display));
+    findings.push(Finding::new(Rule::F02, "核定数据文件中没有找到含“单位”“任务编号”“核定值”三列的表头").file(display));
     VerifiedFile { figures: Vec::new(), findings, has_header: false, period: None }
 }
 
@@ -358,7 +358,7 @@ pub fn reconcile(plan: &Plan, batch: &Batch, verified: &[Verified], findings: Ve
                 let cited = batch
                     .findings
                     .iter()
-                    .find(|f| f.file.as_deref() == Some(s.file.as_str()) && f.row == Some(r.row + 1) && matches!(f.rule, "C02" | "C06" | "C10" | "L09"))
+                    .find(|f| f.file.as_deref() == Some(s.file.as_str()) && f.row == Some(r.row + 1) && matches!(f.rule, Rule::C02 | Rule::C06 | Rule::C10 | Rule::L09))
                     .map(|f| format!("{} {}", f.rule, f.located_message()))
                     .unwrap_or_default();
                 unusable.insert((unit, r.task_id()), format!("自报值“{}”无法采用，按未报处理（{}）", r.get(crate::fields::Field::Actual), cited));
@@ -451,7 +451,7 @@ fn score_units(plan: &Plan, batch: &Batch, lines: &[Line], s: &Scoring) -> Vec<U
             subs.entry(u.as_str()).or_insert(x);
         }
     }
-    let errors_of = crate::finding::Counts::per(batch.findings.iter().filter(|f| f.rule != "V01"), |f| f.unit.as_deref());
+    let errors_of = crate::finding::Counts::per(batch.findings.iter().filter(|f| f.rule != Rule::V01), |f| f.unit.as_deref());
     let mut out: Vec<UnitScore> = plan
         .expected_units()
         .iter()

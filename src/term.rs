@@ -167,7 +167,7 @@ pub fn run_summary(plan: &Plan, batch: &Batch, outputs: &Outputs, colour_on: boo
     let superseded = batch.superseded();
     // A file read but whose unit is unknown is of no use either: counted and named with the rest.
     let why = |file: &str, state: &'static str| -> String {
-        let f = batch.findings.iter().find(|f| f.file.as_deref() == Some(file) && f.severity == Severity::Error && f.rule.starts_with('F'));
+        let f = batch.findings.iter().find(|f| f.file.as_deref() == Some(file) && f.severity == Severity::Error && f.rule.is_file_rule());
         f.map(|f| f.message.clone()).unwrap_or_else(|| state.to_string())
     };
     let unusable: Vec<(&str, String)> = batch

@@ -6,7 +6,7 @@ use std::collections::{HashMap, HashSet};
 use chrono::NaiveDate;
 
 use crate::fields::{Field, Need, FIELDS};
-use crate::finding::Finding;
+use crate::finding::{Finding, Rule};
 use crate::values::{fmt_num, phone_ok, DeadlineValue, Status};
 use crate::normalise::{Submission, TaskRow};
 use crate::period::Period;
@@ -38,7 +38,7 @@ pub fn check_submission(plan: &Plan, period: Period, sub: &Submission, unit_writ
             Some(u) => format!("无法确定报送单位：“{}”不在单位名单中", u),
             None => "无法确定报送单位：表中没有“填报单位”，文件名和责任单位也对不上单位名单".to_string(),
         };
-        out.push(sub.file_finding("F05", msg).unit(unit_written));
+        out.push(sub.file_finding(Rule::F05, msg).unit(unit_written));
     }
     let any_quantified = sub.rows.iter().any(|r| plan.task(r.task_id()).is_some_and(|t| t.kind.quantified()));
     for def in FIELDS {
@@ -48,13 +48,13 @@ pub fn check_submission(plan: &Plan, period: Period, sub: &Submission, unit_writ
             Need::No | Need::Derivable => false,
         };
         if required && !sub.has(def.field) {
-            out.push(sub.file_finding("F03", format!("缺少必填列“{}”", def.header)));
+            out.push(sub.file_finding(Rule::F03, format!("缺少必填列“{}”", def.header)));
         }
     }
     if let Some((y, m)) = sub.period {
         if (y, m) != (period.year, period.month) {
             let written = sub.period_text.clone().unwrap_or_else(|| format!("{y}年{m}月"));
-            out.push(sub.file_finding("F07", format!("报送期次写“{}”，本期应为{}", written, period.chinese())));
+            out.push(sub.file_finding(Rule::F07, format!("报送期次写“{}”，本期应为{}", written, period.chinese())));
         }
     }
     let mut seen: HashMap<&str, u32> = HashMap::new();
@@ -76,14 +76,14 @@ fn check_row<'a>(plan: &Plan, period: Period, sub: &Submission, row: &'a TaskRow
             _ => false,
         };
         if needed && sub.has(def.field) && row.get(def.field).is_empty() && !has_cell_error(row, def.field) {
-            out.push(sub.at("C01", format!("{}为空", sub.headers[def.field.index()]), row, def.field));
+            out.push(sub.at(Rule::C01, format!("{}为空", sub.headers[def.field.index()]), row, def.field));
         }
     }
     let phone = row.get(Field::Phone);
     if !phone.is_empty() && !phone_ok(phone) {
         let digits = phone.chars().filter(|c| c.is_ascii_digit()).count();
         let msg = format!("联系电话“{}”格式不对（{}位数字），应为11位手机号或带区号的固定电话", phone, digits);
-        out.push(sub.at("C05", msg, row, Field::Phone));
+        out.push(sub.at(Rule::C05, msg, row, Field::Phone));
     }
     if id.is_empty() {
         return;
@@ -95,12 +95,12 @@ fn check_row<'a>(plan: &Plan, period: Period, sub: &Submission, row: &'a TaskRow
             [t] => format!("任务编号{id}不在市级任务清单中，疑似{t}"),
             _ => format!("任务编号{id}不在市级任务清单中"),
         };
-        out.push(sub.at("L01", msg, row, Field::TaskId));
+        out.push(sub.at(Rule::L01, msg, row, Field::TaskId));
         return;
     };
     if let Some(first) = seen.get(id) {
         let msg = format!("任务编号{}重复出现（第{}行已填过）", id, first + 1);
-        out.push(sub.at("L02", msg, row, Field::TaskId));
+        out.push(sub.at(Rule::L02, msg, row, Field::TaskId));
         return;
     }
     seen.insert(id, row.row);
@@ -108,14 +108,14 @@ fn check_row<'a>(plan: &Plan, period: Period, sub: &Submission, row: &'a TaskRow
         check_figures(period, sub, row, task, out);
         if row.nodes.iter().all(Option::is_none) {
             let at = if sub.has(Field::Q1) { Field::Q1 } else { Field::TaskId };
-            out.push(sub.at("V03", format!("{}是量化任务，本行没有填节点目标（一、二、三季度）", task_label(task)), row, at));
+            out.push(sub.at(Rule::V03, format!("{}是量化任务，本行没有填节点目标（一、二、三季度）", task_label(task)), row, at));
         }
     }
     if let (Some(DeadlineValue::Date(d)), status) = (row.deadline, row.status) {
         if d < period.end() && status != Some(Status::Done) {
             let state = status.map(|s| format!("状态仍为“{}”", s.label())).unwrap_or_else(|| "尚未完成".into());
             let msg = format!("完成时限{}已过，{}", d.format("%Y-%m-%d"), state);
-            out.push(sub.at("L07", msg, row, Field::Deadline));
+            out.push(sub.at(Rule::L07, msg, row, Field::Deadline));
         }
     }
 }
@@ -155,7 +155,7 @@ fn check_figures(period: Period, sub: &Submission, row: &TaskRow, task: &Task, o
                 if let Some(b) = nodes[j].1 {
                     if a > b + 1e-9 {
                         let msg = format!("{}{}大于{}{}，节点目标应逐季累计、不减少", names[i], fmt_num(a), names[j], fmt_num(b));
-                        out.push(sub.at("L03", msg, row, nodes[i].0));
+                        out.push(sub.at(Rule::L03, msg, row, nodes[i].0));
                         break 'outer;
                     }
                     break;
@@ -177,7 +177,7 @@ fn check_figures(period: Period, sub: &Submission, row: &TaskRow, task: &Task, o
             uom,
             fmt_num((actual / target * 10.0).round() / 10.0)
         );
-        out.push(sub.at("L04", msg, row, Field::Actual));
+        out.push(sub.at(Rule::L04, msg, row, Field::Actual));
     }
     // L05: stated rate against actual/target.
     // Judged against the allocated target where there is one: when the unit's own target is wrong
@@ -197,7 +197,7 @@ fn check_figures(period: Period, sub: &Submission, row: &TaskRow, task: &Task, o
                     fmt_num(basis),
                     fmt_num((computed * 10.0).round() / 10.0)
                 );
-                out.push(sub.at("L05", msg, row, Field::Rate));
+                out.push(sub.at(Rule::L05, msg, row, Field::Rate));
             }
         }
     }
@@ -205,7 +205,7 @@ fn check_figures(period: Period, sub: &Submission, row: &TaskRow, task: &Task, o
     match row.status {
         Some(Status::Done) if !meets(task.kind, actual, target) => {
             let msg = format!("状态填“已完成”，但累计完成{}{}未达到全年目标{}{}", fmt_num(actual), uom, fmt_num(target), uom);
-            out.push(sub.at("L06", msg, row, Field::Status));
+            out.push(sub.at(Rule::L06, msg, row, Field::Status));
         }
         Some(Status::OnTrack) => {
             let node = period.due_node().and_then(|i| task.row_node(unit, i, row.nodes[i]).map(|v| (i, v)));
@@ -213,7 +213,7 @@ fn check_figures(period: Period, sub: &Submission, row: &TaskRow, task: &Task, o
                 if !meets(task.kind, actual, node) {
                     let q = ["一季度", "二季度", "三季度"][i];
                     let msg = format!("状态填“正常推进”，但累计完成{}{}未达到{}节点目标{}{}", fmt_num(actual), uom, q, fmt_num(node), uom);
-                    out.push(sub.at("L06", msg, row, Field::Status));
+                    out.push(sub.at(Rule::L06, msg, row, Field::Status));
                 }
             }
         }
@@ -223,7 +223,7 @@ fn check_figures(period: Period, sub: &Submission, row: &TaskRow, task: &Task, o
     if let (Some(own), Some(alloc)) = (row.target, task.allocation(unit)) {
         if !close(own, alloc) {
             let msg = format!("全年目标写{}{}，市级任务清单分配给本单位{}{}", fmt_num(own), uom, fmt_num(alloc), uom);
-            out.push(sub.at("L08", msg, row, Field::Target));
+            out.push(sub.at(Rule::L08, msg, row, Field::Target));
         }
     }
 }
@@ -246,7 +246,7 @@ pub fn resent_last_period(subs: &[Submission], period: Period, last: &Figures) -
             same.then(|| {
                 let written = s.period_text.clone().unwrap_or_else(|| before.chinese());
                 let msg = format!("报送期次写“{written}”，{}项累计完成与本单位上期报送的完全相同：这是上期的文件，本期未采用，数据不计入{}汇总", figures.len(), period.chinese());
-                (i, s.file_finding("F08", msg))
+                (i, s.file_finding(Rule::F08, msg))
             })
         })
         .collect()
@@ -283,7 +283,7 @@ pub fn compare_with_previous(subs: &mut [Submission], last: &Figures) -> Vec<Fin
                 if change.abs() > 0.30 {
                     let pct = if change.is_finite() { format!("{}%", fmt_num((change * 1000.0).round() / 10.0)) } else { "从0起".into() };
                     let msg = format!("累计完成由上期{}变为{}（变化{}），超过30%，请附说明", fmt_num(prev), fmt_num(now), pct);
-                    out.push(s.at("L10", msg, r, Field::Actual));
+                    out.push(s.at(Rule::L10, msg, r, Field::Actual));
                 }
             }
         }
@@ -327,7 +327,7 @@ pub fn resolve_resubmissions(subs: &mut [Submission]) -> Vec<Finding> {
             newest_file,
             others.join("”“")
         );
-        out.push(Finding::new("F06", msg).file(&newest_file).unit(Some(&unit)));
+        out.push(Finding::new(Rule::F06, msg).file(&newest_file).unit(Some(&unit)));
     }
     out
 }
@@ -335,7 +335,7 @@ pub fn resolve_resubmissions(subs: &mut [Submission]) -> Vec<Finding> {
 /// Findings about a superseded file's rows are dropped: only the file that counts is judged.
 pub fn drop_superseded(findings: &mut Vec<Finding>, subs: &[Submission]) {
     let superseded: HashSet<&str> = subs.iter().filter(|s| s.superseded_by.is_some()).map(|s| s.file.as_str()).collect();
-    findings.retain(|f| f.rule == "F06" || !f.file.as_deref().is_some_and(|file| superseded.contains(file)));
+    findings.retain(|f| f.rule == Rule::F06 || !f.file.as_deref().is_some_and(|file| superseded.contains(file)));
 }
 
 #[cfg(test)]

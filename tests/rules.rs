@@ -113,7 +113,7 @@ fn set(case: &mut Case, i: usize, f: Field, v: Val) {
 }
 
 fn rules(findings: &[Finding]) -> Vec<&'static str> {
-    findings.iter().map(|f| f.rule).collect()
+    findings.iter().map(|f| f.rule.code()).collect()
 }
 
 fn has(findings: &[Finding], rule: &str, cell: Option<&str>) -> bool {
@@ -328,7 +328,7 @@ fn f01_f02_unreadable_and_headerless() {
     let f = process(&p, &[d], &Options { period: Some("2021-06".into()), ..Default::default() }).unwrap().findings;
     assert!(f.iter().any(|f| f.rule == "F01" && f.file.as_deref() == Some("坏文件.xlsx")));
     assert!(f.iter().any(|f| f.rule == "F02" && f.file.as_deref() == Some("总结.xlsx")));
-    assert_eq!(f.iter().filter(|f| f.rule.starts_with('F')).count(), 2, "{:?}", rules(&f));
+    assert_eq!(f.iter().filter(|f| f.rule.is_file_rule()).count(), 2, "{:?}", rules(&f));
 }
 
 #[test]

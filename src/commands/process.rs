@@ -11,7 +11,7 @@ use rayon::prelude::*;
 use super::{absolute, parse_period, Options};
 use crate::batch::{Batch, FileLine, FileState};
 use crate::consolidate;
-use crate::finding::{Counts, Finding};
+use crate::finding::{Counts, Finding, Rule};
 use crate::ingest::{self, is_skipped_name, is_workbook_name, Ingested, Limits, Outcome};
 use crate::normalise::{self, Submission};
 use crate::plan::Plan;
@@ -306,7 +306,7 @@ pub fn judge_with<R>(plan: &Plan, paths: &[PathBuf], files: ReadFiles, opts: &Op
     // Coverage across units (who did not report, which task nobody claimed) needs the whole
     // batch: a few files given by name are judged on their own unless asked.
     let whole_batch = opts.batch_rules.unwrap_or_else(|| paths.iter().any(|p| p.is_dir()));
-    findings.extend(consolidated.findings.iter().filter(|f| whole_batch || !crate::finding::is_batch_rule(f.rule)).cloned());
+    findings.extend(consolidated.findings.iter().filter(|f| whole_batch || !f.rule.is_batch_rule()).cloned());
     // One pass over the findings, not one per file: a messy province has both by the thousand.
     let per_file = Counts::per(&findings, |f| f.file.as_deref());
     for l in &mut lines {
@@ -333,7 +333,7 @@ fn judge_file(plan: &Plan, period: Period, ing: Ingested) -> Judged {
             let unit = guess();
             line.unit = unit.clone().unwrap_or_default();
             line.state = FileState::Unreadable;
-            findings.push(Finding::new("F01", msg).file(&ing.file).unit(unit.as_deref()));
+            findings.push(Finding::new(Rule::F01, msg).file(&ing.file).unit(unit.as_deref()));
             Judged::File(None, findings, line)
         }
         Outcome::NoTable { sheets } => {
@@ -341,7 +341,7 @@ fn judge_file(plan: &Plan, period: Period, ing: Ingested) -> Judged {
             line.unit = unit.clone().unwrap_or_default();
             line.state = FileState::NoTable;
             let msg = format!("没有找到任务分解表：工作表（{}）中都没有可识别的表头，请使用统一下发的模板填报", sheets.join("、"));
-            findings.push(Finding::new("F02", msg).file(&ing.file).unit(unit.as_deref()));
+            findings.push(Finding::new(Rule::F02, msg).file(&ing.file).unit(unit.as_deref()));
             Judged::File(None, findings, line)
         }
         Outcome::Table(table) => {
@@ -351,7 +351,7 @@ fn judge_file(plan: &Plan, period: Period, ing: Ingested) -> Judged {
             let written = normalise::identify_unit(plan, meta_unit.as_deref(), &ing.file, &[]).1;
             for d in dups {
                 let msg = format!("“{}”和“{}”是同一列的两种写法，只采用“{}”", d.first, d.again, d.first);
-                findings.push(sub.file_finding("F04", msg).value(&d.again));
+                findings.push(sub.file_finding(Rule::F04, msg).value(&d.again));
             }
             findings.extend(validate::check_submission(plan, period, &sub, written.as_deref()));
             line.unit = sub.unit.clone().unwrap_or_default();

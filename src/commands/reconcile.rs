@@ -5,6 +5,7 @@ use std::path::{Path, PathBuf};
 use anyhow::{bail, Result};
 
 use super::{guard_output, process, Options};
+use crate::finding::Rule;
 use crate::plan::Plan;
 
 /// `luoshi reconcile`: the batch against verified figures, scored and ranked, into one workbook.
@@ -32,7 +33,7 @@ pub fn reconcile(plan: &Plan, dir: &Path, verified: Option<&Path>, scoring: Opti
     let batch = process(plan, &[dir.to_path_buf()], opts)?;
     let display = verified.display().to_string();
     let read = read_verified(plan, verified, &display);
-    if let Some(f01) = read.findings.iter().find(|f| f.rule == "F01") {
+    if let Some(f01) = read.findings.iter().find(|f| f.rule == Rule::F01) {
         bail!("{}", f01.message);
     }
     if !read.has_header {

@@ -10,7 +10,7 @@ use chrono::{Datelike, NaiveDate};
 use rayon::prelude::*;
 
 use crate::fields::{is_invisible, squash, Field, N_FIELDS};
-use crate::finding::Finding;
+use crate::finding::{Finding, Rule};
 use crate::ingest::{Format, Raw, Table};
 use crate::plan::{Plan, Task, AREAS};
 use crate::values::{
@@ -96,7 +96,7 @@ impl Submission {
         self.cols[f.index()].is_some()
     }
     /// A finding located at this submission's cell for `field` on `row`.
-    pub fn at(&self, code: &str, msg: impl Into<String>, row: &TaskRow, field: Field) -> Finding {
+    pub fn at(&self, code: Rule, msg: impl Into<String>, row: &TaskRow, field: Field) -> Finding {
         let mut f = Finding::new(code, msg).file(&self.file).sheet(&self.sheet).unit(self.unit.as_deref()).task(row.task_id());
         f = match self.cols[field.index()] {
             Some(col) => f.at(row.row, col, &self.headers[field.index()]),
@@ -109,7 +109,7 @@ impl Submission {
         f.field = Some(field);
         f
     }
-    pub fn file_finding(&self, code: &str, msg: impl Into<String>) -> Finding {
+    pub fn file_finding(&self, code: Rule, msg: impl Into<String>) -> Finding {
         Finding::new(code, msg).file(&self.file).sheet(&self.sheet).unit(self.unit.as_deref())
     }
 }
@@ -209,7 +209,7 @@ pub fn normalise(plan: &Plan, file: &str, path: PathBuf, table: Table, year: i32
     for t in &table.truncated {
         let header = layout.columns.iter().find(|c| c.col == t.col).map(|c| clean_text(&c.header).replace('\n', "")).unwrap_or_else(|| crate::finding::col_letters(t.col));
         let msg = format!("{header}有 {} 个字，超过 Excel 单元格上限 {} 字，只保留前面部分（末尾注明“已截断”）", t.chars, crate::excel::MAX_CELL_TEXT);
-        let mut f = Finding::new("C09", msg).file(file).sheet(&sub.sheet).unit(sub.unit.as_deref()).at(t.row, t.col, &header);
+        let mut f = Finding::new(Rule::C09, msg).file(file).sheet(&sub.sheet).unit(sub.unit.as_deref()).at(t.row, t.col, &header);
         let task = slot_of[Field::TaskId.index()].and_then(|s| table.rows.iter().find(|r| r.row == t.row).map(|r| r.cells[s].display()));
         if let Some(task) = task.filter(|t| !t.trim().is_empty()) {
             f = f.task(&task);
@@ -275,7 +275,7 @@ pub fn normalise(plan: &Plan, file: &str, path: PathBuf, table: Table, year: i32
                 } else {
                     format!("{}写“{}”，已按上一行填为“{}”", sub.headers[f.index()], mark, clean_text(&filled))
                 };
-                found.push(sub.at("C07", msg, &row, f).value(&mark));
+                found.push(sub.at(Rule::C07, msg, &row, f).value(&mark));
             }
             let task = plan.task(row.task_id());
             read_values(&sub, &mut row, &cells, &slot_of, &hints, task, year, &mut found);
@@ -315,7 +315,7 @@ fn read_values(
     for f in Field::all() {
         if let Some(Raw::Error(e)) = cell(f) {
             let msg = format!("{}的公式结果是错误值 {}", sub.headers[f.index()], e);
-            findings.push(sub.at("C06", msg, row, f).value(e));
+            findings.push(sub.at(Rule::C06, msg, row, f).value(e));
         }
     }
     let master_uom = task.and_then(|t| t.uom.clone());
@@ -332,7 +332,7 @@ fn read_values(
         if convert(1.0, r, m).is_none() && !row.get(Field::Uom).is_empty() {
             row.uom_ok = false;
             let msg = format!("计量单位写“{}”，市级任务清单为“{}”，无法换算", r, m);
-            findings.push(sub.at("L09", msg, row, Field::Uom));
+            findings.push(sub.at(Rule::L09, msg, row, Field::Uom));
         }
     }
     for f in [Field::Target, Field::Q1, Field::Q2, Field::Q3, Field::Actual, Field::Rate] {
@@ -347,20 +347,20 @@ fn read_values(
                 Some(t) => Some(Figure { value: t.value, unit: t.unit }),
                 None => {
                     let msg = format!("{}不是数字：{}", header, clean_text(s));
-                    findings.push(sub.at("C02", msg, row, f));
+                    findings.push(sub.at(Rule::C02, msg, row, f));
                     None
                 }
             },
             other => {
                 let msg = format!("{}不是数字：{}", header, other.display());
-                findings.push(sub.at("C02", msg, row, f));
+                findings.push(sub.at(Rule::C02, msg, row, f));
                 None
             }
         };
         let Some(fig) = figure else { continue };
         if !crate::excel::number_fits(fig.value) {
             let msg = format!("{}写“{}”，超出 Excel 能保存的数值范围（绝对值不超过 1e308），未采用", header, raw.display());
-            findings.push(sub.at("C10", msg, row, f));
+            findings.push(sub.at(Rule::C10, msg, row, f));
             continue;
         }
         let value = if f == Field::Rate {
@@ -386,11 +386,11 @@ fn read_values(
                 NumberAsDate::Serial(d) => Some(DeadlineValue::Date(d)),
                 NumberAsDate::LooksMistyped => {
                     let msg = format!("{}是数字 {}，疑似日期被 Excel 转成了数字（如 6.30 变成 6.3），请改写为 2021-06-30 这样的日期", header, fmt_num(*v));
-                    findings.push(sub.at("C08", msg, row, Field::Deadline));
+                    findings.push(sub.at(Rule::C08, msg, row, Field::Deadline));
                     None
                 }
                 NumberAsDate::Nonsense => {
-                    findings.push(sub.at("C03", format!("{}不是日期：{}", header, fmt_num(*v)), row, Field::Deadline));
+                    findings.push(sub.at(Rule::C03, format!("{}不是日期：{}", header, fmt_num(*v)), row, Field::Deadline));
                     None
                 }
             },
@@ -398,18 +398,18 @@ fn read_values(
                 Some(d) => Some(d),
                 None => {
                     let msg = format!("{}写“{}”，不是日期，也不是规定的时限用语（如 年底前、长期坚持）", header, clean_text(s));
-                    findings.push(sub.at("C03", msg, row, Field::Deadline));
+                    findings.push(sub.at(Rule::C03, msg, row, Field::Deadline));
                     None
                 }
             },
             other => {
-                findings.push(sub.at("C03", format!("{}不是日期：{}", header, other.display()), row, Field::Deadline));
+                findings.push(sub.at(Rule::C03, format!("{}不是日期：{}", header, other.display()), row, Field::Deadline));
                 None
             }
         };
         if let Some(DeadlineValue::Date(d)) = row.deadline.filter(|d| d.date().is_some_and(|d| !crate::excel::date_fits(d))) {
             let msg = format!("{}是 {}-{:02}-{:02}，超出 Excel 能保存的日期范围（1900年至9999年），未采用", header, d.year(), d.month(), d.day());
-            findings.push(sub.at("C11", msg, row, Field::Deadline));
+            findings.push(sub.at(Rule::C11, msg, row, Field::Deadline));
             row.deadline = None;
         }
     }
@@ -418,13 +418,13 @@ fn read_values(
         row.status = parse_status(&status);
         if row.status.is_none() {
             let msg = format!("状态写“{}”，不是允许的值（已完成、正常推进、滞后、未启动）", status);
-            findings.push(sub.at("C04", msg, row, Field::Status));
+            findings.push(sub.at(Rule::C04, msg, row, Field::Status));
         }
     }
     let area = row.get(Field::Area).to_string();
     if !area.is_empty() && !AREAS.contains(&squash(&area).as_str()) {
         let msg = format!("工作方面写“{}”，不是六个方面之一（{}）", area, AREAS.join("、"));
-        findings.push(sub.at("C04", msg, row, Field::Area));
+        findings.push(sub.at(Rule::C04, msg, row, Field::Area));
     }
 }
 
@@ -445,7 +445,7 @@ fn to_master_uom(
         None if fig.unit.is_some() => {
             row.uom_ok = false;
             let msg = format!("{}写“{}”，单位“{}”与市级任务清单的“{}”不同，无法换算", sub.headers[f.index()], row.get(f), from, master);
-            findings.push(sub.at("L09", msg, row, f));
+            findings.push(sub.at(Rule::L09, msg, row, f));
             None
         }
         // The row's own uom is unconvertible: already reported once (L09 at 计量单位).

@@ -8,6 +8,7 @@ use anyhow::Result;
 
 use super::style::{severity_fill, write_table, ColSpec, Paper, Styles, TableSheet, Val, ERROR_FILL};
 use super::{new_output_workbook, save_atomic};
+use crate::finding::Rule;
 use crate::batch::Batch;
 use crate::plan::Plan;
 use crate::write::returns::units_to_return;
@@ -55,7 +56,7 @@ pub fn write_report(path: &Path, plan: &Plan, batch: &Batch) -> Result<()> {
             vec![
                 Val::text(f.unit.clone().unwrap_or_else(|| "（全市）".into())),
                 Val::Fill(f.severity.label().into(), fill),
-                Val::text(f.rule),
+                Val::text(f.rule.code()),
                 Val::text(def.title),
                 Val::text(&f.message),
                 Val::text(def.fix),
@@ -109,7 +110,7 @@ pub fn write_report(path: &Path, plan: &Plan, batch: &Batch) -> Result<()> {
 
     let missing: Vec<Vec<Val>> = findings
         .iter()
-        .filter(|f| f.rule == "V01")
+        .filter(|f| f.rule == Rule::V01)
         .filter_map(|f| f.unit.clone())
         .map(|u| {
             let owed: Vec<String> = plan.tasks_of(&u).iter().map(|t| format!("{} {}", t.id, crate::consolidate::short_name(t))).collect();

@@ -17,7 +17,7 @@ use crate::batch::Batch;
 use crate::normalise::Submission;
 use crate::period::Period;
 use crate::fields::{Field, STANDARD_COLUMNS};
-use crate::finding::{cell_ref, Finding};
+use crate::finding::{cell_ref, Finding, Rule};
 use crate::plan::Plan;
 
 pub const NOTICE_SHEET: &str = "退回意见";
@@ -68,7 +68,7 @@ pub const RETURNS_DIR: &str = "退回";
 pub fn write_returns(dir: &Path, place: &(dyn Fn(&Path) -> PathBuf + Sync), plan: &Plan, batch: &Batch) -> Vec<(PathBuf, Result<()>)> {
     // Each unit's findings and submission found once, not searched for per unit.
     let mut findings_of: HashMap<&str, Vec<&Finding>> = HashMap::new();
-    for f in batch.findings.iter().filter(|f| f.rule != "V01") {
+    for f in batch.findings.iter().filter(|f| f.rule != Rule::V01) {
         if let Some(u) = &f.unit {
             findings_of.entry(u.as_str()).or_default().push(f);
         }
