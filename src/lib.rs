@@ -13,7 +13,6 @@
 //! `commands` strings the stages together for each CLI command; `main.rs` only parses arguments.
 
 pub mod batch;
-pub mod commands;
 pub mod consolidate;
 pub mod excel;
 pub mod fields;
@@ -24,12 +23,12 @@ pub mod lights;
 pub mod normalise;
 pub mod papers;
 pub mod period;
+pub mod pipeline;
 pub mod plan;
 pub mod profile;
 pub mod reason;
 pub mod remind;
 pub mod reconcile;
-pub mod term;
 pub mod validate;
 pub mod values;
 pub mod write;

@@ -1,7 +1,10 @@
-//! The system's errors said in Chinese: one wording for a file-system error wherever it is met,
-//! reading a unit's file or writing the meeting's papers. The system's own words are English.
+//! Errors said in Chinese, in one place: the file system's, the workbook writer's, TOML's. One
+//! wording for an error wherever it is met, reading a unit's file or writing the meeting's papers;
+//! the system's and the libraries' own words are English and never reach the clerk alone.
 
 use std::io::{Error, ErrorKind};
+
+use rust_xlsxwriter::XlsxError;
 
 /// A file-system error, in Chinese, with what to do where there is something to do.
 pub fn io_reason(e: &Error) -> String {
@@ -22,6 +25,57 @@ pub fn io_reason(e: &Error) -> String {
         (ErrorKind::InvalidData, _) => "文件内容无法识别".into(),
         (_, Some(code)) => format!("读写文件出错（系统错误码 {code}）"),
         _ => "读写文件出错".into(),
+    }
+}
+
+/// An error while writing, each cause after the other the Chinese way; the writer's own
+/// (English) errors said in Chinese. A library's error that is not known here is said by the
+/// file-system error beneath it, if any, and never in English.
+pub fn describe_error(e: &anyhow::Error) -> String {
+    let mut causes: Vec<String> = Vec::new();
+    for c in e.chain() {
+        let said = match (c.downcast_ref::<XlsxError>(), c.downcast_ref::<std::io::Error>()) {
+            (Some(x), _) => xlsx_reason(x),
+            (None, Some(io)) => io_reason(io),
+            _ => {
+                let text = c.to_string();
+                if text.chars().any(|ch| ('\u{4e00}'..='\u{9fff}').contains(&ch)) {
+                    text
+                } else {
+                    // Another crate's words (docx-rs's zip): the system's reason beneath, or a plain one.
+                    let mut io = None;
+                    let mut source = c.source();
+                    while let Some(s) = source {
+                        if let Some(i) = s.downcast_ref::<std::io::Error>() {
+                            io = Some(io_reason(i));
+                            break;
+                        }
+                        source = s.source();
+                    }
+                    io.unwrap_or_else(|| "写文件出错".into())
+                }
+            }
+        };
+        // The same reason twice in a row (a wrapper and what it wraps) is said once.
+        if causes.last() != Some(&said) {
+            causes.push(said);
+        }
+    }
+    causes.join("：")
+}
+
+fn xlsx_reason(e: &XlsxError) -> String {
+    match e {
+        XlsxError::MaxStringLengthExceeded => "有单元格的文字超过 Excel 上限 32,767 字".into(),
+        XlsxError::SheetnameReused(n) => format!("工作表名“{n}”重复"),
+        XlsxError::SheetnameLengthExceeded(n) | XlsxError::SheetnameContainsInvalidCharacter(n) | XlsxError::SheetnameStartsOrEndsWithApostrophe(n) | XlsxError::SheetnameCannotBeBlank(n) => {
+            format!("工作表名“{n}”不符合 Excel 的规定")
+        }
+        XlsxError::RowColumnLimitError => "超出 Excel 的行列范围（1,048,576 行、16,384 列）".into(),
+        XlsxError::IoError(io) | XlsxError::TempFileError(_, io) => io_reason(io),
+        // The zip writer's errors carry the file system's underneath (a full disk).
+        XlsxError::ZipError(zip::result::ZipError::Io(io)) => io_reason(io),
+        _ => "生成 Excel 文件出错".into(),
     }
 }
 

@@ -173,7 +173,7 @@ fn odd_but_legitimate_sizes_still_work() {
     let f = validate(&d, None);
     assert!(read_ok(&f, "八里镇_长文本.xlsx"), "{f:#?}");
     let plan = luoshi::plan::Plan::builtin();
-    let b = luoshi::commands::process(&plan, &[d.clone()], &luoshi::commands::Options { period: Some("2021-06".into()), ..Default::default() }).unwrap();
+    let b = luoshi::pipeline::process(&plan, &[d.clone()], &luoshi::pipeline::Options { period: Some("2021-06".into()), ..Default::default() }).unwrap();
     let s = b.submissions.iter().find(|s| s.file == "八里镇_长文本.xlsx").unwrap();
     assert_eq!(s.rows.iter().find(|r| r.task_id() == "4.6.5").unwrap().get(Field::Measures).chars().count(), 32_767);
 }
@@ -205,7 +205,7 @@ fn the_data_sheet_after_5000_others_and_a_200000_row_sheet() {
     }
     wb.save(d.join("八里镇_大表.xlsx")).unwrap();
     let plan = luoshi::plan::Plan::builtin();
-    let b = luoshi::commands::process(&plan, &[d.clone()], &luoshi::commands::Options { period: Some("2021-06".into()), ..Default::default() }).unwrap();
+    let b = luoshi::pipeline::process(&plan, &[d.clone()], &luoshi::pipeline::Options { period: Some("2021-06".into()), ..Default::default() }).unwrap();
     let many = b.submissions.iter().find(|s| s.file == "八里镇_多表.xlsx").expect("found after 5000 sheets");
     assert_eq!(many.rows.len(), 1);
     let big = b.submissions.iter().find(|s| s.file == "八里镇_大表.xlsx").expect("200,000 rows read");
@@ -247,7 +247,7 @@ fn malformed_parts_are_findings_not_panics() {
     }
     // Intact data reads; broken data is a finding. Either way, no panic and the batch goes on.
     let plan = luoshi::plan::Plan::builtin();
-    let b = luoshi::commands::process(&plan, &[d.clone()], &luoshi::commands::Options { period: Some("2021-06".into()), ..Default::default() }).unwrap();
+    let b = luoshi::pipeline::process(&plan, &[d.clone()], &luoshi::pipeline::Options { period: Some("2021-06".into()), ..Default::default() }).unwrap();
     for file in ["八里镇_越界.xlsx", "八里镇_BOM.xlsx", "八里镇_重复.xlsx"] {
         let read = b.submissions.iter().any(|s| s.file == file);
         assert!(read || f01(&f, file).is_some(), "{file} read or reported");

@@ -127,7 +127,7 @@ fn same_input_gives_identical_bytes() {
 
 #[test]
 fn growth_rates_are_never_summed() {
-    use luoshi::commands::{process, Options};
+    use luoshi::pipeline::{process, Options};
     use luoshi::fields::Field;
     use luoshi::write::form::{column, prefilled_rows, write_form};
     use luoshi::write::style::{Styles, Val};

@@ -5,7 +5,7 @@ mod common;
 
 use std::path::Path;
 
-use luoshi::commands::{process, Options};
+use luoshi::pipeline::{process, Options};
 use luoshi::fields::{Field, STANDARD_COLUMNS};
 use luoshi::finding::Finding;
 use luoshi::plan::Plan;

@@ -47,7 +47,7 @@ fn a_form_filled_by_openpyxl_validates_clean_and_its_values_come_back() {
     assert!(f.is_empty(), "{f:#?}");
     let expected: Value = serde_json::from_str(&std::fs::read_to_string(root().join("tests/fixtures/template/filled_values.json")).unwrap()).unwrap();
     let plan = luoshi::plan::Plan::builtin();
-    let batch = luoshi::commands::process(&plan, &[path], &luoshi::commands::Options { period: Some("2021-06".into()), ..Default::default() }).unwrap();
+    let batch = luoshi::pipeline::process(&plan, &[path], &luoshi::pipeline::Options { period: Some("2021-06".into()), ..Default::default() }).unwrap();
     let sub = &batch.submissions[0];
     assert_eq!(sub.unit.as_deref(), Some("腾鳌镇"));
     for (id, v) in expected.as_object().unwrap() {

@@ -3,7 +3,7 @@
 use std::path::PathBuf;
 
 use chrono::NaiveDate;
-use luoshi::commands::{process, Batch};
+use luoshi::pipeline::{process, Batch};
 use luoshi::fields::Field;
 use luoshi::values::DeadlineValue;
 use luoshi::normalise::{Submission, TaskRow};
@@ -12,7 +12,7 @@ use luoshi::plan::Plan;
 fn batch() -> Batch {
     let dir = PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures");
     let plan = Plan::load(Some(&dir.join("tasks.toml")), None).unwrap();
-    let opts = luoshi::commands::Options { period: Some("2021-06".into()), ..Default::default() };
+    let opts = luoshi::pipeline::Options { period: Some("2021-06".into()), ..Default::default() };
     process(&plan, &[dir.join("2021-06")], &opts).unwrap()
 }
 

@@ -273,7 +273,7 @@ impl OutDir {
                 done.kept_stale.push(self.root.join(rel));
             }
         }
-        write_manifest(&self.root.join(MANIFEST), &next).map_err(|e| anyhow::Error::new(CannotWrite(crate::write::describe_error(&e))))?;
+        write_manifest(&self.root.join(MANIFEST), &next).map_err(|e| anyhow::Error::new(CannotWrite(crate::reason::describe_error(&e))))?;
         Ok(done)
     }
 }
@@ -290,7 +290,7 @@ pub fn write_one(path: &Path, by: &'static str, write: impl FnOnce(&Path) -> Res
     let folder = path.parent().filter(|p| !p.as_os_str().is_empty()).unwrap_or(Path::new("."));
     let outdir = OutDir::open(folder, by)?;
     let target = outdir.place(path);
-    let result = write(&target).map_err(|e| anyhow::Error::new(CannotWrite(format!("没能写出 {}：{}", target.display(), crate::write::describe_error(&e)))));
+    let result = write(&target).map_err(|e| anyhow::Error::new(CannotWrite(format!("没能写出 {}：{}", target.display(), crate::reason::describe_error(&e)))));
     let (written, failed) = match &result {
         Ok(()) => (vec![target.clone()], Vec::new()),
         Err(_) => (Vec::new(), vec![target.clone()]),

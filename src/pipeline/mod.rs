@@ -1,34 +1,20 @@
-//! The commands, each a straight line through the pipeline stages: `process` reads and judges a
-//! batch (what `validate` and `consolidate` need), `run`, `template` and `reconcile` go on to write.
+//! The pipeline as one call: a batch folder read, normalised, validated and consolidated into a
+//! [`Batch`] (`process`), the earlier periods of the year found and read (`history`), and the
+//! checks on the folders a command reads and writes, made before anything is read.
 
 use std::path::{Path, PathBuf};
 
 use anyhow::{bail, Context, Result};
 
-use crate::finding::{Finding, Severity};
 use crate::lights::Thresholds;
 use crate::period::Period;
 
-mod consolidate;
-mod history;
-mod ledger;
-mod notice;
-mod process;
-mod reconcile;
-mod remind;
-mod run;
-mod template;
+pub mod history;
+pub mod process;
 
 pub use crate::batch::Batch;
-pub use consolidate::consolidate;
-pub use history::{period_folders, read_period, year_folders, History, HistorySource};
-pub use ledger::ledger;
-pub use notice::notice;
-pub use process::{collect_inputs, judge, judge_with, process, read_files, Input, ReadFiles};
-pub use reconcile::reconcile;
-pub use remind::{remind, Reminder, Reminders};
-pub use run::{run, run_loading, Outputs};
-pub use template::{template, verified_template, TemplateKind};
+pub use history::{candidate_folders, period_folders, read_period, year_folders, History, HistorySource};
+pub use process::{collect_inputs, judge, judge_with, process, read_files, Input, Passed, ReadFiles};
 
 /// How a batch is processed.
 #[derive(Debug, Clone, Default)]
@@ -65,22 +51,9 @@ impl Options {
     }
 }
 
-/// A date option (`--due`, `--date`) as the user typed it.
-pub fn parse_date(flag: &str, d: &str) -> Result<chrono::NaiveDate> {
-    chrono::NaiveDate::parse_from_str(d.trim(), "%Y-%m-%d").map_err(|_| anyhow::anyhow!("{flag} “{d}”写法不对，应为 年-月-日，如 2021-07-05"))
-}
-
 /// A `--period` as the user typed it.
 pub fn parse_period(p: &str) -> Result<Period> {
     Period::parse(p).with_context(|| format!("--period “{p}”写法不对，应为 年-月，如 2021-06"))
-}
-
-/// Whether any finding is at or above `level`.
-pub fn fails(findings: &[Finding], level: Option<Severity>) -> bool {
-    match level {
-        None => false,
-        Some(l) => findings.iter().any(|f| f.severity >= l),
-    }
 }
 
 /// A batch folder to read and an output folder to write into, checked before anything is read.

@@ -4,16 +4,16 @@ use std::path::{Path, PathBuf};
 
 use anyhow::{bail, Result};
 
-use super::{guard_output, process, Options};
-use crate::finding::Rule;
-use crate::plan::Plan;
+use luoshi::pipeline::{guard_output, process, Options};
+use luoshi::finding::Rule;
+use luoshi::plan::Plan;
 
 /// `luoshi reconcile`: the batch against verified figures, scored and ranked, into one workbook.
 /// Returns the reconciliation, where it was written and what to say besides (how much was verified,
 /// files kept instead of replaced).
-pub fn reconcile(plan: &Plan, dir: &Path, verified: Option<&Path>, scoring: Option<&Path>, out: Option<&Path>, opts: &Options) -> Result<(crate::reconcile::Reconciliation, PathBuf, Vec<String>)> {
-    use crate::reconcile::{read_verified, reconcile, Scoring};
-    super::check_batch_folder("reconcile", dir)?;
+pub fn reconcile(plan: &Plan, dir: &Path, verified: Option<&Path>, scoring: Option<&Path>, out: Option<&Path>, opts: &Options) -> Result<(luoshi::reconcile::Reconciliation, PathBuf, Vec<String>)> {
+    use luoshi::reconcile::{read_verified, reconcile, Scoring};
+    luoshi::pipeline::check_batch_folder("reconcile", dir)?;
     // A ranking needs verified figures: never one built on nothing.
     let Some(verified) = verified else {
         bail!("缺少核定数据：请用 --verified 指定核定数据表。没有的话，先用 luoshi template --verified 生成空表，请数据主管部门填写核定值后再对账")
@@ -37,7 +37,7 @@ pub fn reconcile(plan: &Plan, dir: &Path, verified: Option<&Path>, scoring: Opti
         bail!("{}", f01.message);
     }
     if !read.has_header {
-        let is_submission = matches!(crate::ingest::read_file(verified, &display, &crate::ingest::Limits::default()).outcome, crate::ingest::Outcome::Table(_));
+        let is_submission = matches!(luoshi::ingest::read_file(verified, &display, &luoshi::ingest::Limits::default()).outcome, luoshi::ingest::Outcome::Table(_));
         if is_submission {
             bail!("{display} 是一份单位的任务分解表（报送文件），不是核定数据表；核定数据表用 luoshi template --verified 生成");
         }
@@ -54,10 +54,10 @@ pub fn reconcile(plan: &Plan, dir: &Path, verified: Option<&Path>, scoring: Opti
     let rec = reconcile(plan, &batch, &read.figures, read.findings, &scoring);
     let wanted = match out {
         Some(p) => p.to_path_buf(),
-        None => Path::new(super::DEFAULT_OUT).join(batch.period.label()).join(format!("绩效对账表_{}.xlsx", batch.period.label())),
+        None => Path::new(luoshi::pipeline::DEFAULT_OUT).join(batch.period.label()).join(format!("绩效对账表_{}.xlsx", batch.period.label())),
     };
     guard_output(&wanted, &[dir.to_path_buf()], &files)?;
-    let (path, kept) = crate::write::write_one(&wanted, "reconcile", |p| crate::write::reconcile::write_reconciliation(p, plan, &rec))?;
+    let (path, kept) = luoshi::write::write_one(&wanted, "reconcile", |p| luoshi::write::reconcile::write_reconciliation(p, plan, &rec))?;
     notes.extend(kept.iter().map(|k| k.said()));
     Ok((rec, path, notes))
 }

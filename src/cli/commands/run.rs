@@ -5,17 +5,12 @@ use std::path::{Path, PathBuf};
 
 use anyhow::Result;
 
-use super::{judge_with, read_files, Options};
-use crate::batch::Batch;
-use crate::papers::Papers;
-use crate::plan::Plan;
-use crate::period::Period;
-use crate::write::outdir::{Kept, OutDir};
-
-/// `luoshi run`: validate and consolidate, write the workbooks under `out`.
-pub fn run(plan: &Plan, dir: &Path, out: &Path, opts: &Options) -> Result<(Batch, Outputs)> {
-    run_loading(|| Ok(plan), dir, out, opts).map(|(_, batch, outputs)| (batch, outputs))
-}
+use luoshi::pipeline::{judge_with, read_files, Options};
+use luoshi::batch::Batch;
+use luoshi::papers::Papers;
+use luoshi::plan::Plan;
+use luoshi::period::Period;
+use luoshi::write::outdir::{Kept, OutDir};
 
 /// `run`, loading the master task list while the files are read: a province's list is as big as
 /// its batch, and reading one big file leaves a core free.
@@ -25,14 +20,14 @@ pub fn run_loading<P>(load: impl FnOnce() -> Result<P> + Send, dir: &Path, out: 
 where
     P: std::borrow::Borrow<Plan> + Send,
 {
-    let inputs = super::check_run_folders("run", dir, out, opts)?;
+    let inputs = luoshi::pipeline::check_run_folders("run", dir, out, opts)?;
     let opts = Options { exclude: Some(out.to_path_buf()), ..opts.clone() };
     let paths = [dir.to_path_buf()];
     let (plan, files) = rayon::join(load, || read_files(&paths, &opts));
     let plan = plan?;
-    let start = |period: Period, detail: &polars::prelude::DataFrame| crate::write::summary::start_summary(plan.borrow(), period, detail);
+    let start = |period: Period, detail: &polars::prelude::DataFrame| luoshi::write::summary::start_summary(plan.borrow(), period, detail);
     let (mut batch, summary) = judge_with(plan.borrow(), &paths, files?, &opts, start)?;
-    let folder = super::period_folder(out, batch.period, &inputs)?;
+    let folder = luoshi::pipeline::period_folder(out, batch.period, &inputs)?;
     let outdir = OutDir::open(&folder, "run")?;
     let papers = opts.papers();
     let mut outputs = write_outputs(plan.borrow(), &mut batch, summary, &outdir, &papers);
@@ -81,15 +76,15 @@ impl Outputs {
                 self.kept_stale = done.kept_stale;
                 self.kept = done.kept;
             }
-            Err(e) => self.failed.push((manifest, crate::write::describe_error(&e))),
+            Err(e) => self.failed.push((manifest, luoshi::reason::describe_error(&e))),
         }
     }
 }
 
 /// The run's workbooks and papers, written in parallel.
-fn write_outputs(plan: &Plan, batch: &mut Batch, started: crate::write::summary::StartedSummary, outdir: &OutDir, papers: &Papers) -> Outputs {
+fn write_outputs(plan: &Plan, batch: &mut Batch, started: luoshi::write::summary::StartedSummary, outdir: &OutDir, papers: &Papers) -> Outputs {
     // From here on the frame carries every row; only units that get a return file need theirs.
-    let returned: HashSet<String> = crate::write::returns::units_to_return(plan, &batch.findings).into_iter().collect();
+    let returned: HashSet<String> = luoshi::write::returns::units_to_return(plan, &batch.findings).into_iter().collect();
     for s in &mut batch.submissions {
         if !s.unit.as_ref().is_some_and(|u| returned.contains(u)) {
             s.rows = Vec::new();
@@ -101,25 +96,25 @@ fn write_outputs(plan: &Plan, batch: &mut Batch, started: crate::write::summary:
     let place = |p: &Path| outdir.place(p);
     let summary = place(&out.join(format!("汇总表_{label}.xlsx")));
     let report = place(&out.join(format!("校验报告_{label}.xlsx")));
-    let returns_dir = out.join(crate::write::returns::RETURNS_DIR);
-    let notice = place(&out.join(crate::papers::notice_file(batch.period)));
-    let letters_dir = out.join(crate::papers::LETTERS_DIR);
+    let returns_dir = out.join(luoshi::write::returns::RETURNS_DIR);
+    let notice = place(&out.join(luoshi::papers::notice_file(batch.period)));
+    let letters_dir = out.join(luoshi::papers::LETTERS_DIR);
     let t = std::time::Instant::now();
     let ((a, b), ((c, d), e)) = rayon::join(
         || {
             rayon::join(
-                || crate::write::summary::finish_summary(&summary, plan, batch, started),
-                || crate::write::report::write_report(&report, plan, batch),
+                || luoshi::write::summary::finish_summary(&summary, plan, batch, started),
+                || luoshi::write::report::write_report(&report, plan, batch),
             )
         },
         || {
             rayon::join(
-                || rayon::join(|| notice_paper(plan, batch, papers, &notice), || crate::write::returns::write_returns(&returns_dir, &place, plan, batch)),
+                || rayon::join(|| notice_paper(plan, batch, papers, &notice), || luoshi::write::returns::write_returns(&returns_dir, &place, plan, batch)),
                 || write_letters(plan, batch, &letters_dir, &place, papers),
             )
         },
     );
-    crate::profile::stage("write", t);
+    luoshi::profile::stage("write", t);
     let mut failed = Vec::new();
     let workbooks = written(vec![(summary, a), (report, b), (notice, c)], &mut failed);
     let returns = written(d, &mut failed);
@@ -133,7 +128,7 @@ fn written(results: Vec<(PathBuf, Result<()>)>, failed: &mut Vec<(PathBuf, Strin
     for (path, result) in results {
         match result {
             Ok(()) => ok.push(path),
-            Err(e) => failed.push((path, crate::write::describe_error(&e))),
+            Err(e) => failed.push((path, luoshi::reason::describe_error(&e))),
         }
     }
     ok
@@ -144,24 +139,24 @@ fn write_letters(plan: &Plan, batch: &Batch, dir: &Path, place: &(dyn Fn(&Path) 
     let t = std::time::Instant::now();
     // A province has a letter for hundreds of units: rendered and written on every core.
     use rayon::prelude::*;
-    let letters = crate::papers::letters(plan, batch, papers);
-    let stems = crate::write::returns::unique_file_stems(letters.iter().map(|(u, _)| u.as_str()));
+    let letters = luoshi::papers::letters(plan, batch, papers);
+    let stems = luoshi::write::returns::unique_file_stems(letters.iter().map(|(u, _)| u.as_str()));
     let written = letters
         .into_par_iter()
         .zip(stems)
         .map(|((_, blocks), stem)| {
             let path = place(&dir.join(format!("{stem}.docx")));
-            let result = blocks.and_then(|b| crate::write::paper::write_paper(&path, &b, papers.date));
+            let result = blocks.and_then(|b| luoshi::write::paper::write_paper(&path, &b, papers.date));
             (path, result)
         })
         .collect();
-    crate::profile::stage("papers: 督办函", t);
+    luoshi::profile::stage("papers: 督办函", t);
     written
 }
 
 /// The 通报 written at `path`.
 pub fn notice_paper(plan: &Plan, batch: &Batch, papers: &Papers, path: &Path) -> Result<()> {
-    let blocks = crate::papers::notice(plan, batch, papers)?;
-    crate::write::paper::write_paper(path, &blocks, papers.date)
+    let blocks = luoshi::papers::notice(plan, batch, papers)?;
+    luoshi::write::paper::write_paper(path, &blocks, papers.date)
 }
 

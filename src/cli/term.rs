@@ -5,12 +5,12 @@ use std::io::IsTerminal;
 
 use unicode_width::UnicodeWidthStr;
 
-use crate::batch::{Batch, FileState};
-use crate::commands::Outputs;
-use crate::finding::{sorted, Counts, Finding, Severity};
-use crate::ledger::Ledger;
-use crate::values::fmt_num;
-use crate::plan::Plan;
+use luoshi::batch::{Batch, FileState};
+use crate::cli::commands::Outputs;
+use luoshi::finding::{sorted, Counts, Finding, Severity};
+use luoshi::ledger::Ledger;
+use luoshi::values::fmt_num;
+use luoshi::plan::Plan;
 
 fn colour(s: &str, sev: Severity, on: bool) -> String {
     if !on {
@@ -50,7 +50,7 @@ fn measures(l: &Ledger) -> String {
 }
 
 /// `luoshi remind`: the units to chase, as a table, then the messages.
-pub fn remind_summary(r: &crate::remind::Reminders) -> String {
+pub fn remind_summary(r: &luoshi::remind::Reminders) -> String {
     let mut out = String::new();
     let _ = writeln!(out, "报送期次：{}　报送截止：{}", r.period.chinese(), r.due.format("%Y年%-m月%-d日"));
     for n in &r.notes {
@@ -91,7 +91,7 @@ pub fn notice_summary(plan: &Plan, batch: &Batch, path: &std::path::Path) -> Str
     for n in &batch.notes {
         let _ = writeln!(out, "{n}");
     }
-    let c = crate::papers::facts::Counts::of_tasks(&batch.consolidated);
+    let c = luoshi::papers::facts::Counts::of_tasks(&batch.consolidated);
     let rep = batch.reporting(plan);
     let _ = writeln!(
         out,
@@ -304,7 +304,7 @@ pub fn tasks_tsv(plan: &Plan) -> String {
     out
 }
 
-fn task_cells(t: &crate::plan::Task) -> [String; 7] {
+fn task_cells(t: &luoshi::plan::Task) -> [String; 7] {
     let target = match (t.target, &t.uom) {
         (Some(v), Some(u)) => format!("{}{}{}", if t.at_most { "≤" } else { "" }, fmt_num(v), u),
         _ => String::new(),
@@ -358,8 +358,8 @@ fn wrap(s: &str, width: usize) -> Vec<String> {
 }
 
 /// After `reconcile`: verdicts, the top of each group, where the workbook is.
-pub fn reconcile_summary(rec: &crate::reconcile::Reconciliation, path: &std::path::Path) -> String {
-    use crate::reconcile::Verdict;
+pub fn reconcile_summary(rec: &luoshi::reconcile::Reconciliation, path: &std::path::Path) -> String {
+    use luoshi::reconcile::Verdict;
     let mut out = String::new();
     let count = |v: Verdict| rec.lines.iter().filter(|l| l.verdict == v).count();
     let _ = writeln!(out, "对账期次：{}", rec.period.chinese());

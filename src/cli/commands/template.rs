@@ -5,9 +5,9 @@ use std::path::{Path, PathBuf};
 use anyhow::{bail, Context, Result};
 use rayon::prelude::*;
 
-use super::{process, Options};
-use crate::plan::Plan;
-use crate::period::Period;
+use luoshi::pipeline::{process, Options};
+use luoshi::plan::Plan;
+use luoshi::period::Period;
 
 /// What `luoshi template` writes.
 pub enum TemplateKind<'a> {
@@ -21,7 +21,7 @@ pub enum TemplateKind<'a> {
 /// `inputs` are the files read besides (the task list): never written over.
 #[allow(clippy::too_many_arguments)]
 pub fn template(plan: &Plan, kind: TemplateKind, out: Option<&Path>, period: Period, previous: Option<&Path>, password: Option<&str>, force: bool, inputs: &[PathBuf]) -> Result<Vec<PathBuf>> {
-    use crate::write::template::{write_template, Previous};
+    use luoshi::write::template::{write_template, Previous};
     let prev = match previous {
         Some(dir) => {
             let opts = Options { period: Some(period.previous().label()), ..Default::default() };
@@ -41,7 +41,7 @@ pub fn template(plan: &Plan, kind: TemplateKind, out: Option<&Path>, period: Per
             Some(u) => Ok(u.to_string()),
             None => {
                 // 腾熬镇 for 腾鳌镇: one slip away from exactly one unit is offered.
-                let near: Vec<&str> = plan.roster.units.iter().map(|u| u.name.as_str()).filter(|u| crate::validate::one_edit_apart(u, name.trim())).take(2).collect();
+                let near: Vec<&str> = plan.roster.units.iter().map(|u| u.name.as_str()).filter(|u| luoshi::validate::one_edit_apart(u, name.trim())).take(2).collect();
                 match near.as_slice() {
                     [one] => bail!("单位“{name}”不在单位名单中；是不是 {one}？"),
                     _ => bail!("单位“{name}”不在单位名单中；可用 luoshi tasks 查看名单，或用 --units 补充"),
@@ -53,13 +53,13 @@ pub fn template(plan: &Plan, kind: TemplateKind, out: Option<&Path>, period: Per
         TemplateKind::Blank => vec![(out.map(Path::to_path_buf).unwrap_or_else(|| default_folder(period).join(format!("任务分解表_{}.xlsx", period.label()))), None)],
         TemplateKind::Unit(name) => {
             let unit = canonical(name)?;
-            let path = out.map(Path::to_path_buf).unwrap_or_else(|| default_folder(period).join(format!("{}_{}.xlsx", crate::write::returns::safe_file_stem(&unit), period.label())));
+            let path = out.map(Path::to_path_buf).unwrap_or_else(|| default_folder(period).join(format!("{}_{}.xlsx", luoshi::write::returns::safe_file_stem(&unit), period.label())));
             vec![(path, Some(unit))]
         }
         TemplateKind::AllUnits => {
             let dir = out.map(Path::to_path_buf).unwrap_or_else(|| default_folder(period).join("模板"));
             let units = plan.expected_units();
-            let stems = crate::write::returns::unique_file_stems(units.iter().map(|u| u.name.as_str()));
+            let stems = luoshi::write::returns::unique_file_stems(units.iter().map(|u| u.name.as_str()));
             units.iter().zip(stems).map(|(u, stem)| (dir.join(format!("{stem}_{}.xlsx", period.label())), Some(u.name.clone()))).collect()
         }
     };
@@ -67,10 +67,10 @@ pub fn template(plan: &Plan, kind: TemplateKind, out: Option<&Path>, period: Per
         bail!("单位名单里没有承担任务的单位，没有可生成的任务分解表");
     }
     for (p, _) in &paths {
-        super::guard_output(p, previous.map(Path::to_path_buf).as_slice(), &inputs.iter().map(PathBuf::as_path).collect::<Vec<_>>())?;
+        luoshi::pipeline::guard_output(p, previous.map(Path::to_path_buf).as_slice(), &inputs.iter().map(PathBuf::as_path).collect::<Vec<_>>())?;
     }
     let folder = paths[0].0.parent().filter(|p| !p.as_os_str().is_empty()).unwrap_or(Path::new(".")).to_path_buf();
-    let outdir = crate::write::OutDir::open(&folder, "template")?;
+    let outdir = luoshi::write::OutDir::open(&folder, "template")?;
     refuse_overwrite(&outdir, paths.iter().map(|(p, _)| p.as_path()), force)?;
     let results: Vec<(PathBuf, Result<()>)> = paths
         .par_iter()
@@ -87,12 +87,12 @@ pub fn template(plan: &Plan, kind: TemplateKind, out: Option<&Path>, period: Per
 
 /// `out/<期次>/`: where a command's files go when no -o is given.
 fn default_folder(period: Period) -> PathBuf {
-    Path::new(super::DEFAULT_OUT).join(period.label())
+    Path::new(luoshi::pipeline::DEFAULT_OUT).join(period.label())
 }
 
 /// A form already sent out (and perhaps filled in) is not replaced without `--force`; one luoshi
 /// wrote and nobody changed is.
-fn refuse_overwrite<'a>(outdir: &crate::write::OutDir, paths: impl Iterator<Item = &'a Path>, force: bool) -> Result<()> {
+fn refuse_overwrite<'a>(outdir: &luoshi::write::OutDir, paths: impl Iterator<Item = &'a Path>, force: bool) -> Result<()> {
     if force {
         return Ok(());
     }
@@ -107,11 +107,11 @@ fn refuse_overwrite<'a>(outdir: &crate::write::OutDir, paths: impl Iterator<Item
 /// The blank 核定数据 form, written to `out` or `out/<期次>/核定数据_<期次>.xlsx`.
 pub fn verified_template(plan: &Plan, out: Option<&Path>, period: Period, force: bool, inputs: &[PathBuf]) -> Result<PathBuf> {
     let path = out.map(Path::to_path_buf).unwrap_or_else(|| default_folder(period).join(format!("核定数据_{}.xlsx", period.label())));
-    super::guard_output(&path, &[], &inputs.iter().map(PathBuf::as_path).collect::<Vec<_>>())?;
+    luoshi::pipeline::guard_output(&path, &[], &inputs.iter().map(PathBuf::as_path).collect::<Vec<_>>())?;
     let folder = path.parent().filter(|p| !p.as_os_str().is_empty()).unwrap_or(Path::new(".")).to_path_buf();
-    let outdir = crate::write::OutDir::open(&folder, "template")?;
+    let outdir = luoshi::write::OutDir::open(&folder, "template")?;
     refuse_overwrite(&outdir, std::iter::once(path.as_path()), force)?;
-    let result = crate::write::reconcile::write_verified_template(&path, plan, period);
+    let result = luoshi::write::reconcile::write_verified_template(&path, plan, period);
     let (written, failed) = if result.is_ok() { (vec![path.clone()], vec![]) } else { (vec![], vec![path.clone()]) };
     outdir.finish_one(&written, &failed)?;
     result?;

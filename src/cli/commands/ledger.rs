@@ -4,9 +4,9 @@ use std::path::{Path, PathBuf};
 
 use anyhow::{bail, Result};
 
-use super::{guard_output, history, Options};
-use crate::ledger::Ledger;
-use crate::plan::Plan;
+use luoshi::pipeline::{guard_output, history, Options};
+use luoshi::ledger::Ledger;
+use luoshi::plan::Plan;
 
 /// What `luoshi ledger` made.
 pub struct LedgerRun {
@@ -45,7 +45,7 @@ pub fn ledger(plan: &Plan, root: &Path, out: Option<&Path>, opts: &Options) -> R
                     records.push(record);
                 }
                 Err(e) => {
-                    let why = crate::write::describe_error(&e);
+                    let why = luoshi::reason::describe_error(&e);
                     if why.contains("没有报送文件") {
                         empty.push(p.label());
                     } else {
@@ -65,10 +65,10 @@ pub fn ledger(plan: &Plan, root: &Path, out: Option<&Path>, opts: &Options) -> R
         bail!("{} 下的各期文件夹都没有可用的报送文件，没有写出台账", root.display());
     }
     notes.insert(0, format!("期次：{}", read.join("、")));
-    let wanted = out.map(Path::to_path_buf).unwrap_or_else(|| Path::new(super::DEFAULT_OUT).join(format!("台账_{year}.xlsx")));
+    let wanted = out.map(Path::to_path_buf).unwrap_or_else(|| Path::new(luoshi::pipeline::DEFAULT_OUT).join(format!("台账_{year}.xlsx")));
     guard_output(&wanted, &[root.to_path_buf()], &files)?;
     let ledger = Ledger::build(plan, records, &opts.escalation, opts.assess);
-    let (path, kept) = crate::write::write_one(&wanted, "ledger", |p| crate::write::ledger::write_ledger(p, plan, &ledger))?;
+    let (path, kept) = luoshi::write::write_one(&wanted, "ledger", |p| luoshi::write::ledger::write_ledger(p, plan, &ledger))?;
     notes.extend(kept.iter().map(|k| k.said()));
     Ok(LedgerRun { ledger, path, notes })
 }

@@ -116,7 +116,7 @@ pub fn read(plan: &Plan, source: &HistorySource, paths: &[PathBuf], period: Peri
                 h.records.push(record);
                 h.folders.push(folder);
             }
-            Err(e) => h.notes.push(format!("往期{}（{}）无法读取，已跳过：{}", p.chinese(), folder.display(), crate::write::describe_error(&e))),
+            Err(e) => h.notes.push(format!("往期{}（{}）无法读取，已跳过：{}", p.chinese(), folder.display(), crate::reason::describe_error(&e))),
         }
     }
     h

@@ -6,15 +6,15 @@ use std::path::Path;
 use anyhow::Result;
 use chrono::NaiveDate;
 
-use super::{history, process, HistorySource, Options};
-use crate::ledger::PeriodRecord;
-pub use crate::remind::{Chase, Reminder, Reminders};
-use crate::papers::{Settings, Wording};
-use crate::plan::Plan;
+use luoshi::pipeline::{history, process, HistorySource, Options};
+use luoshi::ledger::PeriodRecord;
+pub use luoshi::remind::{Chase, Reminder, Reminders};
+use luoshi::papers::{Settings, Wording};
+use luoshi::plan::Plan;
 
 /// The list for `dir`, written as `催报清单_<period>.xlsx` in `out/<period>/`.
 pub fn remind(plan: &Plan, dir: &Path, out: &Path, opts: &Options, due: Option<NaiveDate>, settings: &Settings, wording: &Wording) -> Result<Reminders> {
-    let inputs = super::check_run_folders("remind", dir, out, opts)?;
+    let inputs = luoshi::pipeline::check_run_folders("remind", dir, out, opts)?;
     let paths = [dir.to_path_buf()];
     let current = Options { history: HistorySource::Off, previous: None, exclude: Some(out.to_path_buf()), ..opts.clone() };
     let batch = process(plan, &paths, &current)?;
@@ -29,7 +29,7 @@ pub fn remind(plan: &Plan, dir: &Path, out: &Path, opts: &Options, due: Option<N
     if let Some(prev) = &opts.previous {
         match history::read_period(plan, prev, period.previous(), &current) {
             Ok((_, r)) => records.push(r),
-            Err(e) => notes.push(format!("上期文件夹 {} 无法读取：{}", prev.display(), crate::write::describe_error(&e))),
+            Err(e) => notes.push(format!("上期文件夹 {} 无法读取：{}", prev.display(), luoshi::reason::describe_error(&e))),
         }
     }
     records.sort_by_key(|r| std::cmp::Reverse(r.period));
@@ -62,9 +62,9 @@ pub fn remind(plan: &Plan, dir: &Path, out: &Path, opts: &Options, due: Option<N
             message,
         });
     }
-    let folder = super::period_folder(out, period, &inputs)?;
+    let folder = luoshi::pipeline::period_folder(out, period, &inputs)?;
     let wanted = folder.join(format!("催报清单_{}.xlsx", period.label()));
-    let (path, kept) = crate::write::write_one(&wanted, "remind", |p| crate::write::remind::write_reminders(p, plan, period, due, &list, rep.due.len()))?;
+    let (path, kept) = luoshi::write::write_one(&wanted, "remind", |p| luoshi::write::remind::write_reminders(p, plan, period, due, &list, rep.due.len()))?;
     notes.extend(kept.iter().map(|k| k.said()));
     Ok(Reminders { period, due, list, path, notes })
 }
