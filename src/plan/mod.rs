@@ -1,0 +1,294 @@
+//! The master task list (市级任务清单) and the unit roster (单位名单), SPEC §1.
+//!
+//! The default list ships inside the binary (`templates/tasks.toml`); `--tasks FILE` replaces it
+//! and `--units FILE` adds units and aliases.
+
+use serde::Deserialize;
+
+use crate::fields::squash;
+use crate::values::DeadlineValue;
+
+mod load;
+mod roster;
+
+pub use roster::{Group, Roster, Unit};
+
+pub const DEFAULT_TASKS: &str = include_str!("../../templates/tasks.toml");
+
+/// The six 工作方面, exactly as the plan names them.
+pub const AREAS: [&str; 6] = ["重要指标", "重大项目建设", "营商环境建设", "重点攻坚任务", "重点民生保障", "重大制度性创新"];
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Kind {
+    Growth,
+    Count,
+    LowerBound,
+    UpperBound,
+    Stretch,
+    Milestone,
+    Qualitative,
+}
+
+impl Kind {
+    /// English key or Chinese label.
+    pub fn parse(s: &str) -> Option<Kind> {
+        Some(match squash(s).as_str() {
+            "growth" | "增速" => Kind::Growth,
+            "count" | "数量" => Kind::Count,
+            "lower_bound" | "下限" | "下限(超)" => Kind::LowerBound,
+            "upper_bound" | "上限" | "上限(以内)" => Kind::UpperBound,
+            "stretch" | "力争" => Kind::Stretch,
+            "milestone" | "节点性" | "里程碑" => Kind::Milestone,
+            "qualitative" | "定性" => Kind::Qualitative,
+            _ => return None,
+        })
+    }
+
+    pub fn label(self) -> &'static str {
+        match self {
+            Kind::Growth => "增速",
+            Kind::Count => "数量",
+            Kind::LowerBound => "下限（超）",
+            Kind::UpperBound => "上限（以内）",
+            Kind::Stretch => "力争",
+            Kind::Milestone => "节点性",
+            Kind::Qualitative => "定性",
+        }
+    }
+    /// The key a TOML task list writes (`kind = "growth"`).
+    pub fn key(self) -> &'static str {
+        match self {
+            Kind::Growth => "growth",
+            Kind::Count => "count",
+            Kind::LowerBound => "lower_bound",
+            Kind::UpperBound => "upper_bound",
+            Kind::Stretch => "stretch",
+            Kind::Milestone => "milestone",
+            Kind::Qualitative => "qualitative",
+        }
+    }
+    /// Units' figures add up to the city's (counts and amounts); rates and bounds never do.
+    pub fn sums(self) -> bool {
+        matches!(self, Kind::Count | Kind::Stretch | Kind::LowerBound)
+    }
+    pub fn quantified(self) -> bool {
+        !matches!(self, Kind::Milestone | Kind::Qualitative)
+    }
+}
+
+#[derive(Debug, Clone)]
+pub struct Allocation {
+    pub unit: String,
+    pub target: Option<f64>,
+}
+
+#[derive(Debug, Clone)]
+pub struct Task {
+    pub id: String,
+    pub area: String,
+    pub name: String,
+    pub indicator: Option<String>,
+    pub uom: Option<String>,
+    pub kind: Kind,
+    /// The figure judged against; for a stretch-only task, the 力争 value.
+    pub target: Option<f64>,
+    pub stretch: Option<f64>,
+    /// `true` for `<=` (upper bounds).
+    pub at_most: bool,
+    pub deadline: DeadlineValue,
+    pub deadline_text: String,
+    pub nodes: [Option<f64>; 3],
+    pub lead_unit: String,
+    pub units: Vec<Allocation>,
+}
+
+impl Task {
+    pub fn allocation(&self, unit: &str) -> Option<f64> {
+        self.units.iter().find(|a| a.unit == unit).and_then(|a| a.target)
+    }
+    pub fn is_split(&self) -> bool {
+        self.units.iter().any(|a| a.target.is_some())
+    }
+    pub fn responsible(&self, unit: &str) -> bool {
+        self.units.iter().any(|a| a.unit == unit)
+    }
+
+    /// The unit's own target: its allocation, or the task's when the task is not split.
+    pub fn unit_target(&self, unit: &str) -> Option<f64> {
+        self.allocation(unit).or(if self.is_split() { None } else { self.target })
+    }
+
+    /// The target a unit's row is judged against — the one rule for the form handed out, the
+    /// rules, the lights, the ledger and reconcile: what the unit wrote in its row (`own`), else
+    /// its share of the task.
+    pub fn row_target(&self, unit: &str, own: Option<f64>) -> Option<f64> {
+        own.or_else(|| self.unit_target(unit))
+    }
+
+    /// The node target `q` (0–2) a unit's row is judged against: what the unit wrote, else its
+    /// share of the task's node ([`Task::unit_nodes`]).
+    pub fn row_node(&self, unit: &str, q: usize, own: Option<f64>) -> Option<f64> {
+        own.or_else(|| self.unit_nodes(unit).get(q).copied().flatten())
+    }
+
+    /// Whether the task counts whole things (个 5G基站, 座, 家…): no node of it can be 2.7.
+    pub fn counts_whole(&self) -> bool {
+        self.uom.as_deref().is_some_and(|u| WHOLE_UNITS.contains(&u.trim()))
+    }
+
+    /// The unit's node targets: for a summed task, the city's nodes in proportion to the unit's
+    /// share of the target — whole numbers for things counted whole (rounding keeps them rising
+    /// and within the share), else to two decimals.
+    pub fn unit_nodes(&self, unit: &str) -> [Option<f64>; 3] {
+        let own = self.unit_target(unit);
+        let city = self.target.unwrap_or(0.0);
+        self.nodes.map(|n| match (n, own) {
+            (Some(n), Some(o)) if self.kind.sums() && city > 0.0 && o != city => {
+                let v = n * o / city;
+                Some(if self.counts_whole() { v.round() } else { (v * 100.0).round() / 100.0 })
+            }
+            (n, _) => n,
+        })
+    }
+}
+
+/// Units of measure that count whole things.
+const WHOLE_UNITS: &[&str] = &["个", "座", "家", "户", "项", "处", "所", "台", "辆", "栋", "间", "条", "次", "人", "名", "件", "套", "宗", "批"];
+
+#[derive(Debug, Clone)]
+pub struct Plan {
+    pub year: i32,
+    pub city: String,
+    pub tasks: Vec<Task>,
+    pub roster: Roster,
+    /// What loading the list noticed that does not stop it (shares that do not add up, no roster
+    /// sheet): said on the terminal before anything is read.
+    pub notes: Vec<String>,
+    /// Task id → position in `tasks`: looked up for every row read.
+    index: foldhash::HashMap<String, usize>,
+}
+
+impl Plan {
+    pub fn task(&self, id: &str) -> Option<&Task> {
+        self.index.get(id).map(|&i| &self.tasks[i])
+    }
+    /// Where a task stands in the list (the order of the meeting pack).
+    pub fn task_position(&self, id: &str) -> Option<usize> {
+        self.index.get(id).copied()
+    }
+
+    /// The built-in list of the 2021 plan.
+    pub fn builtin() -> Plan {
+        // The embedded list is tested; failing here is a build defect, not bad user input.
+        Plan::from_toml(DEFAULT_TASKS).expect("templates/tasks.toml is valid")
+    }
+
+    /// Units expected to report: every unit named in a task (responsible or leading).
+    pub fn expected_units(&self) -> Vec<&Unit> {
+        let named: std::collections::HashSet<&str> =
+            self.tasks.iter().flat_map(|t| std::iter::once(t.lead_unit.as_str()).chain(t.units.iter().map(|a| a.unit.as_str()))).collect();
+        self.roster.units.iter().filter(|u| named.contains(u.name.as_str())).collect()
+    }
+
+    pub fn tasks_of(&self, unit: &str) -> Vec<&Task> {
+        self.tasks.iter().filter(|t| t.responsible(unit)).collect()
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn builtin_list_holds_the_plan() {
+        let plan = Plan::builtin();
+        let t = plan.task("1.1").unwrap();
+        assert_eq!((t.kind, t.target, t.uom.as_deref()), (Kind::Growth, Some(6.5), Some("%")));
+        let t = plan.task("2.1").unwrap();
+        assert_eq!((t.kind, t.target, t.stretch), (Kind::LowerBound, Some(75.0), Some(230.0)));
+        let t = plan.task("5.1.1").unwrap();
+        assert_eq!(t.kind, Kind::UpperBound);
+        assert!(t.at_most);
+        let t = plan.task("4.6.1").unwrap();
+        assert_eq!(t.uom.as_deref(), Some("万亩"));
+        let sum: f64 = t.units.iter().filter_map(|a| a.target).sum();
+        assert!((sum - 5.88).abs() < 1e-9);
+        for id in ["4.1.2", "4.6.1", "4.5.4", "4.7.2", "5.7.1"] {
+            let t = plan.task(id).unwrap();
+            assert!(t.is_split(), "{id} is split among units");
+            let sum: f64 = t.units.iter().filter_map(|a| a.target).sum();
+            assert!((sum - t.target.unwrap()).abs() < 1e-9, "{id} allocations add up");
+        }
+        let t = plan.task("4.4.1").unwrap();
+        assert_eq!((t.kind, t.target), (Kind::Stretch, Some(1240.0)));
+        assert!(plan.tasks.iter().any(|t| t.kind == Kind::Qualitative && t.area == "营商环境建设"));
+        for t in &plan.tasks {
+            assert!(plan.roster.contains(&t.lead_unit), "lead unit {} on roster", t.lead_unit);
+            for a in &t.units {
+                assert!(plan.roster.contains(&a.unit), "{} on roster", a.unit);
+            }
+        }
+    }
+
+    #[test]
+    fn aliases_resolve() {
+        let plan = Plan::builtin();
+        let r = &plan.roster;
+        assert_eq!(r.resolve("市发改局"), Some("发改局"));
+        assert_eq!(r.resolve("海城市发展和改革局"), Some("发改局"));
+        assert_eq!(r.resolve("西柳"), Some("西柳镇"));
+        assert_eq!(r.resolve("西柳镇人民政府"), Some("西柳镇"));
+        assert_eq!(r.resolve("海城市西柳镇"), Some("西柳镇"));
+        assert_eq!(r.resolve("海州管理区"), Some("海州街道"));
+        assert_eq!(r.resolve("不存在局"), None);
+        assert_eq!(r.group_of("腾鳌镇"), Group::Town);
+        assert!(r.expand("各开发区").contains(&"腾鳌经济开发区".to_string()));
+        assert_eq!(r.expand("市发改局、市工信局"), vec!["发改局", "工信局"]);
+    }
+
+    #[test]
+    fn the_list_written_as_toml_reads_back_the_same() {
+        let plan = Plan::builtin();
+        let again = Plan::from_toml(&plan.to_toml()).unwrap();
+        assert_eq!(again.tasks.len(), plan.tasks.len());
+        for (a, b) in plan.tasks.iter().zip(&again.tasks) {
+            assert_eq!(format!("{a:?}"), format!("{b:?}"));
+        }
+        assert_eq!(again.roster.units.len(), plan.roster.units.len());
+        assert_eq!(again.roster.resolve("海城市发展和改革局"), Some("发改局"));
+    }
+
+    #[test]
+    fn xlsx_task_list() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("清单.xlsx");
+        let mut wb = rust_xlsxwriter::Workbook::new();
+        let ws = wb.add_worksheet();
+        ws.set_name("任务清单").unwrap();
+        let head = ["任务编号", "工作方面", "重点任务", "指标名称", "计量单位", "类型", "全年目标", "力争目标", "一季度", "二季度", "三季度", "完成时限", "牵头单位", "责任单位"];
+        let row = ["4.1.2", "重点攻坚任务", "新建5G基站222个", "新建5G基站", "个", "数量", "222", "", "40", "100", "170", "2021-12-31", "工信局", "工信局:150、海城经济开发区:72"];
+        let row2 = ["6.2", "重大制度性创新", "形成一批制度性创新成果", "", "", "", "", "", "", "", "", "长期坚持", "发改局", "发改局"];
+        for (c, (h, (v, v2))) in head.iter().zip(row.iter().zip(row2.iter())).enumerate() {
+            ws.write_string(0, c as u16, *h).unwrap();
+            ws.write_string(1, c as u16, *v).unwrap();
+            ws.write_string(2, c as u16, *v2).unwrap();
+        }
+        let ws = wb.add_worksheet();
+        ws.set_name("单位名单").unwrap();
+        for (r, cells) in [["单位", "类别", "别名"], ["工信局", "部门", "市工信局、海城市工业和信息化局"], ["海城经济开发区", "开发区", "开发区"], ["发改局", "部门", ""]].iter().enumerate() {
+            for (c, v) in cells.iter().enumerate() {
+                ws.write_string(r as u32, c as u16, *v).unwrap();
+            }
+        }
+        wb.save(&path).unwrap();
+        let plan = Plan::from_xlsx(&path).unwrap();
+        let t = plan.task("4.1.2").unwrap();
+        assert_eq!((t.kind, t.target, t.nodes[1]), (Kind::Count, Some(222.0), Some(100.0)));
+        assert_eq!(t.allocation("海城经济开发区"), Some(72.0));
+        assert_eq!(plan.task("6.2").unwrap().kind, Kind::Qualitative);
+        assert_eq!(plan.roster.resolve("海城市工业和信息化局"), Some("工信局"));
+        assert_eq!(plan.roster.group_of("海城经济开发区"), Group::Zone);
+    }
+}
+
