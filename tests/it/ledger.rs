@@ -4,7 +4,7 @@
 use std::path::Path;
 
 use calamine::{open_workbook_auto, Reader};
-use common::{ledger_fixtures as fixtures, ledger_periods, luoshi, output_text as text, sheet};
+use crate::common::{ledger_fixtures as fixtures, ledger_periods, luoshi, output_text as text, sheet};
 
 fn periods(root: &Path) -> std::path::PathBuf {
     ledger_periods(root, &[])
@@ -123,7 +123,7 @@ fn ledger_writes_the_year_on_its_own() {
 
 #[test]
 fn every_ledger_workbook_opens_in_libreoffice() {
-    if !common::have_soffice("every_ledger_workbook_opens_in_libreoffice") {
+    if !crate::common::have_soffice("every_ledger_workbook_opens_in_libreoffice") {
         return;
     }
     let t = tempfile::tempdir().unwrap();
@@ -132,8 +132,7 @@ fn every_ledger_workbook_opens_in_libreoffice() {
     let o = luoshi().arg("--tasks").arg(fixtures().join("tasks.toml")).arg("ledger").arg(&base).arg("-o").arg(&out).output().unwrap();
     assert_eq!(o.status.code(), Some(0), "{}", text(&o));
     let conv = t.path().join("pdf");
-    common::soffice_convert(&[out], "pdf", &conv, t.path());
+    crate::common::soffice_convert(&[out], "pdf", &conv, t.path());
     assert!(conv.join("台账.pdf").metadata().unwrap().len() > 1000);
 }
 
-mod common;

@@ -1,12 +1,10 @@
 //! A clerk's ordinary slips, each made here as a clerk would make it, and what luoshi does then:
 //! never a confident wrong answer.
 
+use crate::common::{luoshi, output_text as text};
 use std::path::{Path, PathBuf};
-use std::process::{Command, Output};
+use std::process::Output;
 
-fn luoshi() -> Command {
-    Command::new(env!("CARGO_BIN_EXE_luoshi"))
-}
 
 fn samples() -> PathBuf {
     Path::new(env!("CARGO_MANIFEST_DIR")).join("samples/2021-06")
@@ -23,9 +21,6 @@ fn copy_samples(root: &Path, name: &str) -> PathBuf {
     dir
 }
 
-fn text(o: &Output) -> String {
-    format!("{}{}", String::from_utf8_lossy(&o.stdout), String::from_utf8_lossy(&o.stderr))
-}
 
 #[test]
 fn one_clean_file_is_judged_on_its_own() {

@@ -1,10 +1,7 @@
 //! The command line: exit codes, messages, refusals.
 
-use std::process::Command;
+use crate::common::luoshi;
 
-fn luoshi() -> Command {
-    Command::new(env!("CARGO_BIN_EXE_luoshi"))
-}
 
 #[test]
 fn tasks_prints_the_builtin_list() {

@@ -1,12 +1,11 @@
 //! No write believed unchecked: a full disk, a killed or doubled run, a hostile manifest or -o
 //! never leave a bad file, touch an input, or reach outside the output folder.
 
-mod common;
 
 use std::path::{Path, PathBuf};
 use std::process::Command;
 
-use common::{ledger_fixtures, ledger_periods, luoshi, output_text as text};
+use crate::common::{ledger_fixtures, ledger_periods, luoshi, output_text as text};
 
 fn samples() -> PathBuf {
     Path::new(env!("CARGO_MANIFEST_DIR")).join("samples/2021-06")

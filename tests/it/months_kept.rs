@@ -2,12 +2,11 @@
 //! the slips a newcomer hits end in a clear refusal, not a wrong paper. On the three months of
 //! returns openpyxl wrote (`tests/fixtures/ledger`) and on the bundled samples.
 
-mod common;
 
 use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
 
-use common::{ledger_fixtures, ledger_periods, luoshi, output_text as text};
+use crate::common::{ledger_fixtures, ledger_periods, luoshi, output_text as text};
 
 /// Every file under `dir` (luoshi's hidden lock and manifest aside) with its bytes.
 fn snapshot(dir: &Path) -> BTreeMap<PathBuf, Vec<u8>> {
@@ -163,7 +162,7 @@ fn last_months_file_sent_again_is_an_error_and_not_summed() {
     let said = text(&o);
     assert!(said.contains("已报但无法使用 1 个") && said.contains("无法使用：东城镇_2021-05.xlsx（报送期次写“2021年5月”"), "{said}");
     // 东城镇's 2.1 figure is not in June's total: only 工信局's is.
-    let rows = common::sheet(&t.path().join("out/2021-06/汇总表_2021-06.xlsx"), "明细");
+    let rows = crate::common::sheet(&t.path().join("out/2021-06/汇总表_2021-06.xlsx"), "明细");
     assert!(!rows.iter().any(|r| r.iter().any(|c| c == "东城镇_2021-05.xlsx")), "no row of the resent file in 明细");
 }
 
@@ -239,7 +238,7 @@ fn counted_things_get_whole_node_targets() {
     let form = t.path().join("腾鳌镇.xlsx");
     let o = luoshi().args(["template", "--unit", "腾鳌镇", "--period", "2021-07", "-o"]).arg(&form).output().unwrap();
     assert!(o.status.success(), "{}", text(&o));
-    let rows = common::sheet(&form, "任务分解表");
+    let rows = crate::common::sheet(&form, "任务分解表");
     let header = rows.iter().position(|r| r.iter().any(|c| c == "任务编号")).unwrap();
     let col = |name: &str| rows[header..header + 2].iter().find_map(|r| r.iter().position(|c| c.contains(name))).unwrap_or_else(|| panic!("{name}"));
     let (uom, q1, q3) = (col("计量单位"), col("一季度"), col("三季度"));

@@ -207,7 +207,7 @@ fn the_returned_form_the_task_summary_and_the_overview_print_readably() {
     let o = Command::new("soffice").args(["--headless", "--norestore", "--convert-to", "pdf", "--outdir"]).arg(&pdfs).arg(&pack).arg(&form).env("HOME", t.path()).output().unwrap();
     assert!(o.status.success(), "{}", String::from_utf8_lossy(&o.stderr));
     let mut checked = 0;
-    let summary = pdfs.join("2021-06/汇总表_2021-06.pdf");
+    let summary = pdfs.join("汇总表_2021-06.pdf");
     for (pdf, marker) in [(summary.clone(), "任务汇总表"), (summary.clone(), "月调度汇总表"), (summary.clone(), "滞后任务行数"), (pdfs.join("西柳镇.pdf"), "任务分解表")] {
         for (i, (min, words)) in smallest_text(&pdf).iter().enumerate() {
             if words.contains(marker) || (marker == "任务分解表" && i > 0) {

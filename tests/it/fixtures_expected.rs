@@ -1,8 +1,8 @@
 //! Walks `tests/fixtures/expected.json` — workbooks written by openpyxl, XlsxWriter, xlwt and odfpy,
 //! messy as real units make them — and holds luoshi to every finding and truth it lists.
 
+use crate::common::luoshi;
 use std::path::{Path, PathBuf};
-use std::process::Command;
 
 use calamine::{open_workbook_auto, Data, Reader};
 use serde_json::Value;
@@ -16,9 +16,6 @@ fn expected() -> Value {
     serde_json::from_str(&std::fs::read_to_string(fixtures().join("expected.json")).unwrap()).unwrap()
 }
 
-fn luoshi() -> Command {
-    Command::new(env!("CARGO_BIN_EXE_luoshi"))
-}
 
 fn findings() -> Vec<Value> {
     let out = luoshi()

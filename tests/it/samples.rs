@@ -1,7 +1,7 @@
 //! The bundled sample batch: what the README's first command runs on.
 
+use crate::common::luoshi;
 use std::path::{Path, PathBuf};
-use std::process::Command;
 
 use serde_json::Value;
 
@@ -9,9 +9,6 @@ fn root() -> PathBuf {
     PathBuf::from(env!("CARGO_MANIFEST_DIR"))
 }
 
-fn luoshi() -> Command {
-    Command::new(env!("CARGO_BIN_EXE_luoshi"))
-}
 
 fn validate(dir: &Path) -> Vec<Value> {
     let out = luoshi().args(["validate", "--format", "jsonl", "--fail-on", "never"]).arg(dir).output().unwrap();

@@ -1,6 +1,7 @@
 //! Hostile and broken input: no file crashes the batch, exhausts memory, or plants a formula.
 //! Each input is built here; every case runs in one batch beside a good file, which must still be read.
 
+use crate::common::luoshi;
 use std::io::Write;
 use std::path::{Path, PathBuf};
 use std::process::Command;
@@ -10,9 +11,6 @@ use luoshi::write::form::{column, prefilled_rows, write_form};
 use luoshi::write::style::{Styles, Val};
 use zip::write::SimpleFileOptions;
 
-fn luoshi() -> Command {
-    Command::new(env!("CARGO_BIN_EXE_luoshi"))
-}
 
 const CONTENT_TYPES: &str = r#"<?xml version="1.0" encoding="UTF-8" standalone="yes"?>
 <Types xmlns="http://schemas.openxmlformats.org/package/2006/content-types"><Default Extension="rels" ContentType="application/vnd.openxmlformats-package.relationships+xml"/><Default Extension="xml" ContentType="application/xml"/><Override PartName="/xl/workbook.xml" ContentType="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet.main+xml"/><Override PartName="/xl/worksheets/sheet1.xml" ContentType="application/vnd.openxmlformats-officedocument.spreadsheetml.worksheet+xml"/></Types>"#;

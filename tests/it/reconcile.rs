@@ -1,13 +1,12 @@
 //! 绩效对账 on a small hand-built batch: every verdict, each part of each unit's score and the
 //! ranks (with a tie) against figures worked out by hand here.
 
-mod common;
 
 use std::path::Path;
 use std::process::Command;
 
 use calamine::{open_workbook_auto, Data, Reader};
-use common::{clean_rows, set, write_unit};
+use crate::common::{clean_rows, set, write_unit};
 use luoshi::fields::Field;
 use luoshi::write::style::Val;
 

@@ -1,7 +1,6 @@
 //! Every rule on a workbook that triggers it, and on the clean batch that must not.
 //! The batch is built here in the standard layout; each case changes one thing.
 
-mod common;
 
 use std::path::Path;
 
@@ -54,7 +53,7 @@ lead_unit = "腾鳌镇"
 units = ["腾鳌镇"]
 "#;
 
-use common::{clean_rows, PERIOD};
+use crate::common::{clean_rows, PERIOD};
 
 fn plan() -> Plan {
     Plan::from_toml(PLAN).unwrap()

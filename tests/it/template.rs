@@ -1,8 +1,8 @@
 //! Templates: what luoshi hands out comes back readable, locked where it should be.
 
+use crate::common::luoshi;
 use std::io::Read;
 use std::path::{Path, PathBuf};
-use std::process::Command;
 
 use calamine::{Reader, Xlsx};
 use serde_json::Value;
@@ -11,9 +11,6 @@ fn root() -> PathBuf {
     PathBuf::from(env!("CARGO_MANIFEST_DIR"))
 }
 
-fn luoshi() -> Command {
-    Command::new(env!("CARGO_BIN_EXE_luoshi"))
-}
 
 fn findings_for(path: &Path) -> Vec<Value> {
     let o = luoshi().args(["validate", "--format", "jsonl", "--fail-on", "never", "--period", "2021-06"]).arg(path).output().unwrap();

@@ -3,16 +3,13 @@
 //! tests/fixtures/anomalies/make.py). Each is a located finding; every workbook is written, reads
 //! back, and opens in LibreOffice. And when one workbook cannot be written, the others still are.
 
-mod common;
 
+use crate::common::luoshi;
 use std::path::{Path, PathBuf};
 use std::process::Command;
 
 use calamine::{open_workbook_auto, Data, Reader};
 
-fn luoshi() -> Command {
-    Command::new(env!("CARGO_BIN_EXE_luoshi"))
-}
 
 fn anomalies() -> PathBuf {
     Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures/anomalies")
@@ -101,10 +98,10 @@ fn every_output_is_written_and_opens() {
     let back = strings(&out.join("2021-06/退回/腾鳌镇.xlsx"), "任务分解表");
     assert!(back.iter().any(|s| s.ends_with(MARK)));
 
-    if common::have_soffice("every_output_is_written_and_opens (LibreOffice part)") {
+    if crate::common::have_soffice("every_output_is_written_and_opens (LibreOffice part)") {
         let books: Vec<PathBuf> = [summary, report].into_iter().chain(returns).collect();
         let csv = t.path().join("csv");
-        common::soffice_convert(&books, "csv", &csv, t.path());
+        crate::common::soffice_convert(&books, "csv", &csv, t.path());
         assert_eq!(std::fs::read_dir(&csv).unwrap().count(), books.len(), "LibreOffice opened every workbook");
     }
 }

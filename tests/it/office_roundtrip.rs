@@ -2,17 +2,13 @@
 //! give the same findings (rule, file, cell) and the same 任务汇总 as the originals. This is where
 //! merged cells in .ods and percent formats in .xls/.ods are held to what .xlsx gives.
 
-mod common;
 
+use crate::common::luoshi;
 use std::collections::BTreeSet;
 use std::path::{Path, PathBuf};
-use std::process::Command;
 
 use calamine::{open_workbook_auto, Data, Reader};
 
-fn luoshi() -> Command {
-    Command::new(env!("CARGO_BIN_EXE_luoshi"))
-}
 
 fn fixtures() -> PathBuf {
     Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures")
@@ -68,7 +64,7 @@ fn task_summary(dir: &Path, out: &Path) -> Vec<Vec<String>> {
 
 #[test]
 fn libreoffice_resaved_fixtures_read_the_same() {
-    if !common::have_soffice("libreoffice_resaved_fixtures_read_the_same") {
+    if !crate::common::have_soffice("libreoffice_resaved_fixtures_read_the_same") {
         return;
     }
     let t = tempfile::tempdir().unwrap();
@@ -94,7 +90,7 @@ fn libreoffice_resaved_fixtures_read_the_same() {
     let want_summary = task_summary(&originals, &t.path().join("汇总_original.xlsx"));
     for to in ["xlsx", "xls", "ods"] {
         let dir = t.path().join(to);
-        common::soffice_convert(&files, to, &dir, t.path());
+        crate::common::soffice_convert(&files, to, &dir, t.path());
         let n = std::fs::read_dir(&dir).unwrap().count();
         assert_eq!(n, files.len(), "LibreOffice wrote every file as .{to}");
         let got = findings(&dir);

@@ -6,7 +6,7 @@ use std::io::Read;
 use std::path::{Path, PathBuf};
 
 use calamine::{open_workbook_auto, Data, Reader};
-use common::{have_soffice, ledger_fixtures as fixtures, ledger_periods, luoshi, output_text as text, sheet, soffice_convert};
+use crate::common::{have_soffice, ledger_fixtures as fixtures, ledger_periods, luoshi, output_text as text, sheet, soffice_convert};
 
 /// April and May complete; June without 营商局.
 fn june_missing_one(root: &Path) -> PathBuf {
@@ -239,7 +239,7 @@ fn the_notice_quotes_the_summary_and_is_laid_out_as_a_gongwen() {
     if have_soffice("the_notice_quotes_the_summary_and_is_laid_out_as_a_gongwen (PDF)") {
         let pdf_dir = t.path().join("pdf");
         soffice_convert(std::slice::from_ref(&notice), "pdf", &pdf_dir, t.path());
-        let pdf = std::fs::read(pdf_dir.join("2021-06/通报_2021-06.pdf")).unwrap();
+        let pdf = std::fs::read(pdf_dir.join("通报_2021-06.pdf")).unwrap();
         let pdf = String::from_utf8_lossy(&pdf);
         assert!(pdf.contains("/MediaBox[0 0 595.") || pdf.contains("/MediaBox [0 0 595."), "A4 is 595 × 842 points");
         assert!(pdf.contains(" 841.") || pdf.contains(" 842"), "A4 is 595 × 842 points");
@@ -327,4 +327,3 @@ fn notice_alone_writes_only_the_notice() {
     assert!(paras.iter().any(|p| p.text == format!("{headline}。")), "{said}");
 }
 
-mod common;
