@@ -11,8 +11,30 @@ use std::path::Path;
 use rust_xlsxwriter::Workbook;
 
 const HEAD: [&str; 24] = [
-    "序号", "任务编号", "工作方面", "重点任务", "指标名称", "计量单位", "全年目标", "一季度", "二季度", "三季度", "累计完成", "完成率", "具体措施", "牵头单位", "责任单位",
-    "责任领导", "责任科室", "责任人", "联系电话", "完成时限", "进展情况", "存在问题", "下步措施", "状态",
+    "序号",
+    "任务编号",
+    "工作方面",
+    "重点任务",
+    "指标名称",
+    "计量单位",
+    "全年目标",
+    "一季度",
+    "二季度",
+    "三季度",
+    "累计完成",
+    "完成率",
+    "具体措施",
+    "牵头单位",
+    "责任单位",
+    "责任领导",
+    "责任科室",
+    "责任人",
+    "联系电话",
+    "完成时限",
+    "进展情况",
+    "存在问题",
+    "下步措施",
+    "状态",
 ];
 const DEADLINES: [&str; 5] = ["2021-12-31", "年底前", "长期坚持", "2021年11月底", "2021.12.31"];
 
@@ -32,11 +54,8 @@ fn main() -> anyhow::Result<()> {
         "year-province" => (1000, 50, 12),
         _ => anyhow::bail!("规模应为 tiny、S、M、L、year-city 或 year-province"),
     };
-    let folders: Vec<(std::path::PathBuf, u32)> = if months == 0 {
-        vec![(out.join("batch"), 6)]
-    } else {
-        (1..=months).map(|m| (out.join("year").join(format!("2021-{m:02}")), m)).collect()
-    };
+    let folders: Vec<(std::path::PathBuf, u32)> =
+        if months == 0 { vec![(out.join("batch"), 6)] } else { (1..=months).map(|m| (out.join("year").join(format!("2021-{m:02}")), m)).collect() };
     // One task per row of the widest file, so no row repeats a task id. The list is an Excel
     // 任务清单, as the office keeps it.
     std::fs::create_dir_all(out)?;
@@ -48,7 +67,8 @@ fn main() -> anyhow::Result<()> {
     let mut wb = Workbook::new();
     let ws = wb.add_worksheet_with_constant_memory()?;
     ws.set_name("任务清单")?;
-    let head = ["任务编号", "工作方面", "重点任务", "指标名称", "计量单位", "类型", "全年目标", "一季度", "二季度", "三季度", "完成时限", "牵头单位", "责任单位"];
+    let head =
+        ["任务编号", "工作方面", "重点任务", "指标名称", "计量单位", "类型", "全年目标", "一季度", "二季度", "三季度", "完成时限", "牵头单位", "责任单位"];
     for (c, h) in head.iter().enumerate() {
         ws.write_string(0, c as u16, *h)?;
     }
@@ -108,7 +128,7 @@ fn write_file(dir: &Path, f: usize, rows: usize, month: u32) -> anyhow::Result<(
         ws.write_number(r, 7, 20.0)?;
         ws.write_number(r, 8, 45.0)?;
         ws.write_number(r, 9, 75.0)?;
-        if (i + f) % 25 == 0 {
+        if (i + f).is_multiple_of(25) {
             ws.write_string(r, 10, format!("{actual}个"))?; // a number typed as text
         } else {
             ws.write_number(r, 10, actual as f64)?;

@@ -7,9 +7,9 @@
 use std::path::Path;
 
 use luoshi::fields::{Field, STANDARD_COLUMNS};
-use luoshi::values::fmt_num;
-use luoshi::plan::{Kind, Plan, Task};
 use luoshi::period::Period;
+use luoshi::plan::{Kind, Plan, Task};
+use luoshi::values::fmt_num;
 use luoshi::write::form::{column, write_form, FIRST_DATA_ROW};
 use luoshi::write::style::{num_format, Styles, Val};
 use luoshi::write::{new_workbook, save_atomic};
@@ -40,7 +40,8 @@ impl Rng {
 }
 
 const SURNAMES: &[&str] = &["王", "李", "张", "刘", "陈", "杨", "赵", "黄", "周", "吴", "徐", "孙", "马", "朱", "胡", "郭", "何", "高", "林", "罗"];
-const GIVEN: &[&str] = &["建国", "海波", "丽娟", "志强", "秀英", "春雨", "国庆", "晓东", "立新", "玉兰", "宏伟", "淑芬", "振华", "桂芝", "文博", "雪梅", "德明", "红霞"];
+const GIVEN: &[&str] =
+    &["建国", "海波", "丽娟", "志强", "秀英", "春雨", "国庆", "晓东", "立新", "玉兰", "宏伟", "淑芬", "振华", "桂芝", "文博", "雪梅", "德明", "红霞"];
 const MOBILE: &[&str] = &["139", "138", "135", "158", "186", "133", "151", "187"];
 
 fn person(rng: &mut Rng) -> String {
@@ -48,7 +49,7 @@ fn person(rng: &mut Rng) -> String {
 }
 
 fn phone(rng: &mut Rng) -> String {
-    if rng.next() % 4 == 0 {
+    if rng.next().is_multiple_of(4) {
         format!("0412-3{:06}", rng.next() % 1_000_000)
     } else {
         format!("{}{:08}", rng.pick(MOBILE), rng.next() % 100_000_000)
@@ -90,14 +91,16 @@ fn measures(task: &Task, unit: &str) -> String {
 fn progress(task: &Task, actual: Option<f64>, rate: Option<f64>) -> String {
     let uom = task.uom.clone().unwrap_or_default();
     match (task.kind, actual) {
-        (Kind::Growth, Some(a)) => format!("1-6月{}增长{}%，{}全年目标。", task.indicator.clone().unwrap_or_default(), fmt_num(a), if a >= task.target.unwrap_or(0.0) { "高于" } else { "低于" }),
-        (Kind::UpperBound, Some(a)) => format!("截至6月底{}为{}%，控制在目标以内。", task.indicator.clone().unwrap_or_default(), fmt_num(a)),
-        (_, Some(a)) => format!(
-            "截至6月底累计完成{}{}，完成全年目标的{}%，工作按序时推进。",
+        (Kind::Growth, Some(a)) => format!(
+            "1-6月{}增长{}%，{}全年目标。",
+            task.indicator.clone().unwrap_or_default(),
             fmt_num(a),
-            uom,
-            fmt_num((rate.unwrap_or(0.0) * 1000.0).round() / 10.0)
+            if a >= task.target.unwrap_or(0.0) { "高于" } else { "低于" }
         ),
+        (Kind::UpperBound, Some(a)) => format!("截至6月底{}为{}%，控制在目标以内。", task.indicator.clone().unwrap_or_default(), fmt_num(a)),
+        (_, Some(a)) => {
+            format!("截至6月底累计完成{}{}，完成全年目标的{}%，工作按序时推进。", fmt_num(a), uom, fmt_num((rate.unwrap_or(0.0) * 1000.0).round() / 10.0))
+        }
         _ => "已制定实施方案，各项工作有序推进，阶段性任务已完成。".to_string(),
     }
 }
@@ -242,7 +245,9 @@ fn main() -> anyhow::Result<()> {
                 }
                 if let Some(i) = find(&rows, "4.6.3") {
                     put(&mut rows, i, Field::Uom, Val::text("个"));
-                    planted.push(Planted { file: file.clone(), rule: "L09", cell: Some(cell(Field::Uom, i)), note: "计量单位写“个”，清单为“家”" });
+                    planted.push(Planted {
+                        file: file.clone(), rule: "L09", cell: Some(cell(Field::Uom, i)), note: "计量单位写“个”，清单为“家”"
+                    });
                 }
             }
             "交通局" => {
@@ -259,7 +264,9 @@ fn main() -> anyhow::Result<()> {
             "自然资源局" => {
                 if let Some(i) = find(&rows, "4.7.2") {
                     put(&mut rows, i, Field::Target, Val::Num(500.0, "0"));
-                    planted.push(Planted { file: file.clone(), rule: "L08", cell: Some(cell(Field::Target, i)), note: "植树造林目标写500亩，分配600亩" });
+                    planted.push(Planted {
+                        file: file.clone(), rule: "L08", cell: Some(cell(Field::Target, i)), note: "植树造林目标写500亩，分配600亩"
+                    });
                     planted.push(Planted { file: String::new(), rule: "V04", cell: None, note: "植树造林各单位目标合计不足3000亩" });
                 }
             }
@@ -325,10 +332,7 @@ fn main() -> anyhow::Result<()> {
         .iter()
         .map(|p| serde_json::json!({"file": if p.file.is_empty() { None } else { Some(&p.file) }, "rule": p.rule, "cell": p.cell, "note": p.note}))
         .collect();
-    std::fs::write(
-        Path::new(env!("CARGO_MANIFEST_DIR")).join("samples/planted-2021-06.json"),
-        serde_json::to_string_pretty(&json)? + "\n",
-    )?;
+    std::fs::write(Path::new(env!("CARGO_MANIFEST_DIR")).join("samples/planted-2021-06.json"), serde_json::to_string_pretty(&json)? + "\n")?;
     println!("已生成 {} 个单位的报送文件：{}", plan.expected_units().len() - 1, dir.display());
     Ok(())
 }

@@ -14,10 +14,10 @@ use rayon::prelude::*;
 use crate::fields::{Field, FIELDS};
 use crate::finding::{Finding, Rule};
 use crate::lights::{completion, expected_progress, light, Light, Progress, Thresholds};
-use crate::values::{fmt_num, Status};
 use crate::normalise::{Submission, TaskRow};
-use crate::plan::{Group, Kind, Plan, Task};
 use crate::period::Period;
+use crate::plan::{Group, Kind, Plan, Task};
+use crate::values::{fmt_num, Status};
 
 /// Column names of the detail frame (明细) besides the field headers.
 pub mod col {
@@ -124,7 +124,6 @@ pub struct RowJudgement {
     pub completion: Option<f64>,
 }
 
-
 pub fn judge_row(plan: &Plan, period: Period, th: Thresholds, unit: &str, row: &TaskRow) -> Option<RowJudgement> {
     let task = plan.task(row.task_id())?;
     // A figure luoshi could not use gives no light at all: 灰 (无数据), never a guess.
@@ -195,14 +194,8 @@ pub fn detail_frame(plan: &Plan, period: Period, th: Thresholds, subs: &[Submiss
     columns.push(Column::new(col::EXPECTED.into(), judged.iter().map(|j| j.as_ref().and_then(|j| j.expected)).collect::<Vec<_>>()));
     columns.push(Column::new(col::DONE.into(), judged.iter().map(|j| j.as_ref().and_then(|j| j.completion)).collect::<Vec<_>>()));
     columns.push(Column::new(col::PREVIOUS.into(), rows.iter().map(|(_, r)| r.previous).collect::<Vec<_>>()));
-    columns.push(Column::new(
-        col::CHANGE.into(),
-        rows.iter().map(|(_, r)| r.actual.zip(r.previous).map(|(a, p)| a - p)).collect::<Vec<_>>(),
-    ));
-    columns.push(Column::new(
-        col::COUNTED.into(),
-        rows.iter().map(|(_, r)| r.usable() && plan.task(r.task_id()).is_some()).collect::<Vec<bool>>(),
-    ));
+    columns.push(Column::new(col::CHANGE.into(), rows.iter().map(|(_, r)| r.actual.zip(r.previous).map(|(a, p)| a - p)).collect::<Vec<_>>()));
+    columns.push(Column::new(col::COUNTED.into(), rows.iter().map(|(_, r)| r.usable() && plan.task(r.task_id()).is_some()).collect::<Vec<bool>>()));
     columns.push(Column::new(col::REPEAT.into(), rows.iter().map(|(_, r)| r.duplicate).collect::<Vec<bool>>()));
     Ok(DataFrame::new(n, columns)?)
 }
@@ -259,9 +252,15 @@ fn lagging_rows(plan: &Plan, detail: &DataFrame) -> Result<Vec<LaggingRow>> {
     let df = detail.clone().lazy().filter(lagging.and(col(col::REPEAT).not())).collect()?;
     let get = |name: &str| strings(&df, name);
     let (tasks, units, lights) = (get(Field::TaskId.header())?, get(col::UNIT)?, get(col::LIGHT)?);
-    let (problems, next, leaders, persons, phones) =
-        (get(Field::Problems.header())?, get(Field::NextSteps.header())?, get(Field::Leader.header())?, get(Field::Person.header())?, get(Field::Phone.header())?);
-    let (targets, actuals, done, expected) = (floats(&df, Field::Target.header())?, floats(&df, Field::Actual.header())?, floats(&df, col::DONE)?, floats(&df, col::EXPECTED)?);
+    let (problems, next, leaders, persons, phones) = (
+        get(Field::Problems.header())?,
+        get(Field::NextSteps.header())?,
+        get(Field::Leader.header())?,
+        get(Field::Person.header())?,
+        get(Field::Phone.header())?,
+    );
+    let (targets, actuals, done, expected) =
+        (floats(&df, Field::Target.header())?, floats(&df, Field::Actual.header())?, floats(&df, col::DONE)?, floats(&df, col::EXPECTED)?);
     let mut rows: Vec<LaggingRow> = (0..df.height())
         .filter_map(|i| {
             Some(LaggingRow {
@@ -306,7 +305,14 @@ pub fn consolidate(plan: &Plan, period: Period, th: Thresholds, subs: &[Submissi
 }
 
 /// Everything after the detail frame: per-task totals, unit tallies, coverages, V rules.
-pub fn consolidate_frame(plan: &Plan, period: Period, th: Thresholds, subs: &[Submission], units_with_files: &HashSet<String>, detail: DataFrame) -> Result<Consolidated> {
+pub fn consolidate_frame(
+    plan: &Plan,
+    period: Period,
+    th: Thresholds,
+    subs: &[Submission],
+    units_with_files: &HashSet<String>,
+    detail: DataFrame,
+) -> Result<Consolidated> {
     if std::env::var_os("LUOSHI_PROFILE").is_some() {
         eprintln!("[profile] detail frame: {} rows, {} MB", detail.height(), detail.estimated_size() / 1_000_000);
     }
@@ -341,13 +347,8 @@ pub fn consolidate_frame(plan: &Plan, period: Period, th: Thresholds, subs: &[Su
         .select([col(task_id), col(actual).alias("牵头单位值"), col(col::PREVIOUS).alias("牵头单位上期")])
         .collect()?;
     // Who reported each task: distinct (task, unit) pairs.
-    let pairs_df = detail
-        .clone()
-        .lazy()
-        .filter(col(col::COUNTED))
-        .select([col(task_id), col(col::UNIT)])
-        .unique_stable(None, UniqueKeepStrategy::First)
-        .collect()?;
+    let pairs_df =
+        detail.clone().lazy().filter(col(col::COUNTED)).select([col(task_id), col(col::UNIT)]).unique_stable(None, UniqueKeepStrategy::First).collect()?;
 
     crate::profile::stage("consolidate: polars queries", t0);
     let ids = strings(&per_task, task_id)?;
@@ -404,10 +405,7 @@ pub fn consolidate_frame(plan: &Plan, period: Period, th: Thresholds, subs: &[Su
         let who: Vec<String> = reporters.remove(t.id.as_str()).unwrap_or_default();
         let lead = lead_pos.get(t.id.as_str()).copied();
         let (actual, previous) = match (t.kind.sums(), i) {
-            (true, Some(i)) => (
-                sums[i].filter(|_| filled[i].unwrap_or(0.0) > 0.0),
-                prev_sums[i].filter(|_| prev_filled[i].unwrap_or(0.0) > 0.0),
-            ),
+            (true, Some(i)) => (sums[i].filter(|_| filled[i].unwrap_or(0.0) > 0.0), prev_sums[i].filter(|_| prev_filled[i].unwrap_or(0.0) > 0.0)),
             (false, _) => (lead.and_then(|j| lead_vals[j]), lead.and_then(|j| lead_prev[j])),
             _ => (None, None),
         };
@@ -499,12 +497,10 @@ fn coverage(plan: &Plan, detail: &DataFrame) -> Result<Vec<Coverage>> {
     // 任务全覆盖: every master task is claimed by a row.
     let reported = detail.clone().lazy().select([col(task_id).alias("任务编号")]).unique(None, UniqueKeepStrategy::First);
     let unclaimed = master.clone().lazy().anti_join(reported, col("任务编号"), col("任务编号")).collect()?;
-    let tasks = Coverage {
-        name: "任务全覆盖",
-        total: plan.tasks.len(),
-        covered: plan.tasks.len() - unclaimed.height(),
-        missing: strings(&unclaimed, "任务编号")?,
-    };
+    let tasks =
+        Coverage {
+            name: "任务全覆盖", total: plan.tasks.len(), covered: plan.tasks.len() - unclaimed.height(), missing: strings(&unclaimed, "任务编号")?
+        };
     // 责任全覆盖: every responsible unit reported every task it is responsible for.
     let pairs: Vec<(&str, &str)> = plan.tasks.iter().flat_map(|t| t.units.iter().map(move |a| (t.id.as_str(), a.unit.as_str()))).collect();
     let expected = DataFrame::new(
@@ -551,12 +547,7 @@ fn check_split(t: &Task, city: f64, sum: f64, who: &[String], subs: &[Submission
 /// Rows per light and mean completion per unit, from the detail frame.
 fn unit_summaries(plan: &Plan, detail: &DataFrame, submitted: &HashSet<&str>) -> Result<Vec<UnitSummary>> {
     let rows = detail.clone().lazy().filter(col(col::REPEAT).not());
-    let by_light = rows
-        .clone()
-        .select([col(col::UNIT), col(col::LIGHT)])
-        .group_by([col(col::UNIT), col(col::LIGHT)])
-        .agg([len().alias("行数")])
-        .collect()?;
+    let by_light = rows.clone().select([col(col::UNIT), col(col::LIGHT)]).group_by([col(col::UNIT), col(col::LIGHT)]).agg([len().alias("行数")]).collect()?;
     let reported_pairs = rows.clone().select([col(col::UNIT), col(Field::TaskId.header())]).collect()?;
     let by_unit = rows
         .select([col(col::UNIT), col(col::DONE)])
@@ -605,9 +596,5 @@ pub fn short_name(t: &Task) -> String {
 }
 
 fn subs_target(subs: &[Submission], unit: &str, task: &str) -> Option<f64> {
-    counted(subs)
-        .filter(|s| s.unit.as_deref() == Some(unit))
-        .flat_map(|s| s.rows.iter())
-        .find(|r| r.task_id() == task && r.uom_ok)
-        .and_then(|r| r.target)
+    counted(subs).filter(|s| s.unit.as_deref() == Some(unit)).flat_map(|s| s.rows.iter()).find(|r| r.task_id() == task && r.uom_ok).and_then(|r| r.target)
 }

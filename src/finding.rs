@@ -23,7 +23,43 @@ impl Severity {
 /// A rule's code (SPEC §3). The compiler knows every one; [`RULES`] says what each means.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
 pub enum Rule {
-    F01, F02, F03, F04, F05, F06, F07, F08, C01, C02, C03, C04, C05, C06, C07, C08, C09, C10, C11, L01, L02, L03, L04, L05, L06, L07, L08, L09, V01, V02, V03, V04, V05, L10, L11, L12, L13,
+    F01,
+    F02,
+    F03,
+    F04,
+    F05,
+    F06,
+    F07,
+    F08,
+    C01,
+    C02,
+    C03,
+    C04,
+    C05,
+    C06,
+    C07,
+    C08,
+    C09,
+    C10,
+    C11,
+    L01,
+    L02,
+    L03,
+    L04,
+    L05,
+    L06,
+    L07,
+    L08,
+    L09,
+    V01,
+    V02,
+    V03,
+    V04,
+    V05,
+    L10,
+    L11,
+    L12,
+    L13,
 }
 
 impl Rule {
@@ -81,45 +117,88 @@ use Severity::{Error as E, Info as I, Warning as W};
 
 /// SPEC §3. Every finding refers to one of these by code.
 pub const RULES: &[RuleDef] = &[
-    RuleDef { rule: Rule::F01, code: "F01", severity: E, title: "文件无法读取", fix: "请用 Excel 或 WPS 打开确认，另存为 .xlsx 后重新报送" },
+    RuleDef {
+        rule: Rule::F01, code: "F01", severity: E, title: "文件无法读取", fix: "请用 Excel 或 WPS 打开确认，另存为 .xlsx 后重新报送"
+    },
     RuleDef { rule: Rule::F02, code: "F02", severity: E, title: "找不到任务分解表", fix: "请使用统一下发的《任务分解表》模板填报" },
     RuleDef { rule: Rule::F03, code: "F03", severity: E, title: "缺少必填列", fix: "请按模板补上该列，不要删除模板中的列" },
     RuleDef { rule: Rule::F04, code: "F04", severity: W, title: "列重复", fix: "请删除重复的列，只保留一列" },
-    RuleDef { rule: Rule::F05, code: "F05", severity: E, title: "无法识别报送单位", fix: "请在第2行填写“填报单位：单位全称”，单位名称须在单位名单中" },
-    RuleDef { rule: Rule::F06, code: "F06", severity: W, title: "同一单位报送多份", fix: "已采用最新一份；如有误请重新报送并删除旧版" },
+    RuleDef {
+        rule: Rule::F05, code: "F05", severity: E, title: "无法识别报送单位", fix: "请在第2行填写“填报单位：单位全称”，单位名称须在单位名单中"
+    },
+    RuleDef {
+        rule: Rule::F06, code: "F06", severity: W, title: "同一单位报送多份", fix: "已采用最新一份；如有误请重新报送并删除旧版"
+    },
     RuleDef { rule: Rule::F07, code: "F07", severity: W, title: "报送期次不符", fix: "请核对“报送期次”，填写本期的年月" },
-    RuleDef { rule: Rule::F08, code: "F08", severity: E, title: "重复报送上期文件", fix: "这是上期的文件，本期未采用；请按本期进展更新数据、改填本期的报送期次后重新报送" },
+    RuleDef {
+        rule: Rule::F08,
+        code: "F08",
+        severity: E,
+        title: "重复报送上期文件",
+        fix: "这是上期的文件，本期未采用；请按本期进展更新数据、改填本期的报送期次后重新报送",
+    },
     RuleDef { rule: Rule::C01, code: "C01", severity: E, title: "必填项为空", fix: "请补填该项" },
-    RuleDef { rule: Rule::C02, code: "C02", severity: E, title: "不是数字", fix: "请只填阿拉伯数字（可带小数点），不要写汉字或文字说明" },
-    RuleDef { rule: Rule::C03, code: "C03", severity: E, title: "日期无法识别", fix: "请填写日期（如 2021-12-31、2021年6月底）或“长期坚持”" },
+    RuleDef {
+        rule: Rule::C02, code: "C02", severity: E, title: "不是数字", fix: "请只填阿拉伯数字（可带小数点），不要写汉字或文字说明"
+    },
+    RuleDef {
+        rule: Rule::C03, code: "C03", severity: E, title: "日期无法识别", fix: "请填写日期（如 2021-12-31、2021年6月底）或“长期坚持”"
+    },
     RuleDef { rule: Rule::C04, code: "C04", severity: E, title: "取值不在允许范围", fix: "请从下拉列表中选择规定的值" },
-    RuleDef { rule: Rule::C05, code: "C05", severity: W, title: "电话号码格式不对", fix: "请填写11位手机号或带区号的固定电话（如 0412-3123456）" },
+    RuleDef {
+        rule: Rule::C05, code: "C05", severity: W, title: "电话号码格式不对", fix: "请填写11位手机号或带区号的固定电话（如 0412-3123456）"
+    },
     RuleDef { rule: Rule::C06, code: "C06", severity: E, title: "公式错误", fix: "请检查公式，或直接填写数值" },
     RuleDef { rule: Rule::C07, code: "C07", severity: I, title: "“同上”已按上一行填充", fix: "建议直接填写完整内容" },
-    RuleDef { rule: Rule::C08, code: "C08", severity: W, title: "疑似日期写成了数字", fix: "请把单元格设为文本或日期格式后重新填写日期" },
-    RuleDef { rule: Rule::C09, code: "C09", severity: W, title: "文字超长，已截断", fix: "单元格文字超过 Excel 上限 32,767 字；请精简内容，详细材料另附" },
-    RuleDef { rule: Rule::C10, code: "C10", severity: E, title: "数值超出范围", fix: "数字大得 Excel 无法保存（或不是有限数值），请核实后重新填写" },
-    RuleDef { rule: Rule::C11, code: "C11", severity: E, title: "日期超出范围", fix: "Excel 只能保存 1900 年至 9999 年的日期，请核实年份后重新填写" },
-    RuleDef { rule: Rule::L01, code: "L01", severity: E, title: "任务编号不在市级任务清单", fix: "请核对任务编号，按市级任务清单填写" },
+    RuleDef {
+        rule: Rule::C08, code: "C08", severity: W, title: "疑似日期写成了数字", fix: "请把单元格设为文本或日期格式后重新填写日期"
+    },
+    RuleDef {
+        rule: Rule::C09, code: "C09", severity: W, title: "文字超长，已截断", fix: "单元格文字超过 Excel 上限 32,767 字；请精简内容，详细材料另附"
+    },
+    RuleDef {
+        rule: Rule::C10, code: "C10", severity: E, title: "数值超出范围", fix: "数字大得 Excel 无法保存（或不是有限数值），请核实后重新填写"
+    },
+    RuleDef {
+        rule: Rule::C11, code: "C11", severity: E, title: "日期超出范围", fix: "Excel 只能保存 1900 年至 9999 年的日期，请核实年份后重新填写"
+    },
+    RuleDef {
+        rule: Rule::L01, code: "L01", severity: E, title: "任务编号不在市级任务清单", fix: "请核对任务编号，按市级任务清单填写"
+    },
     RuleDef { rule: Rule::L02, code: "L02", severity: E, title: "任务编号重复", fix: "同一任务只填一行，请合并重复的行" },
-    RuleDef { rule: Rule::L03, code: "L03", severity: W, title: "节点目标倒挂", fix: "节点目标为累计值，应一季度≤二季度≤三季度≤全年目标" },
+    RuleDef {
+        rule: Rule::L03, code: "L03", severity: W, title: "节点目标倒挂", fix: "节点目标为累计值，应一季度≤二季度≤三季度≤全年目标"
+    },
     RuleDef { rule: Rule::L04, code: "L04", severity: W, title: "完成值远超目标", fix: "请核对数值和计量单位（万/亿、亩/万亩）" },
     RuleDef { rule: Rule::L05, code: "L05", severity: W, title: "完成率与数值不符", fix: "完成率应为 累计完成÷全年目标，请核对" },
     RuleDef { rule: Rule::L06, code: "L06", severity: W, title: "状态与数值矛盾", fix: "请按实际进度填写状态，或核对数值" },
-    RuleDef { rule: Rule::L07, code: "L07", severity: W, title: "已过完成时限仍未完成", fix: "请说明滞后原因和整改时限，或更新状态" },
+    RuleDef {
+        rule: Rule::L07, code: "L07", severity: W, title: "已过完成时限仍未完成", fix: "请说明滞后原因和整改时限，或更新状态"
+    },
     RuleDef { rule: Rule::L08, code: "L08", severity: W, title: "全年目标与分配不符", fix: "请按市级任务清单分配的目标填写" },
     RuleDef { rule: Rule::L09, code: "L09", severity: E, title: "计量单位与清单不符", fix: "请按市级任务清单的计量单位填写" },
     RuleDef { rule: Rule::V01, code: "V01", severity: E, title: "单位未报送", fix: "请督促该单位尽快报送" },
     RuleDef { rule: Rule::V02, code: "V02", severity: E, title: "任务无人报送", fix: "请督促责任单位报送该任务" },
     RuleDef { rule: Rule::V03, code: "V03", severity: W, title: "缺少节点目标", fix: "量化任务请填写一、二、三季度节点目标" },
-    RuleDef { rule: Rule::V04, code: "V04", severity: E, title: "分解目标合计不足", fix: "各责任单位目标之和应不低于市级目标，请核对分解" },
+    RuleDef {
+        rule: Rule::V04, code: "V04", severity: E, title: "分解目标合计不足", fix: "各责任单位目标之和应不低于市级目标，请核对分解"
+    },
     RuleDef { rule: Rule::V05, code: "V05", severity: W, title: "牵头单位未报送牵头任务", fix: "请牵头单位报送该任务的进展" },
     RuleDef { rule: Rule::L10, code: "L10", severity: W, title: "与上期相比变化过大", fix: "累计完成较上期变化超过30%，请附说明" },
-    RuleDef { rule: Rule::L11, code: "L11", severity: W, title: "累计完成比上期减少", fix: "累计完成是1月至本月的累计数，只增不减；请核对本期或上期数据" },
-    RuleDef { rule: Rule::L12, code: "L12", severity: W, title: "已销号任务又报为未完成", fix: "已销号的任务如确需重新推进，请说明原因；否则状态填“已完成”" },
-    RuleDef { rule: Rule::L13, code: "L13", severity: W, title: "目标与上期报送的不同", fix: "全年目标和节点目标年初确定，调整须经督查室同意；未经同意请改回原目标" },
+    RuleDef {
+        rule: Rule::L11, code: "L11", severity: W, title: "累计完成比上期减少", fix: "累计完成是1月至本月的累计数，只增不减；请核对本期或上期数据"
+    },
+    RuleDef {
+        rule: Rule::L12, code: "L12", severity: W, title: "已销号任务又报为未完成", fix: "已销号的任务如确需重新推进，请说明原因；否则状态填“已完成”"
+    },
+    RuleDef {
+        rule: Rule::L13,
+        code: "L13",
+        severity: W,
+        title: "目标与上期报送的不同",
+        fix: "全年目标和节点目标年初确定，调整须经督查室同意；未经同意请改回原目标",
+    },
 ];
-
 
 /// One problem, located as precisely as we can. Serialises to exactly the JSON keys of SPEC §3.
 #[derive(Debug, Clone, Serialize, PartialEq)]
@@ -247,7 +326,10 @@ impl Counts {
         c
     }
     /// Counts per key (file, unit …) in one pass; findings without a key are left out.
-    pub fn per<'a, K: std::hash::Hash + Eq>(findings: impl IntoIterator<Item = &'a Finding>, key: impl Fn(&'a Finding) -> Option<K>) -> std::collections::HashMap<K, Counts> {
+    pub fn per<'a, K: std::hash::Hash + Eq>(
+        findings: impl IntoIterator<Item = &'a Finding>,
+        key: impl Fn(&'a Finding) -> Option<K>,
+    ) -> std::collections::HashMap<K, Counts> {
         let mut out: std::collections::HashMap<K, Counts> = std::collections::HashMap::new();
         for f in findings {
             if let Some(k) = key(f) {
@@ -308,7 +390,10 @@ pub fn sorted(findings: &[Finding]) -> Vec<&Finding> {
     v
 }
 
-fn order_key(f: &Finding) -> (bool, &Option<String>, std::cmp::Reverse<Severity>, &Option<String>, Option<u32>, &Option<String>, Rule) {
+/// Located or not, unit, most severe first, file, row, cell, rule.
+type OrderKey<'a> = (bool, &'a Option<String>, std::cmp::Reverse<Severity>, &'a Option<String>, Option<u32>, &'a Option<String>, Rule);
+
+fn order_key(f: &Finding) -> OrderKey<'_> {
     (f.unit.is_some() || f.file.is_some(), &f.unit, std::cmp::Reverse(f.severity), &f.file, f.row, &f.cell, f.rule)
 }
 

@@ -16,11 +16,11 @@ use crate::consolidate::{bools, col, floats, strings, Consolidated};
 use crate::fields::Field;
 use crate::finding::{Finding, Rule};
 use crate::lights::Light;
-use crate::values::{fmt_num, parse_status, Status};
 use crate::normalise::Submission;
-use crate::plan::{Plan, Task};
 use crate::period::Period;
+use crate::plan::{Plan, Task};
 use crate::validate::meets;
+use crate::values::{fmt_num, parse_status, Status};
 
 pub const DEFAULT_ESCALATION: &str = include_str!("../templates/escalation.toml");
 
@@ -67,7 +67,9 @@ pub struct Contact {
 impl Contact {
     pub fn of(sub: &Submission) -> Option<Contact> {
         let first = sub.rows.first();
-        let pick = |meta: &Option<String>, f: Field| meta.clone().filter(|s| !s.trim().is_empty()).or_else(|| first.map(|r| r.get(f).to_string()).filter(|s| !s.trim().is_empty()));
+        let pick = |meta: &Option<String>, f: Field| {
+            meta.clone().filter(|s| !s.trim().is_empty()).or_else(|| first.map(|r| r.get(f).to_string()).filter(|s| !s.trim().is_empty()))
+        };
         let c = Contact { person: pick(&sub.reporter, Field::Person).unwrap_or_default(), phone: pick(&sub.reporter_phone, Field::Phone).unwrap_or_default() };
         (!c.person.is_empty() || !c.phone.is_empty()).then_some(c)
     }
@@ -162,7 +164,10 @@ impl Escalation {
     pub fn parse(text: &str, name: &str) -> Result<Escalation> {
         let e: Escalation = toml::from_str(text).map_err(|e| {
             let at = crate::reason::toml_line(text, &e).map(|l| format!("第{l}行：")).unwrap_or_default();
-            anyhow::anyhow!("督办措施设置 {name} {at}{}（每条规则写 measure = \"措施\"，以及 red = 期数 或 lagging = 期数）", crate::reason::toml_reason(&e, "规则"))
+            anyhow::anyhow!(
+                "督办措施设置 {name} {at}{}（每条规则写 measure = \"措施\"，以及 red = 期数 或 lagging = 期数）",
+                crate::reason::toml_reason(&e, "规则")
+            )
         })?;
         for (i, r) in e.rules.iter().enumerate() {
             if r.measure.trim().is_empty() || (r.red.is_none() && r.lagging.is_none()) || r.red == Some(0) || r.lagging == Some(0) {
@@ -174,10 +179,7 @@ impl Escalation {
 
     /// The first rule the streak meets, top down.
     pub fn measure(&self, lagging: usize, red: usize) -> Option<&str> {
-        self.rules
-            .iter()
-            .find(|r| r.red.is_none_or(|n| red >= n) && r.lagging.is_none_or(|n| lagging >= n))
-            .map(|r| r.measure.as_str())
+        self.rules.iter().find(|r| r.red.is_none_or(|n| red >= n) && r.lagging.is_none_or(|n| lagging >= n)).map(|r| r.measure.as_str())
     }
 }
 
@@ -297,7 +299,8 @@ impl Ledger {
             })
             .collect();
         // Every unit × task seen in any period, by unit then the plan's order.
-        let mut keys: Vec<(String, String)> = records.iter().flat_map(|r| r.rows.iter().flat_map(|(u, m)| m.keys().map(move |t| (u.clone(), t.clone())))).collect();
+        let mut keys: Vec<(String, String)> =
+            records.iter().flat_map(|r| r.rows.iter().flat_map(|(u, m)| m.keys().map(move |t| (u.clone(), t.clone())))).collect();
         keys.sort_by_cached_key(|(u, t)| (u.clone(), plan.task_position(t).unwrap_or(usize::MAX)));
         keys.dedup();
         let rows: Vec<RowLine> = keys
@@ -356,11 +359,7 @@ impl Ledger {
                 if !task.kind.quantified() {
                     continue;
                 }
-                let node = if quarter < 3 {
-                    task.row_node(&r.unit, quarter, mark.nodes[quarter])
-                } else {
-                    task.row_target(&r.unit, mark.target)
-                };
+                let node = if quarter < 3 { task.row_node(&r.unit, quarter, mark.nodes[quarter]) } else { task.row_target(&r.unit, mark.target) };
                 let Some(node) = node else { continue };
                 let met = mark.actual.is_some_and(|a| meets(task.kind, a, node));
                 out.push(NodeCheck { unit: r.unit.clone(), task_id: r.task_id.clone(), period: *p, quarter, node, actual: mark.actual, met });
@@ -449,7 +448,12 @@ pub fn check_against_history(plan: &Plan, subs: &[Submission], history: &[Period
                     }
                 }
                 // L13: targets are set at the start of the year.
-                let cells = [(Field::Target, "全年目标", row.target, m.target), (Field::Q1, "一季度节点目标", row.nodes[0], m.nodes[0]), (Field::Q2, "二季度节点目标", row.nodes[1], m.nodes[1]), (Field::Q3, "三季度节点目标", row.nodes[2], m.nodes[2])];
+                let cells = [
+                    (Field::Target, "全年目标", row.target, m.target),
+                    (Field::Q1, "一季度节点目标", row.nodes[0], m.nodes[0]),
+                    (Field::Q2, "二季度节点目标", row.nodes[1], m.nodes[1]),
+                    (Field::Q3, "三季度节点目标", row.nodes[2], m.nodes[2]),
+                ];
                 for (field, name, now, before) in cells {
                     if let (Some(now), Some(before)) = (now, before) {
                         if (now - before).abs() > 1e-6 * now.abs().max(before.abs()).max(1.0) {

@@ -3,10 +3,10 @@
 
 use chrono::Datelike;
 
-use crate::values::{DeadlineValue, Status};
-use crate::plan::{Kind, Task};
 use crate::period::Period;
+use crate::plan::{Kind, Task};
 use crate::validate::meets;
+use crate::values::{DeadlineValue, Status};
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
 pub enum Light {

@@ -68,7 +68,10 @@ fn xlsx_reason(e: &XlsxError) -> String {
     match e {
         XlsxError::MaxStringLengthExceeded => "有单元格的文字超过 Excel 上限 32,767 字".into(),
         XlsxError::SheetnameReused(n) => format!("工作表名“{n}”重复"),
-        XlsxError::SheetnameLengthExceeded(n) | XlsxError::SheetnameContainsInvalidCharacter(n) | XlsxError::SheetnameStartsOrEndsWithApostrophe(n) | XlsxError::SheetnameCannotBeBlank(n) => {
+        XlsxError::SheetnameLengthExceeded(n)
+        | XlsxError::SheetnameContainsInvalidCharacter(n)
+        | XlsxError::SheetnameStartsOrEndsWithApostrophe(n)
+        | XlsxError::SheetnameCannotBeBlank(n) => {
             format!("工作表名“{n}”不符合 Excel 的规定")
         }
         XlsxError::RowColumnLimitError => "超出 Excel 的行列范围（1,048,576 行、16,384 列）".into(),
@@ -93,7 +96,8 @@ pub fn toml_reason(e: &toml::de::Error, section: &str) -> String {
     let want = |expected: &str| -> String {
         if expected.contains("usize") || expected.contains("u32") || expected.contains("u64") || expected.contains("u16") || expected.contains("u8") {
             "不小于0的整数（不加引号）".into()
-        } else if expected.contains("f64") || expected.contains("integer") || expected.contains("i32") || expected.contains("i64") || expected.contains("float") {
+        } else if expected.contains("f64") || expected.contains("integer") || expected.contains("i32") || expected.contains("i64") || expected.contains("float")
+        {
             "数字（不加引号）".into()
         } else if expected.contains("string") {
             "文字（加英文引号）".into()

@@ -13,10 +13,10 @@ use crate::batch::Batch;
 use crate::fields::squash;
 use crate::finding::{Finding, Rule};
 use crate::ingest::{read_grids, Limits, Raw};
-use crate::values::{clean_text, convert, fmt_num, parse_number_text, DeadlineValue, Status};
-use crate::plan::{Group, Kind, Plan};
 use crate::period::Period;
+use crate::plan::{Group, Kind, Plan};
 use crate::validate::meets;
+use crate::values::{clean_text, convert, fmt_num, parse_number_text, DeadlineValue, Status};
 
 pub const DEFAULT_SCORING: &str = include_str!("../templates/scoring.toml");
 
@@ -294,7 +294,15 @@ fn round2(v: f64) -> f64 {
     (v * 100.0).round() / 100.0
 }
 
-fn task_score(s: &Scoring, task: &crate::plan::Task, accepted: Option<f64>, target: Option<f64>, status: Option<Status>, deadline: DeadlineValue, period: Period) -> (f64, f64) {
+fn task_score(
+    s: &Scoring,
+    task: &crate::plan::Task,
+    accepted: Option<f64>,
+    target: Option<f64>,
+    status: Option<Status>,
+    deadline: DeadlineValue,
+    period: Period,
+) -> (f64, f64) {
     match task.kind {
         Kind::Count | Kind::Stretch | Kind::LowerBound => {
             let (Some(a), Some(t)) = (accepted, target) else { return (0.0, 0.0) };
@@ -358,7 +366,11 @@ pub fn reconcile(plan: &Plan, batch: &Batch, verified: &[Verified], findings: Ve
                 let cited = batch
                     .findings
                     .iter()
-                    .find(|f| f.file.as_deref() == Some(s.file.as_str()) && f.row == Some(r.row + 1) && matches!(f.rule, Rule::C02 | Rule::C06 | Rule::C10 | Rule::L09))
+                    .find(|f| {
+                        f.file.as_deref() == Some(s.file.as_str())
+                            && f.row == Some(r.row + 1)
+                            && matches!(f.rule, Rule::C02 | Rule::C06 | Rule::C10 | Rule::L09)
+                    })
                     .map(|f| format!("{} {}", f.rule, f.located_message()))
                     .unwrap_or_default();
                 unusable.insert((unit, r.task_id()), format!("自报值“{}”无法采用，按未报处理（{}）", r.get(crate::fields::Field::Actual), cited));
@@ -480,10 +492,7 @@ fn score_units(plan: &Plan, batch: &Batch, lines: &[Line], s: &Scoring) -> Vec<U
                     }
                 }
             }
-            let over = mine
-                .iter()
-                .filter(|l| l.verdict == Verdict::Beyond && l.reported.zip(l.verified).is_some_and(|(r, v)| r > v))
-                .count();
+            let over = mine.iter().filter(|l| l.verdict == Verdict::Beyond && l.reported.zip(l.verified).is_some_and(|(r, v)| r > v)).count();
             if over > 0 {
                 d.overstated = over as f64 * s.deductions.overstated;
                 reasons.push(format!("{}项自报值高于核定值且超出容差（虚报），扣{}分", over, fmt_num(d.overstated)));

@@ -47,4 +47,3 @@ pub struct Reminders {
     pub path: PathBuf,
     pub notes: Vec<String>,
 }
-

@@ -7,10 +7,10 @@ use chrono::NaiveDate;
 
 use crate::fields::{Field, Need, FIELDS};
 use crate::finding::{Finding, Rule};
-use crate::values::{fmt_num, phone_ok, DeadlineValue, Status};
 use crate::normalise::{Submission, TaskRow};
 use crate::period::Period;
 use crate::plan::{Kind, Plan, Task};
+use crate::values::{fmt_num, phone_ok, DeadlineValue, Status};
 
 /// Whether `a` becomes `b` by one character changed, added, removed, or two neighbours swapped
 /// (4.5.3 typed as 4.53, 4.5.8 or 4.3.5).
@@ -245,7 +245,11 @@ pub fn resent_last_period(subs: &[Submission], period: Period, last: &Figures) -
             let same = !figures.is_empty() && figures.iter().all(|(id, a)| own.get(*id).is_some_and(|b| (a - b).abs() <= 1e-9 * b.abs().max(1.0)));
             same.then(|| {
                 let written = s.period_text.clone().unwrap_or_else(|| before.chinese());
-                let msg = format!("报送期次写“{written}”，{}项累计完成与本单位上期报送的完全相同：这是上期的文件，本期未采用，数据不计入{}汇总", figures.len(), period.chinese());
+                let msg = format!(
+                    "报送期次写“{written}”，{}项累计完成与本单位上期报送的完全相同：这是上期的文件，本期未采用，数据不计入{}汇总",
+                    figures.len(),
+                    period.chinese()
+                );
                 (i, s.file_finding(Rule::F08, msg))
             })
         })
@@ -279,7 +283,13 @@ pub fn compare_with_previous(subs: &mut [Submission], last: &Figures) -> Vec<Fin
             s.rows[i].previous = Some(prev);
             let r = &s.rows[i];
             if let Some(now) = r.actual.filter(|_| r.uom_ok) {
-                let change = if prev.abs() > 1e-9 { (now - prev) / prev.abs() } else if now.abs() > 1e-9 { f64::INFINITY } else { 0.0 };
+                let change = if prev.abs() > 1e-9 {
+                    (now - prev) / prev.abs()
+                } else if now.abs() > 1e-9 {
+                    f64::INFINITY
+                } else {
+                    0.0
+                };
                 if change.abs() > 0.30 {
                     let pct = if change.is_finite() { format!("{}%", fmt_num((change * 1000.0).round() / 10.0)) } else { "从0起".into() };
                     let msg = format!("累计完成由上期{}变为{}（变化{}），超过30%，请附说明", fmt_num(prev), fmt_num(now), pct);
@@ -320,13 +330,7 @@ pub fn resolve_resubmissions(subs: &mut [Submission]) -> Vec<Finding> {
                 subs[i].superseded_by = Some(newest_file.clone());
             }
         }
-        let msg = format!(
-            "{}本期报送了{}份：采用最新的“{}”，未采用“{}”",
-            unit,
-            idx.len(),
-            newest_file,
-            others.join("”“")
-        );
+        let msg = format!("{}本期报送了{}份：采用最新的“{}”，未采用“{}”", unit, idx.len(), newest_file, others.join("”“"));
         out.push(Finding::new(Rule::F06, msg).file(&newest_file).unit(Some(&unit)));
     }
     out

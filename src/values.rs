@@ -30,11 +30,7 @@ pub fn clean_text(s: &str) -> String {
     if s.chars().all(|c| c != '\r' && kept_as_is(c)) && !s.contains("_x000D_") && s.split('\n').all(trimmed) && !s.starts_with('\n') && !s.ends_with('\n') {
         return s.to_string();
     }
-    let s = if s.contains("_x000D_") || s.contains('\r') {
-        s.replace("_x000D_", "").replace("\r\n", "\n").replace('\r', "\n")
-    } else {
-        s.to_string()
-    };
+    let s = if s.contains("_x000D_") || s.contains('\r') { s.replace("_x000D_", "").replace("\r\n", "\n").replace('\r', "\n") } else { s.to_string() };
     let mut folded = String::with_capacity(s.len());
     for c in s.chars() {
         if kept_as_is(c) {

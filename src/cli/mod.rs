@@ -116,7 +116,10 @@ fn run(cli: Cli) -> anyhow::Result<ExitCode> {
             Ok(ExitCode::SUCCESS)
         }
         Command::Run { dir, out, batch_period: PeriodArgs { period, previous }, lights, history, ladder, papers, letter_template } => {
-            let opts = commands::Options { papers: Some(papers.load(letter_template.as_deref())?), ..with_history(opts(period, previous, Some(lights))?, history, ladder)? };
+            let opts = commands::Options {
+                papers: Some(papers.load(letter_template.as_deref())?),
+                ..with_history(opts(period, previous, Some(lights))?, history, ladder)?
+            };
             let (plan, batch, outputs) = commands::run_loading(load, &dir, &out, &opts)?;
             print!("{}", term::run_summary(&plan, &batch, &outputs, term::use_colour()));
             let code = if outputs.failed.is_empty() { ExitCode::SUCCESS } else { ExitCode::from(3) };
@@ -207,7 +210,11 @@ fn run(cli: Cli) -> anyhow::Result<ExitCode> {
             let written = commands::template(&plan, kind, out.as_deref(), period, previous.as_deref(), password.as_deref(), force, &inputs)?;
             match written.as_slice() {
                 [one] => println!("已写出：{}", one.display()),
-                many => println!("已写出 {} 个单位的任务分解表：{}", many.len(), many.first().and_then(|p| p.parent()).map(|p| p.display().to_string()).unwrap_or_default()),
+                many => println!(
+                    "已写出 {} 个单位的任务分解表：{}",
+                    many.len(),
+                    many.first().and_then(|p| p.parent()).map(|p| p.display().to_string()).unwrap_or_default()
+                ),
             }
             Ok(ExitCode::SUCCESS)
         }

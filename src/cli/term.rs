@@ -5,12 +5,12 @@ use std::io::IsTerminal;
 
 use unicode_width::UnicodeWidthStr;
 
-use luoshi::batch::{Batch, FileState};
 use crate::cli::commands::Outputs;
+use luoshi::batch::{Batch, FileState};
 use luoshi::finding::{sorted, Counts, Finding, Severity};
 use luoshi::ledger::Ledger;
-use luoshi::values::fmt_num;
 use luoshi::plan::Plan;
+use luoshi::values::fmt_num;
 
 fn colour(s: &str, sev: Severity, on: bool) -> String {
     if !on {
@@ -71,7 +71,8 @@ pub fn remind_summary(r: &luoshi::remind::Reminders) -> String {
             })
             .collect();
         let widths: Vec<usize> = (0..5).map(|i| rows.iter().map(|r| r[i].width()).chain([header[i].width()]).max().unwrap_or(0)).collect();
-        let line = |cells: [&str; 5]| -> String { cells.iter().zip(&widths).map(|(c, w)| format!("{c}{}", " ".repeat(w - c.width()))).collect::<Vec<_>>().join("  ") };
+        let line =
+            |cells: [&str; 5]| -> String { cells.iter().zip(&widths).map(|(c, w)| format!("{c}{}", " ".repeat(w - c.width()))).collect::<Vec<_>>().join("  ") };
         let _ = writeln!(out, "  {}", line(header));
         for row in &rows {
             let _ = writeln!(out, "  {}", line([&row[0], &row[1], &row[2], &row[3], &row[4]]).trim_end());
@@ -118,7 +119,16 @@ pub fn ledger_summary(l: &Ledger, notes: &[String], path: &std::path::Path) -> S
     for n in notes {
         let _ = writeln!(out, "{n}");
     }
-    let _ = writeln!(out, "任务 {} 项，单位任务行 {} 行；季度节点 {} 行（未完成 {} 行）；销号 {} 行（反复 {} 行）", l.tasks.len(), l.rows.len(), l.nodes.len(), l.nodes.iter().filter(|n| !n.met).count(), l.closures.len(), l.closures.iter().filter(|c| c.reopened.is_some()).count());
+    let _ = writeln!(
+        out,
+        "任务 {} 项，单位任务行 {} 行；季度节点 {} 行（未完成 {} 行）；销号 {} 行（反复 {} 行）",
+        l.tasks.len(),
+        l.rows.len(),
+        l.nodes.len(),
+        l.nodes.iter().filter(|n| !n.met).count(),
+        l.closures.len(),
+        l.closures.iter().filter(|c| c.reopened.is_some()).count()
+    );
     if let Some(a) = &l.assessment {
         let _ = writeln!(out, "预评估：有风险 {} 行（共 {} 行）", a.iter().filter(|a| a.at_risk).count(), a.len());
     }
@@ -278,7 +288,6 @@ fn owner(f: &Finding) -> String {
         (None, None) => "全市（跨单位）".into(),
     }
 }
-
 
 /// The task list as a terminal table; long texts wrap within their column, nothing is cut.
 pub fn tasks_table(plan: &Plan) -> String {

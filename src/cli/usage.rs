@@ -56,7 +56,11 @@ pub fn usage_error(e: clap::Error) -> ExitCode {
         ErrorKind::UnknownArgument => format!("不认识的参数：{arg}{}", maybe(&suggested)),
         ErrorKind::InvalidSubcommand => {
             let sub = ctx(ContextKind::SuggestedSubcommand);
-            format!("不认识的命令：{}{}（可用的命令：run、validate、consolidate、notice、remind、ledger、template、reconcile、tasks）", ctx(ContextKind::InvalidSubcommand), maybe(&sub))
+            format!(
+                "不认识的命令：{}{}（可用的命令：run、validate、consolidate、notice、remind、ledger、template、reconcile、tasks）",
+                ctx(ContextKind::InvalidSubcommand),
+                maybe(&sub)
+            )
         }
         ErrorKind::InvalidValue => {
             let valid = ctx(ContextKind::ValidValue);

@@ -204,8 +204,11 @@ fn text_of(raw: &Raw) -> Option<String> {
     }
 }
 
+/// A header cell: its column, its text, and the field it names (with its unit in brackets), if any.
+type HeaderCell = (u32, String, Option<(HeaderMatch, Option<String>)>);
+
 pub fn detect_header(head: &BTreeMap<u32, BTreeMap<u32, Raw>>) -> Option<Layout> {
-    let matches_in = |r: u32| -> Vec<(u32, String, Option<(HeaderMatch, Option<String>)>)> {
+    let matches_in = |r: u32| -> Vec<HeaderCell> {
         head.get(&r)
             .map(|cells| {
                 cells
@@ -267,9 +270,7 @@ pub fn detect_header(head: &BTreeMap<u32, BTreeMap<u32, Raw>>) -> Option<Layout>
         }
         // `单位` alone: 计量单位 next to a number column, otherwise 责任单位.
         for c in bare_units {
-            let next_to_number = [c.wrapping_sub(1), c + 1]
-                .iter()
-                .any(|n| cols.get(n).and_then(|col| col.field).is_some_and(|f| f.is_number()));
+            let next_to_number = [c.wrapping_sub(1), c + 1].iter().any(|n| cols.get(n).and_then(|col| col.field).is_some_and(|f| f.is_number()));
             if let Some(col) = cols.get_mut(&c) {
                 col.field = Some(if next_to_number { Field::Uom } else { Field::RespUnit });
             }
@@ -290,7 +291,8 @@ pub fn detect_header(head: &BTreeMap<u32, BTreeMap<u32, Raw>>) -> Option<Layout>
     None
 }
 
-const META_LABELS: &[&str] = &["填报单位", "报送期次", "填报人", "联系电话", "报送日期", "填报日期", "截至", "截止", "审核人", "填表人", "单位负责人", "报送时间"];
+const META_LABELS: &[&str] =
+    &["填报单位", "报送期次", "填报人", "联系电话", "报送日期", "填报日期", "截至", "截止", "审核人", "填表人", "单位负责人", "报送时间"];
 
 /// The text after `label` up to the next label: `填报单位（盖章）：腾鳌镇  报送期次：…` → `腾鳌镇`.
 fn after_label(text: &str, label: &str) -> Option<String> {
@@ -428,7 +430,18 @@ mod tests {
         let fields: Vec<_> = l.columns.iter().map(|c| c.field).collect();
         assert_eq!(
             fields,
-            vec![Some(Field::Seq), Some(Field::TaskId), Some(Field::Target), Some(Field::Q1), Some(Field::Q2), Some(Field::Q3), Some(Field::Actual), Some(Field::Leader), Some(Field::Section), Some(Field::Person)]
+            vec![
+                Some(Field::Seq),
+                Some(Field::TaskId),
+                Some(Field::Target),
+                Some(Field::Q1),
+                Some(Field::Q2),
+                Some(Field::Q3),
+                Some(Field::Actual),
+                Some(Field::Leader),
+                Some(Field::Section),
+                Some(Field::Person)
+            ]
         );
         let meta = read_meta(&g, 2);
         assert_eq!(meta.unit.as_deref(), Some("腾鳌镇"));

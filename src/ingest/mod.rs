@@ -90,7 +90,9 @@ pub enum Outcome {
     /// F01: the file cannot be read at all.
     Unreadable(String),
     /// F02: a workbook, but no sheet has a recognisable header. Lists the sheets looked at.
-    NoTable { sheets: Vec<String> },
+    NoTable {
+        sheets: Vec<String>,
+    },
     Table(Box<Table>),
 }
 
@@ -216,9 +218,7 @@ fn sheet_list(book: &Book) -> Vec<(String, bool)> {
         Book::Xls(b) => b.sheets_metadata(),
         Book::Ods(b) => b.sheets_metadata(),
     };
-    meta.iter()
-        .map(|s| (s.name.clone(), s.visible == SheetVisible::Visible && s.typ == calamine::SheetType::WorkSheet))
-        .collect()
+    meta.iter().map(|s| (s.name.clone(), s.visible == SheetVisible::Visible && s.typ == calamine::SheetType::WorkSheet)).collect()
 }
 
 fn read_workbook(path: &Path, limits: &Limits) -> Result<Outcome, Unreadable> {
@@ -420,23 +420,17 @@ fn from_excel_dt(dt: &calamine::ExcelDateTime) -> Raw {
 }
 
 fn iso_date(s: &str) -> Raw {
-    s.get(..10)
-        .and_then(|d| NaiveDate::parse_from_str(d, "%Y-%m-%d").ok())
-        .map(Raw::Date)
-        .unwrap_or_else(|| Raw::Text(s.to_string()))
+    s.get(..10).and_then(|d| NaiveDate::parse_from_str(d, "%Y-%m-%d").ok()).map(Raw::Date).unwrap_or_else(|| Raw::Text(s.to_string()))
 }
 
 /// Stream a sheet's cells into `sink` (row, column, value) until it returns `false`.
 fn scan_sheet(book: &mut Book, name: &str, percent: &HashSet<(u32, u32)>, sink: &mut dyn FnMut(u32, u32, Raw) -> bool) -> Result<(), Unreadable> {
-    let sheet_err = |e: &dyn std::fmt::Display| Unreadable::new(format!("工作表“{name}”内容损坏，无法读取（{e}），请用 Excel 或 WPS 打开后另存为 .xlsx 再报送"));
+    let sheet_err =
+        |e: &dyn std::fmt::Display| Unreadable::new(format!("工作表“{name}”内容损坏，无法读取（{e}），请用 Excel 或 WPS 打开后另存为 .xlsx 再报送"));
     match book {
         Book::Xlsx(b) => {
             let mut reader = b.worksheet_cells_reader(name).map_err(|e| sheet_err(&e))?;
-            let percent: Vec<bool> = reader
-                .styles()
-                .iter()
-                .map(|s| s.number_format.as_ref().is_some_and(|f| xls::is_percent_code(&f.format_code)))
-                .collect();
+            let percent: Vec<bool> = reader.styles().iter().map(|s| s.number_format.as_ref().is_some_and(|f| xls::is_percent_code(&f.format_code))).collect();
             loop {
                 match reader.next_cell_with_style_id() {
                     Ok(Some((cell, style))) => {

@@ -77,7 +77,11 @@ pub fn sheet_extras(path: &Path, sheet: &str, limits: &Limits) -> Option<SheetEx
         };
         match e.name().as_ref() {
             "table:table" if !inside => {
-                let name = e.try_get_attribute("table:name").ok().flatten().and_then(|a| a.normalized_value(quick_xml::XmlVersion::Implicit1_0).ok().map(|v| v.into_owned()));
+                let name = e
+                    .try_get_attribute("table:name")
+                    .ok()
+                    .flatten()
+                    .and_then(|a| a.normalized_value(quick_xml::XmlVersion::Implicit1_0).ok().map(|v| v.into_owned()));
                 if name.as_deref() == Some(sheet) && !empty {
                     inside = true;
                     found = true;

@@ -62,9 +62,7 @@ pub fn check_size(path: &Path, limits: &Limits) -> Result<u64, Unreadable> {
 pub fn sniff(path: &Path, limits: &Limits) -> Result<Format, Unreadable> {
     check_size(path, limits)?;
     let mut head = [0u8; 512];
-    let n = File::open(path)
-        .and_then(|mut f| read_up_to(&mut f, &mut head))
-        .map_err(|e| Unreadable::new(format!("文件打不开：{}", io_reason(&e))))?;
+    let n = File::open(path).and_then(|mut f| read_up_to(&mut f, &mut head)).map_err(|e| Unreadable::new(format!("文件打不开：{}", io_reason(&e))))?;
     let head = &head[..n];
     if head.starts_with(b"PK\x03\x04") || head.starts_with(b"PK\x05\x06") {
         return zip_format(path, limits);
@@ -127,17 +125,15 @@ pub use crate::reason::io_reason;
 
 fn zip_format(path: &Path, limits: &Limits) -> Result<Format, Unreadable> {
     let file = File::open(path).map_err(|e| Unreadable::new(format!("文件打不开：{}", io_reason(&e))))?;
-    let mut zip = zip::ZipArchive::new(BufReader::new(file))
-        .map_err(|_| Unreadable::new("文件已损坏（压缩包不完整，可能是下载或拷贝时中断），请重新保存后报送"))?;
+    let mut zip =
+        zip::ZipArchive::new(BufReader::new(file)).map_err(|_| Unreadable::new("文件已损坏（压缩包不完整，可能是下载或拷贝时中断），请重新保存后报送"))?;
     if zip.len() > limits.max_zip_entries {
         return Err(Unreadable::new(format!("文件内部结构异常（包含 {} 个部件，超过上限 {}）", zip.len(), limits.max_zip_entries)));
     }
     let mut total: u64 = 0;
     let mut kind = None;
     for i in 0..zip.len() {
-        let entry = zip
-            .by_index_raw(i)
-            .map_err(|_| Unreadable::new("文件已损坏（压缩包目录无法读取），请重新保存后报送"))?;
+        let entry = zip.by_index_raw(i).map_err(|_| Unreadable::new("文件已损坏（压缩包目录无法读取），请重新保存后报送"))?;
         let name = entry.name().map(|n| n.replace('\\', "/")).unwrap_or_default();
         let size = entry.size();
         if size > limits.max_part_bytes {
@@ -162,11 +158,7 @@ fn zip_format(path: &Path, limits: &Limits) -> Result<Format, Unreadable> {
         }
     }
     if total > limits.max_unzipped_bytes {
-        return Err(Unreadable::new(format!(
-            "文件解压后共 {} MB，超过上限 {} MB，已拒绝读取",
-            total / 1_000_000,
-            limits.max_unzipped_bytes / 1_000_000
-        )));
+        return Err(Unreadable::new(format!("文件解压后共 {} MB，超过上限 {} MB，已拒绝读取", total / 1_000_000, limits.max_unzipped_bytes / 1_000_000)));
     }
     if kind == Some(Format::Ods) {
         check_ods_expansion(&mut zip, limits)?;
@@ -216,9 +208,7 @@ fn check_ods_expansion<R: std::io::Read + std::io::Seek>(zip: &mut zip::ZipArchi
 /// An OLE compound file: a real .xls, or an Office file encrypted with an open password.
 fn cfb_format(path: &Path) -> Result<Format, Unreadable> {
     let mut bytes = Vec::new();
-    File::open(path)
-        .and_then(|f| f.take(4 << 20).read_to_end(&mut bytes))
-        .map_err(|e| Unreadable::new(format!("文件打不开：{}", io_reason(&e))))?;
+    File::open(path).and_then(|f| f.take(4 << 20).read_to_end(&mut bytes)).map_err(|e| Unreadable::new(format!("文件打不开：{}", io_reason(&e))))?;
     // Directory entries are UTF-16LE names; an encrypted OOXML package holds `EncryptedPackage`.
     let needle: Vec<u8> = "EncryptedPackage".encode_utf16().flat_map(|u| u.to_le_bytes()).collect();
     if bytes.windows(needle.len()).any(|w| w == needle.as_slice()) {

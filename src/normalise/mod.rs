@@ -2,8 +2,8 @@
 //! Findings about values that cannot be read (C02, C03, C04, C06, C07, C08, L09) are made here,
 //! at the cell, because only here is the raw value still at hand.
 
-use std::fmt::Write as _;
 use std::collections::HashMap;
+use std::fmt::Write as _;
 use std::path::PathBuf;
 
 use chrono::{Datelike, NaiveDate};
@@ -14,8 +14,7 @@ use crate::finding::{Finding, Rule};
 use crate::ingest::{Format, Raw, Table};
 use crate::plan::{Plan, Task, AREAS};
 use crate::values::{
-    clean_text, convert, fmt_num, number_in_date_column, parse_deadline_text, parse_number_text, parse_status, DeadlineValue,
-    NumberAsDate, Status,
+    clean_text, convert, fmt_num, number_in_date_column, parse_deadline_text, parse_number_text, parse_status, DeadlineValue, NumberAsDate, Status,
 };
 
 /// One task row of one submission, in the master list's units of measure.
@@ -207,7 +206,12 @@ pub fn normalise(plan: &Plan, file: &str, path: PathBuf, table: Table, year: i32
 
     // Text cut to what a cell holds: said where, whatever column it was in.
     for t in &table.truncated {
-        let header = layout.columns.iter().find(|c| c.col == t.col).map(|c| clean_text(&c.header).replace('\n', "")).unwrap_or_else(|| crate::finding::col_letters(t.col));
+        let header = layout
+            .columns
+            .iter()
+            .find(|c| c.col == t.col)
+            .map(|c| clean_text(&c.header).replace('\n', ""))
+            .unwrap_or_else(|| crate::finding::col_letters(t.col));
         let msg = format!("{header}有 {} 个字，超过 Excel 单元格上限 {} 字，只保留前面部分（末尾注明“已截断”）", t.chars, crate::excel::MAX_CELL_TEXT);
         let mut f = Finding::new(Rule::C09, msg).file(file).sheet(&sub.sheet).unit(sub.unit.as_deref()).at(t.row, t.col, &header);
         let task = slot_of[Field::TaskId.index()].and_then(|s| table.rows.iter().find(|r| r.row == t.row).map(|r| r.cells[s].display()));
@@ -363,11 +367,7 @@ fn read_values(
             findings.push(sub.at(Rule::C10, msg, row, f));
             continue;
         }
-        let value = if f == Field::Rate {
-            Some(fig.value)
-        } else {
-            to_master_uom(sub, row, f, fig, row_uom.as_deref(), master_uom.as_deref(), findings)
-        };
+        let value = if f == Field::Rate { Some(fig.value) } else { to_master_uom(sub, row, f, fig, row_uom.as_deref(), master_uom.as_deref(), findings) };
         match f {
             Field::Target => row.target = value,
             Field::Q1 => row.nodes[0] = value,

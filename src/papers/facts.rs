@@ -8,8 +8,8 @@ use serde::Serialize;
 use crate::batch::Batch;
 use crate::consolidate::{LaggingRow, TaskSummary};
 use crate::lights::Light;
-use crate::values::fmt_num;
 use crate::plan::{Kind, Plan, Task, AREAS};
+use crate::values::fmt_num;
 
 /// 督办措施 that call for a 督办函 even when the row is no longer red this period, heaviest first.
 pub const LETTER_MEASURES: [&str; 2] = ["约谈", "专函督办"];
@@ -339,7 +339,8 @@ pub fn letters(plan: &Plan, batch: &Batch, settings: &super::Settings, date: chr
     let lagging = &batch.consolidated.lagging;
     let ledger = batch.ledger.as_ref();
     let calls_for_letter = |r: &LaggingRow| {
-        r.light == Light::Red || ledger.and_then(|l| l.row_streak(&r.unit, &r.task)).and_then(|s| s.measure.as_deref()).is_some_and(|m| LETTER_MEASURES.contains(&m))
+        r.light == Light::Red
+            || ledger.and_then(|l| l.row_streak(&r.unit, &r.task)).and_then(|s| s.measure.as_deref()).is_some_and(|m| LETTER_MEASURES.contains(&m))
     };
     // Each unit's rows that call for a letter, found in one pass; units in the roster's order.
     let mut by_unit: HashMap<&str, Vec<&LaggingRow>> = HashMap::new();
@@ -354,7 +355,8 @@ pub fn letters(plan: &Plan, batch: &Batch, settings: &super::Settings, date: chr
         .into_iter()
         .map(|(unit, rows)| {
             let tasks: Vec<LetterTask> = rows.into_iter().filter_map(|r| row_task(plan, ledger, r)).collect();
-            let measure = LETTER_MEASURES.iter().find(|m| tasks.iter().any(|t| t.streak.as_ref().and_then(|s| s.measure.as_deref()) == Some(**m))).map(|m| m.to_string());
+            let measure =
+                LETTER_MEASURES.iter().find(|m| tasks.iter().any(|t| t.streak.as_ref().and_then(|s| s.measure.as_deref()) == Some(**m))).map(|m| m.to_string());
             LetterFacts {
                 unit: unit.to_string(),
                 office: settings.office.clone(),

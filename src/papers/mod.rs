@@ -171,7 +171,10 @@ fn template_error(name: &str, e: &minijinja::Error, source: Option<&str>) -> any
         minijinja::ErrorKind::UnknownMethod => "用到了不认识的方法",
         _ => "无法生成",
     };
-    let unknown = matches!(e.kind(), minijinja::ErrorKind::UnknownFilter | minijinja::ErrorKind::UnknownFunction | minijinja::ErrorKind::UnknownTest | minijinja::ErrorKind::UnknownMethod);
+    let unknown = matches!(
+        e.kind(),
+        minijinja::ErrorKind::UnknownFilter | minijinja::ErrorKind::UnknownFunction | minijinja::ErrorKind::UnknownTest | minijinja::ErrorKind::UnknownMethod
+    );
     let detail = e.detail().filter(|_| !unknown).map(|d| format!("（{}）", detail_in_chinese(d))).unwrap_or_default();
     let line = e.line().and_then(|l| source?.lines().nth(l.saturating_sub(1))).map(|l| format!("；该行为：{}", l.trim())).unwrap_or_default();
     anyhow::anyhow!("模板 {name} {at}{what}{detail}{line}")
@@ -227,7 +230,10 @@ mod tests {
         let text = papers.notice.render(ctx).unwrap();
         let blocks = Block::parse(&text);
         use Block::*;
-        assert!(blocks.contains(&Body("截至2021年6月底，全市2项任务中，已完成1项，正常推进1项，轻度滞后0项，严重滞后0项，未启动/无数据0项。".into())), "{text}");
+        assert!(
+            blocks.contains(&Body("截至2021年6月底，全市2项任务中，已完成1项，正常推进1项，轻度滞后0项，严重滞后0项，未启动/无数据0项。".into())),
+            "{text}"
+        );
         assert!(blocks.contains(&Heading2("（一）报送情况。应报送单位2个，已报送2个。".into())), "{text}");
         assert!(blocks.contains(&Body("本期没有滞后任务。".into())), "{text}");
         assert!(blocks.contains(&Body("各单位均按时报送，所报文件均通过校验。".into())), "{text}");

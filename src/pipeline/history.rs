@@ -9,8 +9,8 @@ use anyhow::{bail, Result};
 use super::{absolute, process, Options};
 use crate::batch::{Batch, FileState};
 use crate::ledger::PeriodRecord;
-use crate::plan::Plan;
 use crate::period::Period;
+use crate::plan::Plan;
 
 /// Period folders, oldest first, and what was noticed about the others.
 pub type Folders = (Vec<(Period, PathBuf)>, Vec<String>);

@@ -120,11 +120,7 @@ pub fn guard_output(out: &Path, folders: &[PathBuf], files: &[&Path]) -> Result<
     let out_abs = absolute(out);
     for i in folders.iter().filter(|i| i.is_dir()) {
         if out_abs.starts_with(absolute(i)) {
-            bail!(
-                "输出 {} 在要读取的文件夹 {} 里面：会写进报送文件，下次运行还会被当成报送读入；请用 -o 指定别的目录",
-                out.display(),
-                i.display()
-            );
+            bail!("输出 {} 在要读取的文件夹 {} 里面：会写进报送文件，下次运行还会被当成报送读入；请用 -o 指定别的目录", out.display(), i.display());
         }
     }
     for f in files {

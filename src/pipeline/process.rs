@@ -14,8 +14,8 @@ use crate::consolidate;
 use crate::finding::{Counts, Finding, Rule};
 use crate::ingest::{self, is_skipped_name, is_workbook_name, Ingested, Limits, Outcome};
 use crate::normalise::{self, Submission};
-use crate::plan::Plan;
 use crate::period::Period;
+use crate::plan::Plan;
 use crate::validate;
 
 /// An input file: its path and how to name it to the user.
@@ -92,8 +92,7 @@ fn read_all(inputs: &[Input], limits: &Limits, progress: bool) -> Vec<Ingested> 
     let bar = if progress && inputs.len() > 20 && std::io::stderr().is_terminal() {
         let b = indicatif::ProgressBar::new(inputs.len() as u64);
         b.set_style(
-            indicatif::ProgressStyle::with_template("读取报送文件 {bar:40} {pos}/{len} {elapsed}")
-                .unwrap_or_else(|_| indicatif::ProgressStyle::default_bar()),
+            indicatif::ProgressStyle::with_template("读取报送文件 {bar:40} {pos}/{len} {elapsed}").unwrap_or_else(|_| indicatif::ProgressStyle::default_bar()),
         );
         b
     } else {
@@ -151,12 +150,7 @@ fn infer_period(plan: &Plan, given: Option<&str>, ingested: &[Ingested], paths: 
     if !stated.is_empty() && !stated.contains(&period) {
         let said: std::collections::BTreeSet<Period> = stated.iter().copied().collect();
         let said: Vec<String> = said.into_iter().map(Period::chinese).collect();
-        bail!(
-            "所有文件的报送期次都是{}，与{}（{}）不符；请核对要处理的期次，或用 --period 指定",
-            said.join("、"),
-            period.chinese(),
-            basis
-        );
+        bail!("所有文件的报送期次都是{}，与{}（{}）不符；请核对要处理的期次，或用 --period 指定", said.join("、"), period.chinese(), basis);
     }
     Ok((period, basis))
 }
@@ -218,7 +212,13 @@ pub fn judge(plan: &Plan, paths: &[PathBuf], files: ReadFiles, opts: &Options) -
 
 /// `judge`, handing the detail frame to `on_detail` as soon as it exists, before the rest of
 /// the consolidation (a run starts writing the 明细 sheet then).
-pub fn judge_with<R>(plan: &Plan, paths: &[PathBuf], files: ReadFiles, opts: &Options, on_detail: impl FnOnce(Period, &polars::prelude::DataFrame) -> Result<R>) -> Result<(Batch, R)> {
+pub fn judge_with<R>(
+    plan: &Plan,
+    paths: &[PathBuf],
+    files: ReadFiles,
+    opts: &Options,
+    on_detail: impl FnOnce(Period, &polars::prelude::DataFrame) -> Result<R>,
+) -> Result<(Batch, R)> {
     let ReadFiles { ingested, other, passed } = files;
     let t = std::time::Instant::now();
     let (period, period_basis) = infer_period(plan, opts.period.as_deref(), &ingested, paths)?;
@@ -244,7 +244,7 @@ pub fn judge_with<R>(plan: &Plan, paths: &[PathBuf], files: ReadFiles, opts: &Op
         findings.append(&mut fs);
         lines.push(line);
         if let Some(s) = sub {
-            subs.push(s);
+            subs.push(*s);
         }
     }
     findings.extend(validate::resolve_resubmissions(&mut subs));
@@ -256,9 +256,9 @@ pub fn judge_with<R>(plan: &Plan, paths: &[PathBuf], files: ReadFiles, opts: &Op
     let last = match (&opts.previous, read_already) {
         (Some(_), Some(i)) => Some(crate::ledger::previous_figures(&history.records[i])),
         (Some(prev_dir), None) => {
-            let prev_opts = Options { period: Some(period.previous().label()), previous: None, history: Default::default(), progress: opts.progress, ..opts.clone() };
-            let prev = process(plan, std::slice::from_ref(prev_dir), &prev_opts)
-                .with_context(|| format!("读取上期报送 {} 失败", prev_dir.display()))?;
+            let prev_opts =
+                Options { period: Some(period.previous().label()), previous: None, history: Default::default(), progress: opts.progress, ..opts.clone() };
+            let prev = process(plan, std::slice::from_ref(prev_dir), &prev_opts).with_context(|| format!("读取上期报送 {} 失败", prev_dir.display()))?;
             Some(validate::figures_of(&prev.submissions))
         }
         (None, _) => history.records.iter().find(|r| r.period == period.previous()).map(crate::ledger::previous_figures),
@@ -320,7 +320,7 @@ pub fn judge_with<R>(plan: &Plan, paths: &[PathBuf], files: ReadFiles, opts: &Op
 /// One file judged: passed over (with why), or its submission, findings and line in 文件清单.
 enum Judged {
     Skipped { file: String, why: String },
-    File(Option<Submission>, Vec<Finding>, FileLine),
+    File(Option<Box<Submission>>, Vec<Finding>, FileLine),
 }
 
 fn judge_file(plan: &Plan, period: Period, ing: Ingested) -> Judged {
@@ -357,8 +357,7 @@ fn judge_file(plan: &Plan, period: Period, ing: Ingested) -> Judged {
             line.unit = sub.unit.clone().unwrap_or_default();
             line.sheet = sub.sheet.clone();
             line.rows = sub.rows.len();
-            Judged::File(Some(sub), findings, line)
+            Judged::File(Some(Box::new(sub)), findings, line)
         }
     }
 }
-

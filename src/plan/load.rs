@@ -33,10 +33,17 @@ impl Plan {
         if let Some(p) = units {
             let ext = p.extension().and_then(|e| e.to_str()).unwrap_or("").to_ascii_lowercase();
             if ext != "toml" {
-                bail!("--units 需要 TOML 文件（[[units]] 列表：name、group、aliases），{} 不是；单位名单也可以放在 --tasks 的 Excel 的“单位名单”工作表里", p.display());
+                bail!(
+                    "--units 需要 TOML 文件（[[units]] 列表：name、group、aliases），{} 不是；单位名单也可以放在 --tasks 的 Excel 的“单位名单”工作表里",
+                    p.display()
+                );
             }
-            let text = std::fs::read(p).map_err(|e| anyhow::anyhow!(crate::ingest::sniff::io_reason(&e))).with_context(|| format!("读不了单位名单 {}", p.display()))?;
-            let text = String::from_utf8(text).map_err(|_| anyhow::anyhow!("不是 UTF-8 文本")).with_context(|| format!("单位名单 {} 应为 TOML 文本文件", p.display()))?;
+            let text = std::fs::read(p)
+                .map_err(|e| anyhow::anyhow!(crate::ingest::sniff::io_reason(&e)))
+                .with_context(|| format!("读不了单位名单 {}", p.display()))?;
+            let text = String::from_utf8(text)
+                .map_err(|_| anyhow::anyhow!("不是 UTF-8 文本"))
+                .with_context(|| format!("单位名单 {} 应为 TOML 文本文件", p.display()))?;
             let extra: UnitsFile = toml::from_str(&text)
                 .map_err(|e| anyhow::anyhow!(toml_error(&text, &e, "单位名单")))
                 .with_context(|| format!("单位名单 {} 格式有误（应为 [[units]] 列表）", p.display()))?;
@@ -80,7 +87,8 @@ impl Plan {
             };
             Ok(Some(
                 rows.map(|(r, cells)| {
-                    let values = cells.iter().filter_map(|(c, v)| Some((header.get(c)?.clone(), text(v)))).filter(|(_, v)| !v.is_empty()).collect::<HashMap<_, _>>();
+                    let values =
+                        cells.iter().filter_map(|(c, v)| Some((header.get(c)?.clone(), text(v)))).filter(|(_, v)| !v.is_empty()).collect::<HashMap<_, _>>();
                     (r as usize + 1, values)
                 })
                 .filter(|(_, r)| !r.is_empty())
@@ -143,15 +151,14 @@ impl Plan {
                 Some(UnitEntry {
                     name: r.get("单位")?.clone(),
                     group: r.get("类别").cloned(),
-                    aliases: r.get("别名").map(|a| a.split(['、', ',', '，']).map(|s| s.trim().to_string()).filter(|s| !s.is_empty()).collect()).unwrap_or_default(),
+                    aliases: r
+                        .get("别名")
+                        .map(|a| a.split(['、', ',', '，']).map(|s| s.trim().to_string()).filter(|s| !s.is_empty()).collect())
+                        .unwrap_or_default(),
                 })
             })
             .collect();
-        let year = task_rows
-            .iter()
-            .filter_map(|(_, r)| r.get("完成时限"))
-            .find_map(|d| d.get(..4).and_then(|y| y.parse().ok()))
-            .unwrap_or(2021);
+        let year = task_rows.iter().filter_map(|(_, r)| r.get("完成时限")).find_map(|d| d.get(..4).and_then(|y| y.parse().ok())).unwrap_or(2021);
         let where_is = |name: &str| {
             task_rows
                 .iter()
@@ -265,7 +272,8 @@ impl Plan {
                     let _ = writeln!(out, "{k} = {}", n(v));
                 }
             }
-            let _ = writeln!(out, "direction = {}\ndeadline = {}\nlead_unit = {}", q(if t.at_most { "<=" } else { ">=" }), q(&t.deadline_text), q(&t.lead_unit));
+            let _ =
+                writeln!(out, "direction = {}\ndeadline = {}\nlead_unit = {}", q(if t.at_most { "<=" } else { ">=" }), q(&t.deadline_text), q(&t.lead_unit));
             let units: Vec<String> = t
                 .units
                 .iter()
@@ -387,8 +395,7 @@ impl TaskEntry {
             bail!("任务 {} 是量化任务（{}），但没有 target", self.id, kind.label());
         }
         let deadline_text = self.deadline.unwrap_or_else(|| "2021-12-31".into());
-        let deadline = parse_deadline_text(&deadline_text, 2021)
-            .with_context(|| format!("任务 {} 的完成时限“{}”无法识别", self.id, deadline_text))?;
+        let deadline = parse_deadline_text(&deadline_text, 2021).with_context(|| format!("任务 {} 的完成时限“{}”无法识别", self.id, deadline_text))?;
         let canon = |n: &str| roster.resolve(n).map(str::to_string).unwrap_or_else(|| n.trim().to_string());
         let units = self
             .units

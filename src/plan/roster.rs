@@ -100,10 +100,7 @@ impl Roster {
                 }
             }
         }
-        candidates
-            .iter()
-            .find_map(|c| self.by_alias.get(c))
-            .map(|&i| self.units[i].name.as_str())
+        candidates.iter().find_map(|c| self.by_alias.get(c)).map(|&i| self.units[i].name.as_str())
     }
 
     /// Expand a cell naming units: `市发改局、市工信局`, `各镇（街道）`. Unknown names are kept as written.

@@ -42,7 +42,14 @@ pub fn write_form<'w>(wb: &'w mut Workbook, st: &Styles, unit: &str, period: Per
     for (i, row) in rows.iter().enumerate() {
         let r = FIRST_DATA_ROW + i as u32;
         // Viewers do not grow a row for wrapped text: size it to its tallest cell, with a line to spare.
-        let lines = row.iter().enumerate().take(STANDARD_COLUMNS).filter(|(c, _)| FIELDS[*c].field.is_long_text() || FIELDS[*c].field == Field::Task).map(|(c, v)| wrapped_lines(v, FIELDS[c].width)).max().unwrap_or(1);
+        let lines = row
+            .iter()
+            .enumerate()
+            .take(STANDARD_COLUMNS)
+            .filter(|(c, _)| FIELDS[*c].field.is_long_text() || FIELDS[*c].field == Field::Task)
+            .map(|(c, v)| wrapped_lines(v, FIELDS[c].width))
+            .max()
+            .unwrap_or(1);
         if lines > 1 {
             ws.set_row_height(r, row_height(lines))?;
         }

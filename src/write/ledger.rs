@@ -11,8 +11,8 @@ use super::style::{print_across, write_table, ColSpec, Paper, Styles, TableSheet
 use super::{new_output_workbook, save_atomic};
 use crate::ledger::{Ledger, Streak, QUARTERS};
 use crate::lights::Light;
-use crate::plan::{Plan, Task, AREAS};
 use crate::period::Period;
+use crate::plan::{Plan, Task, AREAS};
 
 pub const TASK_LEDGER_SHEET: &str = "任务台账";
 pub const UNIT_LEDGER_SHEET: &str = "单位台账";
@@ -137,8 +137,18 @@ fn task_ledger(wb: &mut Workbook, st: &Styles, plan: &Plan, ledger: &Ledger) -> 
             row
         })
         .collect();
-    let lead = vec![ColSpec::new("任务编号", 9.0), ColSpec::wrap("重点任务", 30.0), ColSpec::new("牵头单位", 12.0), ColSpec::new("计量单位", 8.0), ColSpec::new("全年目标", 10.0)];
-    let subtitle = format!("{}　　每期为全市汇总的累计完成和亮灯；督办措施：{}", span(ledger), measures_line(&Ledger::measure_counts(ledger.tasks.iter().map(|t| &t.streak))));
+    let lead = vec![
+        ColSpec::new("任务编号", 9.0),
+        ColSpec::wrap("重点任务", 30.0),
+        ColSpec::new("牵头单位", 12.0),
+        ColSpec::new("计量单位", 8.0),
+        ColSpec::new("全年目标", 10.0),
+    ];
+    let subtitle = format!(
+        "{}　　每期为全市汇总的累计完成和亮灯；督办措施：{}",
+        span(ledger),
+        measures_line(&Ledger::measure_counts(ledger.tasks.iter().map(|t| &t.streak)))
+    );
     let title = format!("{}政府系统抓落实专项行动任务台账", plan.city);
     ledger_table(wb, st, ledger, TableSheet { name: TASK_LEDGER_SHEET, title, subtitle: Some(subtitle), columns: lead, rows: rows.into(), paper: Paper::A3 })
 }
@@ -153,17 +163,26 @@ fn unit_ledger(wb: &mut Workbook, st: &Styles, plan: &Plan, ledger: &Ledger) -> 
             let u = uom(task);
             let target = line.marks.iter().rev().find_map(|m| m.and_then(|m| m.target));
             let target = task.and_then(|t| t.row_target(&line.unit, target));
-            let mut row = vec![Val::text(&line.unit), Val::text(&line.task_id), Val::text(task.map(|t| t.name.clone()).unwrap_or_default()), Val::text(&u), Val::figure(target, &u)];
+            let mut row = vec![
+                Val::text(&line.unit),
+                Val::text(&line.task_id),
+                Val::text(task.map(|t| t.name.clone()).unwrap_or_default()),
+                Val::text(&u),
+                Val::figure(target, &u),
+            ];
             row.extend(period_cells(line.marks.iter().map(|m| m.map(|m| (m.actual, m.light))), &u, &not_reported, &line.streak));
             row
         })
         .collect();
-    let lead = vec![ColSpec::new("单位", 14.0), ColSpec::new("任务编号", 9.0), ColSpec::wrap("重点任务", 28.0), ColSpec::new("计量单位", 8.0), ColSpec::new("全年目标", 10.0)];
-    let subtitle = format!(
-        "{}　　每个单位每项任务一行；某期未报送写“未报”，连续期数沿用上一期亮灯；督办措施：{}",
-        span(ledger),
-        measures_line(&ledger.row_measures())
-    );
+    let lead = vec![
+        ColSpec::new("单位", 14.0),
+        ColSpec::new("任务编号", 9.0),
+        ColSpec::wrap("重点任务", 28.0),
+        ColSpec::new("计量单位", 8.0),
+        ColSpec::new("全年目标", 10.0),
+    ];
+    let subtitle =
+        format!("{}　　每个单位每项任务一行；某期未报送写“未报”，连续期数沿用上一期亮灯；督办措施：{}", span(ledger), measures_line(&ledger.row_measures()));
     let title = format!("{}政府系统抓落实专项行动单位台账", plan.city);
     ledger_table(wb, st, ledger, TableSheet { name: UNIT_LEDGER_SHEET, title, subtitle: Some(subtitle), columns: lead, rows: rows.into(), paper: Paper::A3 })
 }
@@ -298,7 +317,13 @@ fn closures(wb: &mut Workbook, st: &Styles, plan: &Plan, ledger: &Ledger) -> Res
             name: CLOSED_SHEET,
             title: "已销号任务清单".into(),
             subtitle: Some(format!("{}　　销号：状态为“已完成”且达到目标；共{}行，其中反复{}行", span(ledger), ledger.closures.len(), reopened)),
-            columns: vec![ColSpec::new("单位", 14.0), ColSpec::new("任务编号", 9.0), ColSpec::wrap("重点任务", 30.0), ColSpec::new("销号期次", 10.0), ColSpec::wrap("反复", 24.0)],
+            columns: vec![
+                ColSpec::new("单位", 14.0),
+                ColSpec::new("任务编号", 9.0),
+                ColSpec::wrap("重点任务", 30.0),
+                ColSpec::new("销号期次", 10.0),
+                ColSpec::wrap("反复", 24.0),
+            ],
             rows: rows.into(),
             paper: Paper::A4,
         },
@@ -341,7 +366,8 @@ fn trend(wb: &mut Workbook, st: &Styles, plan: &Plan, ledger: &Ledger) -> Result
     }
     let mut columns = vec![ColSpec::new("任务编号", 9.0), ColSpec::new("指标", 24.0), ColSpec::new("计量单位", 8.0), ColSpec::new("系列", 9.0)];
     columns.extend(ledger.periods.iter().map(|p| ColSpec::new(month(*p), 10.0)));
-    let shown = if all > tasks.len() { format!("（共{}项量化任务，图表只列前{}项，其余见任务台账）", all, tasks.len()) } else { String::new() };
+    let shown =
+        if all > tasks.len() { format!("（共{}项量化任务，图表只列前{}项，其余见任务台账）", all, tasks.len()) } else { String::new() };
     let table = TableSheet {
         name: TREND_SHEET,
         title: "重要指标和量化任务走势".into(),
@@ -363,13 +389,26 @@ fn trend(wb: &mut Workbook, st: &Styles, plan: &Plan, ledger: &Ledger) -> Result
         let r = header + 1 + 2 * k as u32;
         let mut chart = Chart::new(ChartType::Line);
         let uom = t.uom.clone().unwrap_or_default();
-        chart.title().set_name(crate::excel::clamp_text(&format!("{} {}（{}）", t.id, crate::consolidate::short_name(t), uom), 200).as_ref()).set_font(ChartFont::new().set_size(10).set_name("宋体"));
+        chart
+            .title()
+            .set_name(crate::excel::clamp_text(&format!("{} {}（{}）", t.id, crate::consolidate::short_name(t), uom), 200).as_ref())
+            .set_font(ChartFont::new().set_size(10).set_name("宋体"));
         let mut solid = ChartFormat::new();
         solid.set_line(ChartLine::new().set_color(Color::RGB(0x2F5597)).set_width(2.25));
-        chart.add_series().set_name((TREND_SHEET, r, 3)).set_categories((TREND_SHEET, header, first_col, header, last_col)).set_values((TREND_SHEET, r, first_col, r, last_col)).set_format(&mut solid);
+        chart
+            .add_series()
+            .set_name((TREND_SHEET, r, 3))
+            .set_categories((TREND_SHEET, header, first_col, header, last_col))
+            .set_values((TREND_SHEET, r, first_col, r, last_col))
+            .set_format(&mut solid);
         let mut dashed = ChartFormat::new();
         dashed.set_line(ChartLine::new().set_color(Color::RGB(0xC00000)).set_dash_type(ChartLineDashType::Dash).set_width(1.5));
-        chart.add_series().set_name((TREND_SHEET, r + 1, 3)).set_categories((TREND_SHEET, header, first_col, header, last_col)).set_values((TREND_SHEET, r + 1, first_col, r + 1, last_col)).set_format(&mut dashed);
+        chart
+            .add_series()
+            .set_name((TREND_SHEET, r + 1, 3))
+            .set_categories((TREND_SHEET, header, first_col, header, last_col))
+            .set_values((TREND_SHEET, r + 1, first_col, r + 1, last_col))
+            .set_format(&mut dashed);
         chart.legend().set_position(rust_xlsxwriter::ChartLegendPosition::Bottom).set_font(ChartFont::new().set_size(9).set_name("宋体"));
         chart.set_width(480).set_height(250);
         // Two charts a row, 13 rows (of 20 px) apart.

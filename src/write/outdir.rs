@@ -152,7 +152,13 @@ impl OutDir {
         let cannot = |what: &str, e: std::io::Error| anyhow::Error::new(CannotWrite(format!("{what} {}：{}", root.display(), crate::reason::io_reason(&e))));
         std::fs::create_dir_all(root).map_err(|e| cannot("无法创建输出目录", e))?;
         let lock_path = root.join(LOCK);
-        let lock = File::options().create(true).truncate(false).read(true).write(true).open(&lock_path).map_err(|e| cannot("输出目录不能写入，没有写出任何文件：", e))?;
+        let lock = File::options()
+            .create(true)
+            .truncate(false)
+            .read(true)
+            .write(true)
+            .open(&lock_path)
+            .map_err(|e| cannot("输出目录不能写入，没有写出任何文件：", e))?;
         match lock.try_lock() {
             Ok(()) => {}
             Err(std::fs::TryLockError::WouldBlock) => {
@@ -178,10 +184,13 @@ impl OutDir {
     /// The name of `path` inside this folder, as the manifest writes it (`退回/西柳镇.xlsx`).
     fn relative(&self, path: &Path) -> Option<String> {
         let rel = path.strip_prefix(&self.root).ok()?;
-        let parts: Vec<String> = rel.components().map(|c| match c {
-            Component::Normal(s) => Some(s.to_string_lossy().to_string()),
-            _ => None,
-        }).collect::<Option<_>>()?;
+        let parts: Vec<String> = rel
+            .components()
+            .map(|c| match c {
+                Component::Normal(s) => Some(s.to_string_lossy().to_string()),
+                _ => None,
+            })
+            .collect::<Option<_>>()?;
         (!parts.is_empty()).then(|| parts.join("/"))
     }
 

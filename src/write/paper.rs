@@ -102,12 +102,11 @@ fn page_number(align: AlignmentType) -> Footer {
         .add_text("1")
         .add_field_char(FieldCharType::End, false);
     Footer::new().add_paragraph(
-        Paragraph::new()
-            .align(align)
-            .indent(left, None, right, None)
-            .add_run(run("— ", PAGE_NUMBER_FONT, PAGE_NUMBER_SIZE))
-            .add_run(number)
-            .add_run(run(" —", PAGE_NUMBER_FONT, PAGE_NUMBER_SIZE)),
+        Paragraph::new().align(align).indent(left, None, right, None).add_run(run("— ", PAGE_NUMBER_FONT, PAGE_NUMBER_SIZE)).add_run(number).add_run(run(
+            " —",
+            PAGE_NUMBER_FONT,
+            PAGE_NUMBER_SIZE,
+        )),
     )
 }
 

@@ -159,7 +159,15 @@ pub fn write_reconciliation(path: &Path, plan: &Plan, rec: &Reconciliation) -> R
         let bold = st.subtitle.clone().set_bold();
         let d = &u.deducted;
         let summary = [
-            format!("任务得分：{:.2}　　加分：{:.2}　　扣分：{:.2}　　总分：{:.2}　　在{}中排名第{}", u.task_score, u.bonus, d.total(), u.total, u.group.label(), u.rank),
+            format!(
+                "任务得分：{:.2}　　加分：{:.2}　　扣分：{:.2}　　总分：{:.2}　　在{}中排名第{}",
+                u.task_score,
+                u.bonus,
+                d.total(),
+                u.total,
+                u.group.label(),
+                u.rank
+            ),
             if u.reasons.is_empty() { "扣分事项：无".to_string() } else { format!("扣分事项：{}", u.reasons.join("；")) },
         ];
         for line in summary {
@@ -169,7 +177,14 @@ pub fn write_reconciliation(path: &Path, plan: &Plan, rec: &Reconciliation) -> R
         r += 2;
         ws.merge_range(r, 0, r, last_col, "以上对账结果经本单位核对无误。", &st.subtitle)?;
         r += 2;
-        ws.merge_range(r, 0, r, last_col, "单位主要负责人（签字）：＿＿＿＿＿＿＿＿　　　　　　日期：＿＿＿＿年＿＿月＿＿日　　　　　　（单位盖章）", &st.subtitle)?;
+        ws.merge_range(
+            r,
+            0,
+            r,
+            last_col,
+            "单位主要负责人（签字）：＿＿＿＿＿＿＿＿　　　　　　日期：＿＿＿＿年＿＿月＿＿日　　　　　　（单位盖章）",
+            &st.subtitle,
+        )?;
     }
     save_atomic(&mut wb, path)
 }

@@ -8,9 +8,9 @@ use chrono::NaiveDate;
 
 use super::style::{write_table, ColSpec, Paper, Styles, TableSheet, Val};
 use super::{new_output_workbook, save_atomic};
-use crate::remind::{Chase, Reminder};
-use crate::plan::Plan;
 use crate::period::Period;
+use crate::plan::Plan;
+use crate::remind::{Chase, Reminder};
 
 pub const REMIND_SHEET: &str = "催报清单";
 

@@ -8,8 +8,8 @@ use anyhow::Result;
 
 use super::style::{severity_fill, write_table, ColSpec, Paper, Styles, TableSheet, Val, ERROR_FILL};
 use super::{new_output_workbook, save_atomic};
-use crate::finding::Rule;
 use crate::batch::Batch;
+use crate::finding::Rule;
 use crate::plan::Plan;
 use crate::write::returns::units_to_return;
 
@@ -25,14 +25,8 @@ pub fn write_report(path: &Path, plan: &Plan, batch: &Batch) -> Result<()> {
     let st = Styles::new();
     overview(&mut wb, &st, plan, batch, &title)?;
     let counts = crate::finding::Counts::of(findings);
-    let subtitle = format!(
-        "报送期次：{}　　文件{}个　　错误{}条　警告{}条　提示{}条",
-        period.chinese(),
-        files.len(),
-        counts.errors,
-        counts.warnings,
-        counts.infos
-    );
+    let subtitle =
+        format!("报送期次：{}　　文件{}个　　错误{}条　警告{}条　提示{}条", period.chinese(), files.len(), counts.errors, counts.warnings, counts.infos);
     let columns = vec![
         ColSpec::new("单位", 14.0),
         ColSpec::new("级别", 6.0),
@@ -85,7 +79,12 @@ pub fn write_report(path: &Path, plan: &Plan, batch: &Batch) -> Result<()> {
                 Val::Num(l.warnings as f64, "0"),
             ]
         })
-        .chain(batch.skipped.iter().map(|(file, why)| vec![Val::text(file), Val::Empty, Val::text(format!("已跳过：{why}")), Val::Empty, Val::Empty, Val::Empty, Val::Empty]))
+        .chain(
+            batch
+                .skipped
+                .iter()
+                .map(|(file, why)| vec![Val::text(file), Val::Empty, Val::text(format!("已跳过：{why}")), Val::Empty, Val::Empty, Val::Empty, Val::Empty]),
+        )
         .collect();
     write_table(
         &mut wb,

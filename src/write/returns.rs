@@ -14,20 +14,18 @@ use super::form::{column, prefilled_rows, submitted_rows, write_form, FIRST_DATA
 use super::style::{safe, severity_fill, write_table, ColSpec, Paper, Styles, TableSheet, Val};
 use super::{new_workbook, save_atomic};
 use crate::batch::Batch;
-use crate::normalise::Submission;
-use crate::period::Period;
 use crate::fields::{Field, STANDARD_COLUMNS};
 use crate::finding::{cell_ref, Finding, Rule};
+use crate::normalise::Submission;
+use crate::period::Period;
 use crate::plan::Plan;
 
 pub const NOTICE_SHEET: &str = "退回意见";
 
 /// A file name from a roster name, safe on every system: no separators, no reserved device names.
 pub fn safe_file_stem(name: &str) -> String {
-    let mut s: String = name
-        .chars()
-        .map(|c| if c.is_control() || matches!(c, '/' | '\\' | ':' | '*' | '?' | '"' | '<' | '>' | '|') { '_' } else { c })
-        .collect();
+    let mut s: String =
+        name.chars().map(|c| if c.is_control() || matches!(c, '/' | '\\' | ':' | '*' | '?' | '"' | '<' | '>' | '|') { '_' } else { c }).collect();
     s = s.trim_matches(|c: char| c == '.' || c.is_whitespace()).to_string();
     let upper = s.to_ascii_uppercase();
     let reserved = ["CON", "PRN", "AUX", "NUL"].contains(&upper.as_str())

@@ -143,12 +143,7 @@ impl Styles {
         Styles {
             title: Format::new().set_font_name("黑体").set_font_size(16).set_bold().set_align(FormatAlign::Center).set_align(FormatAlign::VerticalCenter),
             subtitle: Format::new().set_font_name(FONT).set_font_size(10).set_align(FormatAlign::Left).set_align(FormatAlign::VerticalCenter),
-            header: base
-                .clone()
-                .set_bold()
-                .set_text_wrap()
-                .set_align(FormatAlign::Center)
-                .set_background_color(Color::RGB(HEADER_FILL)),
+            header: base.clone().set_bold().set_text_wrap().set_align(FormatAlign::Center).set_background_color(Color::RGB(HEADER_FILL)),
             // Data cells top-aligned, all alike: in a row made tall by one wrapped cell, the
             // figures beside it line up with its first line.
             text: base.clone().set_align(FormatAlign::Top),

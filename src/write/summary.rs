@@ -15,8 +15,8 @@ use crate::consolidate::{col as c, strings, Consolidated};
 use crate::fields::Field;
 use crate::finding::Counts;
 use crate::lights::Light;
-use crate::plan::{Plan, AREAS};
 use crate::period::Period;
+use crate::plan::{Plan, AREAS};
 
 pub const OVERVIEW_SHEET: &str = "总览";
 pub const TASKS_SHEET: &str = "任务汇总";
@@ -232,7 +232,13 @@ fn overview(wb: &mut Workbook, st: &Styles, plan: &Plan, batch: &Batch, title: &
             fill.set_color(Color::RGB(light.rgb()));
             let mut fmt = ChartFormat::new();
             fmt.set_solid_fill(&fill);
-            chart.add_series().set_name((UNITS_SHEET, 2, c)).set_categories((UNITS_SHEET, first, 1, last, 1)).set_values((UNITS_SHEET, first, c, last, c)).set_format(&mut fmt).set_gap(40);
+            chart
+                .add_series()
+                .set_name((UNITS_SHEET, 2, c))
+                .set_categories((UNITS_SHEET, first, 1, last, 1))
+                .set_values((UNITS_SHEET, first, c, last, c))
+                .set_format(&mut fmt)
+                .set_gap(40);
         }
         // Horizontal bars: the category axis is the vertical one; first unit at the top.
         // Small enough that no viewer skips a name (an interval of 1 is not written to the file).
@@ -362,7 +368,13 @@ fn units_sheet(wb: &mut Workbook, st: &Styles, batch: &Batch, as_of: &str) -> Re
 fn agenda_sheet(wb: &mut Workbook, st: &Styles, plan: &Plan, cons: &Consolidated, ledger: Option<&crate::ledger::Ledger>, as_of: &str) -> Result<()> {
     // Only the unit rows that lag; the rest of each task's units are context, not rows of the list.
     let lagging_row = col(c::LIGHT).eq(lit(Light::Red.short())).or(col(c::LIGHT).eq(lit(Light::Yellow.short())));
-    let others_df = cons.detail.clone().lazy().filter(lagging_row.not().and(col(c::REPEAT).not())).select([col(Field::TaskId.header()), col(c::UNIT), col(c::LIGHT)]).collect()?;
+    let others_df = cons
+        .detail
+        .clone()
+        .lazy()
+        .filter(lagging_row.not().and(col(c::REPEAT).not()))
+        .select([col(Field::TaskId.header()), col(c::UNIT), col(c::LIGHT)])
+        .collect()?;
     let mut others: std::collections::HashMap<String, Vec<(String, String)>> = std::collections::HashMap::new();
     for ((t, u), l) in strings(&others_df, Field::TaskId.header())?.into_iter().zip(strings(&others_df, c::UNIT)?).zip(strings(&others_df, c::LIGHT)?) {
         others.entry(t).or_default().push((if l.is_empty() { Light::Grey.short().to_string() } else { l }, u));

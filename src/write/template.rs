@@ -13,10 +13,10 @@ use super::style::{safe, write_table, ColSpec, Paper, Styles, TableSheet, Val};
 use super::{new_workbook, save_atomic};
 use crate::fields::{Field, FIELDS, STANDARD_COLUMNS};
 use crate::finding::{Finding, Severity};
-use crate::values::Status;
 use crate::normalise::Submission;
-use crate::plan::{Plan, AREAS};
 use crate::period::Period;
+use crate::plan::{Plan, AREAS};
+use crate::values::Status;
 
 pub const INPUT_FILL: u32 = 0xFFF2CC;
 pub const GUIDE_SHEET: &str = "填报说明";
@@ -56,10 +56,7 @@ fn carry_over(rows: &mut [Vec<Val>], previous: &Previous) -> Vec<(usize, Field, 
             if t.is_empty() {
                 continue;
             }
-            let rejected = previous
-                .findings
-                .iter()
-                .find(|x| x.row == Some(prev.row + 1) && x.field == Some(*f) && x.severity >= Severity::Warning);
+            let rejected = previous.findings.iter().find(|x| x.row == Some(prev.row + 1) && x.field == Some(*f) && x.severity >= Severity::Warning);
             if let Some(x) = rejected {
                 left.push((i, *f, format!("上期填写“{t}”未通过校验（{} {}），没有带入，请重新填写", x.rule, x.def().title)));
                 continue;
@@ -119,9 +116,9 @@ pub fn write_template(path: &Path, plan: &Plan, period: Period, unit: Option<&st
     for def in &FIELDS[..STANDARD_COLUMNS] {
         let c = column(def.field);
         let dv = match def.field {
-            Field::Status => DataValidation::new()
-                .allow_list_strings(&Status::ALLOWED)?
-                .set_error_message("请从下拉列表中选择：已完成、正常推进、滞后、未启动")?,
+            Field::Status => {
+                DataValidation::new().allow_list_strings(&Status::ALLOWED)?.set_error_message("请从下拉列表中选择：已完成、正常推进、滞后、未启动")?
+            }
             Field::Area => DataValidation::new().allow_list_strings(&AREAS)?.set_error_message("请从下拉列表中选择六个工作方面之一")?,
             f if f.is_number() => DataValidation::new()
                 .allow_decimal_number(DataValidationRule::GreaterThanOrEqualTo(-1e12))

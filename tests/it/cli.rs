@@ -2,7 +2,6 @@
 
 use crate::common::luoshi;
 
-
 #[test]
 fn tasks_prints_the_builtin_list() {
     let o = luoshi().arg("tasks").output().unwrap();

@@ -4,8 +4,8 @@
 use std::path::Path;
 
 use luoshi::fields::Field;
-use luoshi::plan::Plan;
 use luoshi::period::Period;
+use luoshi::plan::Plan;
 use luoshi::write::form::{column, prefilled_rows, write_form};
 use luoshi::write::style::{Styles, Val};
 use luoshi::write::{new_workbook, save_atomic};

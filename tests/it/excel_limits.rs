@@ -3,13 +3,11 @@
 //! tests/fixtures/anomalies/make.py). Each is a located finding; every workbook is written, reads
 //! back, and opens in LibreOffice. And when one workbook cannot be written, the others still are.
 
-
 use crate::common::luoshi;
 use std::path::{Path, PathBuf};
 use std::process::Command;
 
 use calamine::{open_workbook_auto, Data, Reader};
-
 
 fn anomalies() -> PathBuf {
     Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures/anomalies")
@@ -120,7 +118,8 @@ fn a_workbook_that_cannot_be_written_costs_only_itself() {
     assert!(stdout.contains("退回/腾鳌镇.xlsx：无法创建输出目录") && stdout.contains("退回：同名文件已存在"), "{stdout}");
     assert!(out.join("2021-06/校验报告_2021-06.xlsx").is_file());
     assert!(out.join("2021-06/汇总表_2021-06.xlsx").is_file());
-    let leftovers: Vec<_> = std::fs::read_dir(out.join("2021-06")).unwrap().map(|e| e.unwrap().file_name().to_string_lossy().to_string()).filter(|n| n.ends_with(".tmp")).collect();
+    let leftovers: Vec<_> =
+        std::fs::read_dir(out.join("2021-06")).unwrap().map(|e| e.unwrap().file_name().to_string_lossy().to_string()).filter(|n| n.ends_with(".tmp")).collect();
     assert!(leftovers.is_empty(), "no half-written file: {leftovers:?}");
 }
 

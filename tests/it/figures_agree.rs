@@ -19,7 +19,7 @@ fn sheet(path: &Path, name: &str) -> Vec<Vec<Data>> {
 /// The header row of a table sheet and a column finder on it.
 fn header(rows: &[Vec<Data>], name: &str) -> (usize, usize) {
     for (r, row) in rows.iter().enumerate().take(5) {
-        if let Some(c) = row.iter().position(|d| d.to_string() == name) {
+        if let Some(c) = row.iter().position(|d| *d == name) {
             return (r, c);
         }
     }
@@ -49,7 +49,7 @@ fn a_value_luoshi_could_not_use_is_left_out_everywhere_and_said() {
     let tasks = sheet(&pack, "任务汇总");
     let (hr, id) = header(&tasks, "任务编号");
     let col = |n: &str| header(&tasks, n).1;
-    let row = |task: &str| tasks.iter().skip(hr + 1).find(|r| r[id].to_string() == task).unwrap().clone();
+    let row = |task: &str| tasks.iter().skip(hr + 1).find(|r| r[id] == task).unwrap().clone();
     for (task, unit) in [("4.1.2", "西柳镇"), ("4.6.3", "腾鳌镇")] {
         let r = row(task);
         assert_eq!(r[col("未采用数据")].to_string(), format!("不含未采用1条：{unit}"), "{task}");
@@ -63,10 +63,10 @@ fn a_value_luoshi_could_not_use_is_left_out_everywhere_and_said() {
     let (_, dunit) = header(&detail, "单位");
     let (_, dlight) = header(&detail, "亮灯");
     let (_, dactual) = header(&detail, "累计完成");
-    let lit = |task: &str, unit: &str| detail.iter().skip(dh + 1).find(|r| r[did].to_string() == task && r[dunit].to_string() == unit).unwrap()[dlight].to_string();
+    let lit = |task: &str, unit: &str| detail.iter().skip(dh + 1).find(|r| r[did] == task && r[dunit] == unit).unwrap()[dlight].to_string();
     assert_eq!(lit("4.1.2", "西柳镇"), "未启动/无数据", "no data, no light");
     assert_eq!(lit("4.6.3", "腾鳌镇"), "未启动/无数据");
-    let sum: f64 = detail.iter().skip(dh + 1).filter(|r| r[did].to_string() == "4.1.2" && r[dunit].to_string() != "西柳镇").map(|r| num(&r[dactual])).sum();
+    let sum: f64 = detail.iter().skip(dh + 1).filter(|r| r[did] == "4.1.2" && r[dunit] != "西柳镇").map(|r| num(&r[dactual])).sum();
     assert!((num(&row("4.1.2")[col("累计完成")]) - sum).abs() < 1e-9);
 }
 
@@ -76,12 +76,12 @@ fn every_unit_count_equals_the_rows_under_it() {
     let units = sheet(&pack, "分单位");
     let (hr, u) = header(&units, "单位");
     let col = |n: &str| header(&units, n).1;
-    let lights = ["已完成", "正常推进", "轻度滞后", "严重滞后", "未启动/无数据"].map(|l| col(l));
+    let lights = ["已完成", "正常推进", "轻度滞后", "严重滞后", "未启动/无数据"].map(&col);
     for r in units.iter().skip(hr + 1).filter(|r| !r[u].to_string().is_empty()) {
         let parts: f64 = lights.iter().map(|&c| num(&r[c])).sum::<f64>() + num(&r[col("未报")]);
         assert_eq!(num(&r[col("任务数")]), parts, "{}", r[u]);
     }
-    let ganwang = units.iter().find(|r| r[u].to_string() == "感王镇").unwrap();
+    let ganwang = units.iter().find(|r| r[u] == "感王镇").unwrap();
     assert!(num(&ganwang[col("任务数")]) >= 1.0, "感王镇 owes its tasks");
     assert_eq!(num(&ganwang[col("未报")]), num(&ganwang[col("任务数")]));
 
@@ -112,7 +112,7 @@ fn reconcile_treats_an_unusable_figure_as_not_reported_and_keeps_decimals() {
     let lines = sheet(&path, "对账明细");
     let (hr, u) = header(&lines, "单位");
     let col = |n: &str| header(&lines, n).1;
-    let line = lines.iter().skip(hr + 1).find(|r| r[u].to_string() == "腾鳌镇" && r[col("任务编号")].to_string() == "4.6.3").unwrap();
+    let line = lines.iter().skip(hr + 1).find(|r| r[u] == "腾鳌镇" && r[col("任务编号")] == "4.6.3").unwrap();
     assert_eq!(line[col("对账结论")].to_string(), "未报", "never 差异超限 on a figure not used");
     assert!(line[col("说明")].to_string().contains("L09"), "{:?}", line[col("说明")]);
     // Number formats follow the decimals a value has.
@@ -158,7 +158,9 @@ fn returns_put_errors_before_warnings() {
     for e in std::fs::read_dir(t.path().join("2021-06/退回")).unwrap() {
         let p = e.unwrap().path();
         let rows = sheet(&p, "退回意见");
-        let Some((hr, c)) = rows.iter().enumerate().take(5).find_map(|(r, row)| row.iter().position(|d| d.to_string() == "级别").map(|c| (r, c))) else { continue };
+        let Some((hr, c)) = rows.iter().enumerate().take(5).find_map(|(r, row)| row.iter().position(|d| *d == "级别").map(|c| (r, c))) else {
+            continue;
+        };
         let rank = |s: &str| match s {
             "错误" => 0,
             "警告" => 1,
@@ -204,11 +206,20 @@ fn the_returned_form_the_task_summary_and_the_overview_print_readably() {
     let (t, pack) = out();
     let form = t.path().join("2021-06/退回/西柳镇.xlsx");
     let pdfs = t.path().join("pdf");
-    let o = Command::new("soffice").args(["--headless", "--norestore", "--convert-to", "pdf", "--outdir"]).arg(&pdfs).arg(&pack).arg(&form).env("HOME", t.path()).output().unwrap();
+    let o = Command::new("soffice")
+        .args(["--headless", "--norestore", "--convert-to", "pdf", "--outdir"])
+        .arg(&pdfs)
+        .arg(&pack)
+        .arg(&form)
+        .env("HOME", t.path())
+        .output()
+        .unwrap();
     assert!(o.status.success(), "{}", String::from_utf8_lossy(&o.stderr));
     let mut checked = 0;
     let summary = pdfs.join("汇总表_2021-06.pdf");
-    for (pdf, marker) in [(summary.clone(), "任务汇总表"), (summary.clone(), "月调度汇总表"), (summary.clone(), "滞后任务行数"), (pdfs.join("西柳镇.pdf"), "任务分解表")] {
+    for (pdf, marker) in
+        [(summary.clone(), "任务汇总表"), (summary.clone(), "月调度汇总表"), (summary.clone(), "滞后任务行数"), (pdfs.join("西柳镇.pdf"), "任务分解表")]
+    {
         for (i, (min, words)) in smallest_text(&pdf).iter().enumerate() {
             if words.contains(marker) || (marker == "任务分解表" && i > 0) {
                 // Text boxes are about as tall as the font size: 10 pt text measures 9.9.
@@ -228,27 +239,40 @@ fn the_returned_rate_is_a_number_and_the_guide_matches_the_form() {
     let rates: Vec<&Data> = rows.iter().skip(hr + 2).map(|r| &r[rate]).filter(|d| !matches!(d, Data::Empty)).collect();
     assert!(!rates.is_empty() && rates.iter().all(|d| matches!(d, Data::Float(_))), "{rates:?}");
     let form = t.path().join("模板.xlsx");
-    assert!(Command::new(env!("CARGO_BIN_EXE_luoshi")).args(["template", "--unit", "腾鳌镇", "--period", "2021-06", "-o"]).arg(&form).status().unwrap().success());
+    assert!(Command::new(env!("CARGO_BIN_EXE_luoshi"))
+        .args(["template", "--unit", "腾鳌镇", "--period", "2021-06", "-o"])
+        .arg(&form)
+        .status()
+        .unwrap()
+        .success());
     let guide: String = sheet(&form, "填报说明").iter().flatten().map(|d| d.to_string()).collect();
     assert!(!guide.contains("可以写“222个”") && !guide.contains("达进度"), "the guide promises only what the form accepts");
     let tasks = sheet(&t.path().join("2021-06/汇总表_2021-06.xlsx"), "任务汇总");
-    assert!(tasks.iter().take(4).flatten().any(|d| d.to_string() == "完成进度"), "luoshi's figure is 完成进度, the unit's is 完成率");
+    assert!(tasks.iter().take(4).flatten().any(|d| *d == "完成进度"), "luoshi's figure is 完成进度, the unit's is 完成率");
 }
 
 #[test]
 fn each_score_says_the_rule_it_was_scored_by() {
     let t = tempfile::tempdir().unwrap();
     let path = t.path().join("对账.xlsx");
-    let o = Command::new(env!("CARGO_BIN_EXE_luoshi")).arg("reconcile").arg(root().join("samples/2021-06")).arg("--verified").arg(root().join("samples/核定数据_2021-06.xlsx")).arg("-o").arg(&path).output().unwrap();
+    let o = Command::new(env!("CARGO_BIN_EXE_luoshi"))
+        .arg("reconcile")
+        .arg(root().join("samples/2021-06"))
+        .arg("--verified")
+        .arg(root().join("samples/核定数据_2021-06.xlsx"))
+        .arg("-o")
+        .arg(&path)
+        .output()
+        .unwrap();
     assert!(o.status.success());
     let lines = sheet(&path, "对账明细");
     let (hr, id) = header(&lines, "任务编号");
     let rule = header(&lines, "计分规则").1;
-    let of = |task: &str| lines.iter().skip(hr + 1).find(|r| r[id].to_string() == task).unwrap()[rule].to_string();
+    let of = |task: &str| lines.iter().skip(hr + 1).find(|r| r[id] == task).unwrap()[rule].to_string();
     assert!(of("1.1").contains("按是否达到全年目标计分"), "growth: {}", of("1.1"));
     assert!(of("4.1.2").contains("按完成率计分"), "count: {}", of("4.1.2"));
     assert!(lines.iter().skip(hr + 1).all(|r| !r[rule].to_string().is_empty()));
-    assert!(lines.iter().flatten().all(|d| d.to_string() != "定性（按状态）"));
+    assert!(lines.iter().flatten().all(|d| *d != "定性（按状态）"));
 }
 
 #[test]
@@ -257,12 +281,20 @@ fn a_repeated_row_is_not_quoted_twice() {
     let fixtures = root().join("tests/fixtures");
     let t = tempfile::tempdir().unwrap();
     let pack = t.path().join("汇总.xlsx");
-    let o = Command::new(env!("CARGO_BIN_EXE_luoshi")).arg("consolidate").arg(fixtures.join("2021-06")).arg("--tasks").arg(fixtures.join("tasks.toml")).arg("-o").arg(&pack).output().unwrap();
+    let o = Command::new(env!("CARGO_BIN_EXE_luoshi"))
+        .arg("consolidate")
+        .arg(fixtures.join("2021-06"))
+        .arg("--tasks")
+        .arg(fixtures.join("tasks.toml"))
+        .arg("-o")
+        .arg(&pack)
+        .output()
+        .unwrap();
     assert!(o.status.success(), "{}", String::from_utf8_lossy(&o.stderr));
     let tasks = sheet(&pack, "任务汇总");
     let (hr, id) = header(&tasks, "任务编号");
     let progress = header(&tasks, "进展情况").1;
-    let row = tasks.iter().skip(hr + 1).find(|r| r[id].to_string() == "4.6.6").unwrap();
+    let row = tasks.iter().skip(hr + 1).find(|r| r[id] == "4.6.6").unwrap();
     let text = row[progress].to_string();
     assert_eq!(text.matches("农业农村局").count(), 1, "{text}");
 }

@@ -16,7 +16,6 @@ fn expected() -> Value {
     serde_json::from_str(&std::fs::read_to_string(fixtures().join("expected.json")).unwrap()).unwrap()
 }
 
-
 fn findings() -> Vec<Value> {
     let out = luoshi()
         .args(["validate", "--format", "jsonl", "--fail-on", "never", "--period", "2021-06", "--tasks"])
@@ -41,9 +40,7 @@ fn matches(exp: &Value, got: &Value) -> bool {
     keys.iter().all(|k| match *k {
         "rule" => exp["rule"] == got["rule"],
         "file" => base(&exp["file"]) == base(&got["file"]),
-        "file_any" => {
-            got["file"].is_null() || exp["file_any"].as_array().unwrap().iter().any(|f| base(f) == base(&got["file"]))
-        }
+        "file_any" => got["file"].is_null() || exp["file_any"].as_array().unwrap().iter().any(|f| base(f) == base(&got["file"])),
         "cell" => {
             let cell = got["cell"].as_str().unwrap_or("").to_uppercase();
             exp["cell_any"].as_array().unwrap().iter().any(|c| c.as_str().unwrap().to_uppercase() == cell)
@@ -89,10 +86,8 @@ fn clean_files_have_no_errors() {
     let got = findings();
     for m in expected()["must_not"].as_array().unwrap() {
         let file = m["file"].as_str().unwrap();
-        let errors: Vec<&Value> = got
-            .iter()
-            .filter(|g| base(&g["file"]) == file && g["severity"] == "error" && !g["rule"].as_str().unwrap().starts_with('V'))
-            .collect();
+        let errors: Vec<&Value> =
+            got.iter().filter(|g| base(&g["file"]) == file && g["severity"] == "error" && !g["rule"].as_str().unwrap().starts_with('V')).collect();
         assert!(errors.is_empty(), "{file} must have no error, got {errors:#?}");
     }
 }
@@ -131,7 +126,7 @@ fn number(d: &Data) -> Option<f64> {
 
 fn header_index(rows: &[Vec<Data>], name: &str) -> (usize, usize) {
     for (r, row) in rows.iter().enumerate().take(30) {
-        if let Some(c) = row.iter().position(|d| d.to_string() == name) {
+        if let Some(c) = row.iter().position(|d| *d == name) {
             return (r, c);
         }
     }
@@ -176,8 +171,8 @@ fn run_writes_the_truths_into_the_summary() {
     let (_, file_col) = header_index(&detail, "文件");
     for u in exp["units_submitted"].as_array().unwrap() {
         let u = u.as_str().unwrap();
-        assert!(detail[dh + 1..].iter().any(|r| r[unit_col].to_string() == u), "{u} in 明细");
+        assert!(detail[dh + 1..].iter().any(|r| r[unit_col] == u), "{u} in 明细");
     }
     let newest = &exp["newest"];
-    assert!(detail[dh + 1..].iter().all(|r| r[file_col].to_string() != newest["superseded_file"].as_str().unwrap()));
+    assert!(detail[dh + 1..].iter().all(|r| r[file_col] != newest["superseded_file"].as_str().unwrap()));
 }

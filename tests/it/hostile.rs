@@ -11,7 +11,6 @@ use luoshi::write::form::{column, prefilled_rows, write_form};
 use luoshi::write::style::{Styles, Val};
 use zip::write::SimpleFileOptions;
 
-
 const CONTENT_TYPES: &str = r#"<?xml version="1.0" encoding="UTF-8" standalone="yes"?>
 <Types xmlns="http://schemas.openxmlformats.org/package/2006/content-types"><Default Extension="rels" ContentType="application/vnd.openxmlformats-package.relationships+xml"/><Default Extension="xml" ContentType="application/xml"/><Override PartName="/xl/workbook.xml" ContentType="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet.main+xml"/><Override PartName="/xl/worksheets/sheet1.xml" ContentType="application/vnd.openxmlformats-officedocument.spreadsheetml.worksheet+xml"/></Types>"#;
 const RELS: &str = r#"<?xml version="1.0" encoding="UTF-8"?><Relationships xmlns="http://schemas.openxmlformats.org/package/2006/relationships"><Relationship Id="rId1" Type="http://schemas.openxmlformats.org/officeDocument/2006/relationships/officeDocument" Target="xl/workbook.xml"/></Relationships>"#;
@@ -24,14 +23,12 @@ fn is(s: &str) -> String {
 
 /// A minimal task table as sheet XML rows: header on row 1, one task on row 2.
 fn table_rows() -> String {
-    let head = ["任务编号", "重点任务", "累计完成", "具体措施", "牵头单位", "责任单位", "责任领导", "责任科室", "责任人", "联系电话", "完成时限", "进展情况", "状态"];
-    let row = ["4.6.6", "持续改善农村人居环境", "", "清理垃圾", "农业农村局", "八里镇", "王某", "农业办", "李某", "13941266830", "长期坚持", "推进中", "正常推进"];
+    let head =
+        ["任务编号", "重点任务", "累计完成", "具体措施", "牵头单位", "责任单位", "责任领导", "责任科室", "责任人", "联系电话", "完成时限", "进展情况", "状态"];
+    let row =
+        ["4.6.6", "持续改善农村人居环境", "", "清理垃圾", "农业农村局", "八里镇", "王某", "农业办", "李某", "13941266830", "长期坚持", "推进中", "正常推进"];
     let cells = |r: u32, vals: &[&str]| -> String {
-        vals.iter()
-            .enumerate()
-            .filter(|(_, v)| !v.is_empty())
-            .map(|(c, v)| format!(r#"<c r="{}{}"{}"#, (b'A' + c as u8) as char, r, is(v)))
-            .collect()
+        vals.iter().enumerate().filter(|(_, v)| !v.is_empty()).map(|(c, v)| format!(r#"<c r="{}{}"{}"#, (b'A' + c as u8) as char, r, is(v))).collect()
     };
     format!(r#"<row r="1">{}</row><row r="2">{}</row>"#, cells(1, &head), cells(2, &row))
 }
@@ -171,7 +168,8 @@ fn odd_but_legitimate_sizes_still_work() {
     let f = validate(&d, None);
     assert!(read_ok(&f, "八里镇_长文本.xlsx"), "{f:#?}");
     let plan = luoshi::plan::Plan::builtin();
-    let b = luoshi::pipeline::process(&plan, &[d.clone()], &luoshi::pipeline::Options { period: Some("2021-06".into()), ..Default::default() }).unwrap();
+    let b = luoshi::pipeline::process(&plan, std::slice::from_ref(&d), &luoshi::pipeline::Options { period: Some("2021-06".into()), ..Default::default() })
+        .unwrap();
     let s = b.submissions.iter().find(|s| s.file == "八里镇_长文本.xlsx").unwrap();
     assert_eq!(s.rows.iter().find(|r| r.task_id() == "4.6.5").unwrap().get(Field::Measures).chars().count(), 32_767);
 }
@@ -203,7 +201,8 @@ fn the_data_sheet_after_5000_others_and_a_200000_row_sheet() {
     }
     wb.save(d.join("八里镇_大表.xlsx")).unwrap();
     let plan = luoshi::plan::Plan::builtin();
-    let b = luoshi::pipeline::process(&plan, &[d.clone()], &luoshi::pipeline::Options { period: Some("2021-06".into()), ..Default::default() }).unwrap();
+    let b = luoshi::pipeline::process(&plan, std::slice::from_ref(&d), &luoshi::pipeline::Options { period: Some("2021-06".into()), ..Default::default() })
+        .unwrap();
     let many = b.submissions.iter().find(|s| s.file == "八里镇_多表.xlsx").expect("found after 5000 sheets");
     assert_eq!(many.rows.len(), 1);
     let big = b.submissions.iter().find(|s| s.file == "八里镇_大表.xlsx").expect("200,000 rows read");
@@ -218,7 +217,11 @@ fn malformed_parts_are_findings_not_panics() {
     craft(&d.join("八里镇_坏XML.xlsx"), &standard_parts(broken));
     let sst = sheet_xml("A1:M3", r#"<row r="3"><c r="A3" t="s"><v>99</v></c></row>"#);
     let mut parts = standard_parts(sst);
-    parts.push(("xl/sharedStrings.xml", br#"<?xml version="1.0"?><sst xmlns="http://schemas.openxmlformats.org/spreadsheetml/2006/main" count="1" uniqueCount="1"><si><t>a</t></si></sst>"#.to_vec()));
+    parts.push((
+        "xl/sharedStrings.xml",
+        br#"<?xml version="1.0"?><sst xmlns="http://schemas.openxmlformats.org/spreadsheetml/2006/main" count="1" uniqueCount="1"><si><t>a</t></si></sst>"#
+            .to_vec(),
+    ));
     craft(&d.join("八里镇_越界.xlsx"), &parts);
     let missing: Vec<_> = standard_parts(String::new()).into_iter().filter(|(n, _)| !n.contains("sheet1")).collect();
     craft(&d.join("八里镇_缺表.xlsx"), &missing);
@@ -245,7 +248,8 @@ fn malformed_parts_are_findings_not_panics() {
     }
     // Intact data reads; broken data is a finding. Either way, no panic and the batch goes on.
     let plan = luoshi::plan::Plan::builtin();
-    let b = luoshi::pipeline::process(&plan, &[d.clone()], &luoshi::pipeline::Options { period: Some("2021-06".into()), ..Default::default() }).unwrap();
+    let b = luoshi::pipeline::process(&plan, std::slice::from_ref(&d), &luoshi::pipeline::Options { period: Some("2021-06".into()), ..Default::default() })
+        .unwrap();
     for file in ["八里镇_越界.xlsx", "八里镇_BOM.xlsx", "八里镇_重复.xlsx"] {
         let read = b.submissions.iter().any(|s| s.file == file);
         assert!(read || f01(&f, file).is_some(), "{file} read or reported");
@@ -295,7 +299,8 @@ fn text_stays_text_in_every_workbook_luoshi_writes() {
     use calamine::Reader;
     let mut wb = calamine::open_workbook_auto(out.join("2021-06/汇总表_2021-06.xlsx")).unwrap();
     let detail = wb.worksheet_range("明细").unwrap();
-    let texts: Vec<String> = detail.rows().flat_map(|r| r.iter().filter_map(|c| if let calamine::Data::String(s) = c { Some(s.clone()) } else { None })).collect();
+    let texts: Vec<String> =
+        detail.rows().flat_map(|r| r.iter().filter_map(|c| if let calamine::Data::String(s) = c { Some(s.clone()) } else { None })).collect();
     for s in ["=cmd|' /C calc'!A0", "+SUM(1,2)", "@SUM(1)", "-2+3"] {
         assert!(texts.iter().any(|t| t == s), "{s} kept as text");
     }

@@ -3,8 +3,8 @@
 
 use std::path::Path;
 
-use calamine::{open_workbook_auto, Reader};
 use crate::common::{ledger_fixtures as fixtures, ledger_periods, luoshi, output_text as text, sheet};
+use calamine::{open_workbook_auto, Reader};
 
 fn periods(root: &Path) -> std::path::PathBuf {
     ledger_periods(root, &[])
@@ -14,10 +14,7 @@ fn periods(root: &Path) -> std::path::PathBuf {
 fn lookup(rows: &[Vec<String>], key: &[(&str, &str)], header: &str) -> String {
     let h = rows.iter().position(|r| r.iter().any(|c| c == "任务编号")).expect("header row");
     let col = |name: &str| rows[h].iter().position(|c| c == name).unwrap_or_else(|| panic!("no column {name} in {:?}", rows[h]));
-    let row = rows[h + 1..]
-        .iter()
-        .find(|r| key.iter().all(|(k, v)| r[col(k)] == *v))
-        .unwrap_or_else(|| panic!("no row {key:?}"));
+    let row = rows[h + 1..].iter().find(|r| key.iter().all(|(k, v)| r[col(k)] == *v)).unwrap_or_else(|| panic!("no row {key:?}"));
     row[col(header)].clone()
 }
 
@@ -110,7 +107,17 @@ fn ledger_writes_the_year_on_its_own() {
     // A ladder of the office's own: two red months already mean 约谈.
     let ladder = t.path().join("阶梯.toml");
     std::fs::write(&ladder, "[[rule]]\nmeasure = \"约谈\"\nred = 2\n").unwrap();
-    let o = luoshi().arg("--tasks").arg(fixtures().join("tasks.toml")).arg("ledger").arg(&base).arg("-o").arg(&out).arg("--escalation").arg(&ladder).output().unwrap();
+    let o = luoshi()
+        .arg("--tasks")
+        .arg(fixtures().join("tasks.toml"))
+        .arg("ledger")
+        .arg(&base)
+        .arg("-o")
+        .arg(&out)
+        .arg("--escalation")
+        .arg(&ladder)
+        .output()
+        .unwrap();
     assert_eq!(o.status.code(), Some(0), "{}", text(&o));
     let units = sheet(&out, "单位台账");
     assert_eq!(lookup(&units, &[("单位", "工信局"), ("任务编号", "2.1")], "督办措施"), "约谈");
@@ -135,4 +142,3 @@ fn every_ledger_workbook_opens_in_libreoffice() {
     crate::common::soffice_convert(&[out], "pdf", &conv, t.path());
     assert!(conv.join("台账.pdf").metadata().unwrap().len() > 1000);
 }
-

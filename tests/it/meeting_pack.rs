@@ -30,7 +30,7 @@ fn num(d: &Data) -> Option<f64> {
 
 fn col(rows: &[Vec<Data>], name: &str) -> (usize, usize) {
     for (r, row) in rows.iter().enumerate().take(30) {
-        if let Some(c) = row.iter().position(|d| d.to_string() == name) {
+        if let Some(c) = row.iter().position(|d| *d == name) {
             return (r, c);
         }
     }
@@ -72,7 +72,7 @@ fn totals_match_the_sample_files() {
     let (hr, id) = col(&rows, "任务编号");
     let (_, actual) = col(&rows, "累计完成");
     let (_, light) = col(&rows, "亮灯");
-    let value = |task: &str| rows[hr + 1..].iter().find(|r| r[id].to_string() == task).and_then(|r| num(&r[actual]));
+    let value = |task: &str| rows[hr + 1..].iter().find(|r| r[id] == task).and_then(|r| num(&r[actual]));
     for task in ["4.1.2", "5.7.1", "4.5.4", "2.1"] {
         let expected = sum_from_samples(task);
         assert!((value(task).unwrap() - expected).abs() < 1e-6, "{task}: {:?} vs {expected}", value(task));
@@ -127,8 +127,8 @@ fn same_input_gives_identical_bytes() {
 
 #[test]
 fn growth_rates_are_never_summed() {
-    use luoshi::pipeline::{process, Options};
     use luoshi::fields::Field;
+    use luoshi::pipeline::{process, Options};
     use luoshi::write::form::{column, prefilled_rows, write_form};
     use luoshi::write::style::{Styles, Val};
     let plan = luoshi::plan::Plan::from_toml(

@@ -2,7 +2,6 @@
 //! the slips a newcomer hits end in a clear refusal, not a wrong paper. On the three months of
 //! returns openpyxl wrote (`tests/fixtures/ledger`) and on the bundled samples.
 
-
 use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
 
@@ -141,7 +140,15 @@ fn a_blank_verified_table_is_refused_and_a_partly_filled_one_says_how_much_was_v
     assert!(text(&o).contains("里还没有填任何核定值"), "{}", text(&o));
     assert!(!text(&o).contains("第1名"), "no ranking on nothing");
     assert!(!out.exists());
-    let o = luoshi().arg("reconcile").arg(samples.join("2021-06")).arg("--verified").arg(samples.join("核定数据_2021-06.xlsx")).arg("-o").arg(&out).output().unwrap();
+    let o = luoshi()
+        .arg("reconcile")
+        .arg(samples.join("2021-06"))
+        .arg("--verified")
+        .arg(samples.join("核定数据_2021-06.xlsx"))
+        .arg("-o")
+        .arg(&out)
+        .output()
+        .unwrap();
     assert_eq!(o.status.code(), Some(0), "{}", text(&o));
     assert!(text(&o).contains("核定数据：已填核定值"), "{}", text(&o));
 }
@@ -154,7 +161,8 @@ fn last_months_file_sent_again_is_an_error_and_not_summed() {
     std::fs::copy(base.join("2021-05/东城镇_2021-05.xlsx"), base.join("2021-06/东城镇_2021-05.xlsx")).unwrap();
     let tasks = ledger_fixtures().join("tasks.toml");
     let o = luoshi().arg("--tasks").arg(&tasks).args(["validate", "--format", "jsonl", "--fail-on", "never"]).arg(base.join("2021-06")).output().unwrap();
-    let f08: Vec<serde_json::Value> = String::from_utf8_lossy(&o.stdout).lines().map(|l| serde_json::from_str(l).unwrap()).filter(|f: &serde_json::Value| f["rule"] == "F08").collect();
+    let f08: Vec<serde_json::Value> =
+        String::from_utf8_lossy(&o.stdout).lines().map(|l| serde_json::from_str(l).unwrap()).filter(|f: &serde_json::Value| f["rule"] == "F08").collect();
     assert_eq!(f08.len(), 1, "{}", text(&o));
     assert_eq!(f08[0]["severity"], "error");
     assert!(f08[0]["message"].as_str().unwrap().contains("这是上期的文件，本期未采用"), "{}", f08[0]);
@@ -222,7 +230,13 @@ fn every_command_writes_under_out_by_default() {
     ok(&["template", "--period", "2021-07"]);
     ok(&["template", "--verified", "--period", "2021-06"]);
     ok(&["notice", batch]);
-    for f in ["out/2021-06/汇总表_2021-06.xlsx", "out/2021-06/绩效对账表_2021-06.xlsx", "out/2021-07/任务分解表_2021-07.xlsx", "out/2021-06/核定数据_2021-06.xlsx", "out/2021-06/通报_2021-06.docx"] {
+    for f in [
+        "out/2021-06/汇总表_2021-06.xlsx",
+        "out/2021-06/绩效对账表_2021-06.xlsx",
+        "out/2021-07/任务分解表_2021-07.xlsx",
+        "out/2021-06/核定数据_2021-06.xlsx",
+        "out/2021-06/通报_2021-06.docx",
+    ] {
         assert!(here.join(f).is_file(), "{f}");
     }
     // consolidate and notice wrote 汇总表 and 通报; run makes them again (luoshi's, unchanged) beside

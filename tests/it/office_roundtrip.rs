@@ -2,13 +2,11 @@
 //! give the same findings (rule, file, cell) and the same 任务汇总 as the originals. This is where
 //! merged cells in .ods and percent formats in .xls/.ods are held to what .xlsx gives.
 
-
 use crate::common::luoshi;
 use std::collections::BTreeSet;
 use std::path::{Path, PathBuf};
 
 use calamine::{open_workbook_auto, Data, Reader};
-
 
 fn fixtures() -> PathBuf {
     Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures")
@@ -45,7 +43,8 @@ fn strip_ext(s: &str) -> String {
 
 /// Every cell of the 任务汇总 sheet, as text, file extensions removed.
 fn task_summary(dir: &Path, out: &Path) -> Vec<Vec<String>> {
-    let o = luoshi().arg("consolidate").arg(dir).arg("-o").arg(out).args(["--period", "2021-06", "--tasks"]).arg(fixtures().join("tasks.toml")).output().unwrap();
+    let o =
+        luoshi().arg("consolidate").arg(dir).arg("-o").arg(out).args(["--period", "2021-06", "--tasks"]).arg(fixtures().join("tasks.toml")).output().unwrap();
     assert!(o.status.success(), "{}", String::from_utf8_lossy(&o.stderr));
     let mut wb = open_workbook_auto(out).unwrap();
     let range = wb.worksheet_range("任务汇总").unwrap();

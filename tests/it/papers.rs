@@ -5,8 +5,8 @@ use std::collections::BTreeMap;
 use std::io::Read;
 use std::path::{Path, PathBuf};
 
-use calamine::{open_workbook_auto, Data, Reader};
 use crate::common::{have_soffice, ledger_fixtures as fixtures, ledger_periods, luoshi, output_text as text, sheet, soffice_convert};
+use calamine::{open_workbook_auto, Data, Reader};
 
 /// April and May complete; June without 营商局.
 fn june_missing_one(root: &Path) -> PathBuf {
@@ -33,7 +33,10 @@ fn remind_names_the_missing_unit_with_last_periods_contact_and_exits_1() {
     let cell = |r: u32, c: u32| range.get_value((r, c)).map(|d| if let Data::Float(f) = d { format!("{f}") } else { d.to_string() }).unwrap_or_default();
     assert!(cell(1, 0).contains("尚未报送1个"), "{}", cell(1, 0));
     assert_eq!(cell(2, 1), "单位");
-    assert_eq!((cell(3, 1), cell(3, 3), cell(3, 4), cell(3, 5), cell(3, 6)), ("营商局".into(), "未报送".into(), "周明".into(), "13941266830".into(), "2021年5月".into()));
+    assert_eq!(
+        (cell(3, 1), cell(3, 3), cell(3, 4), cell(3, 5), cell(3, 6)),
+        ("营商局".into(), "未报送".into(), "周明".into(), "13941266830".into(), "2021年5月".into())
+    );
     assert_eq!(cell(3, 8), "4.1");
     assert!(cell(3, 9).starts_with("【海城市政府督查室】营商局"));
     assert_eq!(range.height(), 4, "one unit, one row under the header");
@@ -41,7 +44,17 @@ fn remind_names_the_missing_unit_with_last_periods_contact_and_exits_1() {
     // A due date of the office's choosing, and wording of its own.
     let tpl = t.path().join("短信.txt");
     std::fs::write(&tpl, "{{ unit }}请于{{ due }}前报送{{ period }}表格（共{{ tasks }}项任务）").unwrap();
-    let o = luoshi().arg("--tasks").arg(&tasks).arg("remind").arg(&june).arg("-o").arg(&out).args(["--due", "2021-06-25", "--remind-template"]).arg(&tpl).output().unwrap();
+    let o = luoshi()
+        .arg("--tasks")
+        .arg(&tasks)
+        .arg("remind")
+        .arg(&june)
+        .arg("-o")
+        .arg(&out)
+        .args(["--due", "2021-06-25", "--remind-template"])
+        .arg(&tpl)
+        .output()
+        .unwrap();
     assert!(text(&o).contains("营商局请于6月25日前报送2021年6月表格（共1项任务）"), "{}", text(&o));
     // A broken template: a Chinese message naming the line, exit 2, nothing chased.
     std::fs::write(&tpl, "第一行\n{{ unit }请报送").unwrap();
@@ -60,7 +73,15 @@ fn remind_names_the_missing_unit_with_last_periods_contact_and_exits_1() {
 fn remind_without_history_says_there_is_no_contact() {
     let t = tempfile::tempdir().unwrap();
     let june = june_missing_one(t.path());
-    let o = luoshi().arg("--tasks").arg(fixtures().join("tasks.toml")).args(["remind", "--no-history"]).arg(&june).arg("-o").arg(t.path().join("out")).output().unwrap();
+    let o = luoshi()
+        .arg("--tasks")
+        .arg(fixtures().join("tasks.toml"))
+        .args(["remind", "--no-history"])
+        .arg(&june)
+        .arg("-o")
+        .arg(t.path().join("out"))
+        .output()
+        .unwrap();
     assert_eq!(o.status.code(), Some(1));
     assert!(text(&o).contains("营商局  未报送  （往期无记录）"), "{}", text(&o));
 }
@@ -185,7 +206,8 @@ fn the_notice_quotes_the_summary_and_is_laid_out_as_a_gongwen() {
     let agenda = table(&sheet(&summary, "督办清单"), "序号");
     let red: Vec<(&str, &str)> = agenda.iter().filter(|r| r["亮灯"] == "严重滞后").map(|r| (r["责任单位"].as_str(), r["任务编号"].as_str())).collect();
     assert!(red.len() >= 2, "{red:?}");
-    let mut letters: Vec<String> = std::fs::read_dir(out.join("2021-06/督办函")).unwrap().map(|e| e.unwrap().file_name().to_string_lossy().to_string()).collect();
+    let mut letters: Vec<String> =
+        std::fs::read_dir(out.join("2021-06/督办函")).unwrap().map(|e| e.unwrap().file_name().to_string_lossy().to_string()).collect();
     letters.sort();
     let mut expected: Vec<String> = red.iter().map(|(u, _)| format!("{u}.docx")).collect();
     expected.sort();
@@ -253,7 +275,9 @@ fn with_history_the_papers_carry_streaks_measures_and_the_offices_own_wording() 
     let june = june_missing_one(t.path());
     let out = t.path().join("out");
     let tasks = fixtures().join("tasks.toml");
-    let run = |extra: &[&str]| luoshi().arg("--tasks").arg(&tasks).arg("run").arg(&june).arg("-o").arg(&out).args(["--date", "2021-07-05"]).args(extra).output().unwrap();
+    let run = |extra: &[&str]| {
+        luoshi().arg("--tasks").arg(&tasks).arg("run").arg(&june).arg("-o").arg(&out).args(["--date", "2021-07-05"]).args(extra).output().unwrap()
+    };
     let o = run(&[]);
     assert_eq!(o.status.code(), Some(0), "{}", text(&o));
     assert!(text(&o).contains("督办函 1 份：工信局"), "{}", text(&o));
@@ -281,7 +305,10 @@ fn with_history_the_papers_carry_streaks_measures_and_the_offices_own_wording() 
     let o = run(&["--papers", settings.to_str().unwrap(), "--letter-template", letter_tpl.to_str().unwrap()]);
     assert_eq!(o.status.code(), Some(0), "{}", text(&o));
     let letter: Vec<String> = docx_paragraphs(&out.join("2021-06/督办函/工信局.docx")).into_iter().map(|p| p.text).collect();
-    assert_eq!(letter.iter().filter(|p| !p.is_empty()).cloned().collect::<Vec<_>>(), ["督办函", "工信局：", "2.1严重滞后。请于2021年7月10日前回复。", "海城市委督查室", "2021年7月5日"]);
+    assert_eq!(
+        letter.iter().filter(|p| !p.is_empty()).cloned().collect::<Vec<_>>(),
+        ["督办函", "工信局：", "2.1严重滞后。请于2021年7月10日前回复。", "海城市委督查室", "2021年7月5日"]
+    );
     let notice = docx_text(&out.join("2021-06/通报_2021-06.docx"));
     assert!(notice.contains("每月25日前报送") && notice.ends_with("海城市委督查室\n2021年7月5日"), "{notice}");
 
@@ -318,7 +345,8 @@ fn notice_alone_writes_only_the_notice() {
     let o = luoshi().arg("notice").arg(samples()).arg("-o").arg(&out).args(["--date", "2021-07-05"]).output().unwrap();
     assert_eq!(o.status.code(), Some(0), "{}", text(&o));
     // Into the period's own folder; the lock and the manifest are luoshi's hidden files.
-    let written: Vec<String> = std::fs::read_dir(out.join("2021-06")).unwrap().map(|e| e.unwrap().file_name().to_string_lossy().to_string()).filter(|n| !n.starts_with('.')).collect();
+    let written: Vec<String> =
+        std::fs::read_dir(out.join("2021-06")).unwrap().map(|e| e.unwrap().file_name().to_string_lossy().to_string()).filter(|n| !n.starts_with('.')).collect();
     assert_eq!(written, ["通报_2021-06.docx"]);
     // The terminal's headline is the 通报's.
     let said = text(&o);
@@ -326,4 +354,3 @@ fn notice_alone_writes_only_the_notice() {
     let paras = docx_paragraphs(&out.join("2021-06/通报_2021-06.docx"));
     assert!(paras.iter().any(|p| p.text == format!("{headline}。")), "{said}");
 }
-

@@ -1,12 +1,11 @@
 //! 绩效对账 on a small hand-built batch: every verdict, each part of each unit's score and the
 //! ranks (with a tie) against figures worked out by hand here.
 
-
 use std::path::Path;
 use std::process::Command;
 
-use calamine::{open_workbook_auto, Data, Reader};
 use crate::common::{clean_rows, set, write_unit};
+use calamine::{open_workbook_auto, Data, Reader};
 use luoshi::fields::Field;
 use luoshi::write::style::Val;
 
@@ -110,9 +109,8 @@ fn verdicts_scores_and_ranks_by_hand() {
     let lines = sheet(&out, "对账明细");
     let hr = lines.iter().position(|r| r.first().map(String::as_str) == Some("单位")).unwrap();
     let col = |name: &str| lines[hr].iter().position(|h| h == name).unwrap();
-    let verdict = |unit: &str, task: &str| {
-        lines[hr + 1..].iter().find(|r| r[0] == unit && r[col("任务编号")] == task).map(|r| r[col("对账结论")].clone()).unwrap()
-    };
+    let verdict =
+        |unit: &str, task: &str| lines[hr + 1..].iter().find(|r| r[0] == unit && r[col("任务编号")] == task).map(|r| r[col("对账结论")].clone()).unwrap();
     assert_eq!(verdict("工信局", "4.1.2"), "差异超限", "120 vs 100 is 20 %");
     assert_eq!(verdict("工信局", "1.1"), "一致");
     assert_eq!(verdict("腾鳌镇", "4.1.2"), "一致");
@@ -174,7 +172,7 @@ fn samples_reconcile_and_totals_add_up() {
     let mut wb = open_workbook_auto(&out).unwrap();
     let rank = wb.worksheet_range("排名").unwrap();
     let rows: Vec<Vec<Data>> = rank.rows().map(|r| r.to_vec()).collect();
-    let hr = rows.iter().position(|r| r[0].to_string() == "类别").unwrap();
+    let hr = rows.iter().position(|r| r[0] == "类别").unwrap();
     let n = |d: &Data| match d {
         Data::Float(f) => *f,
         Data::Int(i) => *i as f64,
@@ -184,7 +182,7 @@ fn samples_reconcile_and_totals_add_up() {
     for r in &rows[hr + 1..] {
         assert!((n(&r[3]) + n(&r[4]) - n(&r[10]) - n(&r[11])).abs() < 0.011, "{r:?}");
     }
-    let not_submitted = rows[hr + 1..].iter().find(|r| r[2].to_string() == "感王镇").unwrap();
+    let not_submitted = rows[hr + 1..].iter().find(|r| r[2] == "感王镇").unwrap();
     assert_eq!(n(&not_submitted[7]), 10.0, "未报 deduction");
 }
 

@@ -55,10 +55,7 @@ fn return_files_mark_exactly_the_problem_cells() {
     let out = tempfile::tempdir().unwrap();
     let findings = run(out.path());
     let path = out.path().join("2021-06/退回/发改局.xlsx");
-    let mine: Vec<&Value> = findings
-        .iter()
-        .filter(|f| f["file"] == "发改局_2021-06.xlsx" && f["cell"].is_string() && f["severity"] != "info")
-        .collect();
+    let mine: Vec<&Value> = findings.iter().filter(|f| f["file"] == "发改局_2021-06.xlsx" && f["cell"].is_string() && f["severity"] != "info").collect();
     assert!(mine.len() >= 4);
     let mut expected: Vec<String> = mine.iter().map(|f| shifted(f["cell"].as_str().unwrap())).collect();
     expected.sort();

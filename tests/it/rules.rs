@@ -1,14 +1,13 @@
 //! Every rule on a workbook that triggers it, and on the clean batch that must not.
 //! The batch is built here in the standard layout; each case changes one thing.
 
-
 use std::path::Path;
 
-use luoshi::pipeline::{process, Options};
 use luoshi::fields::{Field, STANDARD_COLUMNS};
 use luoshi::finding::Finding;
-use luoshi::plan::Plan;
 use luoshi::period::Period;
+use luoshi::pipeline::{process, Options};
+use luoshi::plan::Plan;
 use luoshi::write::form::{column, write_form};
 use luoshi::write::style::{Styles, Val};
 use luoshi::write::{new_workbook, save_atomic};
@@ -348,7 +347,11 @@ fn f05_unit_not_on_roster() {
         r[column(Field::RespUnit) as usize] = Val::text("不存在镇");
     }
     let f = run(
-        vec![("腾鳌镇_2021-06.xlsx", "腾鳌镇", clean(&p, "腾鳌镇")), ("工信局_2021-06.xlsx", "工信局", clean(&p, "工信局")), ("不存在镇_2021-06.xlsx", "不存在镇", odd)],
+        vec![
+            ("腾鳌镇_2021-06.xlsx", "腾鳌镇", clean(&p, "腾鳌镇")),
+            ("工信局_2021-06.xlsx", "工信局", clean(&p, "工信局")),
+            ("不存在镇_2021-06.xlsx", "不存在镇", odd),
+        ],
         None,
     );
     assert!(f.iter().any(|f| f.rule == "F05" && f.message.contains("不存在镇")), "{:?}", rules(&f));

@@ -9,7 +9,6 @@ fn root() -> PathBuf {
     PathBuf::from(env!("CARGO_MANIFEST_DIR"))
 }
 
-
 fn validate(dir: &Path) -> Vec<Value> {
     let out = luoshi().args(["validate", "--format", "jsonl", "--fail-on", "never"]).arg(dir).output().unwrap();
     assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
@@ -22,7 +21,8 @@ fn every_planted_mistake_is_found_and_clean_units_have_no_error() {
     let planted: Vec<Value> = serde_json::from_str(&std::fs::read_to_string(root().join("samples/planted-2021-06.json")).unwrap()).unwrap();
     assert!(planted.len() >= 10);
     for p in &planted {
-        let hit = got.iter().any(|g| g["rule"] == p["rule"] && (p["file"].is_null() || g["file"] == p["file"]) && (p["cell"].is_null() || g["cell"] == p["cell"]));
+        let hit =
+            got.iter().any(|g| g["rule"] == p["rule"] && (p["file"].is_null() || g["file"] == p["file"]) && (p["cell"].is_null() || g["cell"] == p["cell"]));
         assert!(hit, "planted mistake not found: {p}");
     }
     let dirty: Vec<&str> = planted.iter().filter_map(|p| p["file"].as_str()).collect();

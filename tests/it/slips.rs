@@ -5,7 +5,6 @@ use crate::common::{luoshi, output_text as text};
 use std::path::{Path, PathBuf};
 use std::process::Output;
 
-
 fn samples() -> PathBuf {
     Path::new(env!("CARGO_MANIFEST_DIR")).join("samples/2021-06")
 }
@@ -20,7 +19,6 @@ fn copy_samples(root: &Path, name: &str) -> PathBuf {
     }
     dir
 }
-
 
 #[test]
 fn one_clean_file_is_judged_on_its_own() {
@@ -131,7 +129,7 @@ fn luoshi_own_workbooks_in_the_submissions_are_skipped() {
     use calamine::Reader;
     let mut wb = calamine::open_workbook_auto(t.path().join("out2/2021-06/校验报告_2021-06.xlsx")).unwrap();
     let files = wb.worksheet_range("文件清单").unwrap();
-    let row = files.rows().find(|r| r[0].to_string() == "汇总表_2021-06.xlsx").expect("listed");
+    let row = files.rows().find(|r| r[0] == "汇总表_2021-06.xlsx").expect("listed");
     assert!(row[2].to_string().starts_with("已跳过：luoshi 生成的"));
 }
 
@@ -142,7 +140,15 @@ fn outputs_never_go_into_the_submissions_folder() {
     let o = luoshi().arg("consolidate").arg(&dir).arg("-o").arg(dir.join("汇总.xlsx")).output().unwrap();
     assert_eq!(o.status.code(), Some(2));
     assert!(text(&o).contains("里面"));
-    let o = luoshi().arg("reconcile").arg(&dir).arg("--verified").arg(Path::new(env!("CARGO_MANIFEST_DIR")).join("samples/核定数据_2021-06.xlsx")).arg("-o").arg(dir.join("对账.xlsx")).output().unwrap();
+    let o = luoshi()
+        .arg("reconcile")
+        .arg(&dir)
+        .arg("--verified")
+        .arg(Path::new(env!("CARGO_MANIFEST_DIR")).join("samples/核定数据_2021-06.xlsx"))
+        .arg("-o")
+        .arg(dir.join("对账.xlsx"))
+        .output()
+        .unwrap();
     assert_eq!(o.status.code(), Some(2));
     assert!(!dir.join("对账.xlsx").exists());
 }
@@ -154,7 +160,15 @@ fn reconcile_refuses_what_it_cannot_do() {
     assert_eq!(o.status.code(), Some(2));
     assert!(text(&o).contains("template --verified"), "{}", text(&o));
     // A unit's submission given as the verified figures.
-    let o = luoshi().arg("reconcile").arg(samples()).arg("--verified").arg(samples().join("东四街道_2021-06.xlsx")).arg("-o").arg(t.path().join("r.xlsx")).output().unwrap();
+    let o = luoshi()
+        .arg("reconcile")
+        .arg(samples())
+        .arg("--verified")
+        .arg(samples().join("东四街道_2021-06.xlsx"))
+        .arg("-o")
+        .arg(t.path().join("r.xlsx"))
+        .output()
+        .unwrap();
     assert_eq!(o.status.code(), Some(2));
     assert!(text(&o).contains("是一份单位的任务分解表"), "{}", text(&o));
     // Verified figures of another period.
@@ -321,19 +335,24 @@ fn template_previous_carries_only_what_passed() {
     assert!(o.status.success(), "{}", text(&o));
     let mut wb = calamine::open_workbook_auto(&form).unwrap();
     let range = wb.worksheet_range("任务分解表").unwrap();
-    let row_of = |id: &str| range.rows().find(|r| r.get(1).is_some_and(|c| c.to_string() == id)).unwrap().to_vec();
+    let row_of = |id: &str| range.rows().find(|r| r.get(1).is_some_and(|c| *c == id)).unwrap().to_vec();
     // 4.1.2's 累计完成 was "十二" (C02): left empty for the unit to fill, not carried forward.
     let r = row_of("4.1.2");
     assert_eq!(r[10], calamine::Data::Empty, "{r:?}");
     // A figure that passed is carried.
-    let carried = range.rows().skip(4).filter(|r| r.get(1).is_some_and(|c| c.to_string() != "4.1.2") && matches!(r.get(10), Some(calamine::Data::Float(_)))).count();
+    let carried = range.rows().skip(4).filter(|r| r.get(1).is_some_and(|c| *c != "4.1.2") && matches!(r.get(10), Some(calamine::Data::Float(_)))).count();
     assert!(carried > 0);
 }
 
 /// (rule, cell, unit) of each finding for files, the way `validate` gives them.
 fn located(paths: &[PathBuf]) -> Vec<(String, String, String, String)> {
     let fixtures = Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures");
-    let o = luoshi().args(["validate", "--format", "jsonl", "--fail-on", "never", "--period", "2021-06", "--tasks"]).arg(fixtures.join("tasks.toml")).args(paths).output().unwrap();
+    let o = luoshi()
+        .args(["validate", "--format", "jsonl", "--fail-on", "never", "--period", "2021-06", "--tasks"])
+        .arg(fixtures.join("tasks.toml"))
+        .args(paths)
+        .output()
+        .unwrap();
     assert!(o.status.success(), "{}", text(&o));
     let mut v: Vec<(String, String, String, String)> = String::from_utf8(o.stdout)
         .unwrap()

@@ -11,7 +11,6 @@ fn root() -> PathBuf {
     PathBuf::from(env!("CARGO_MANIFEST_DIR"))
 }
 
-
 fn findings_for(path: &Path) -> Vec<Value> {
     let o = luoshi().args(["validate", "--format", "jsonl", "--fail-on", "never", "--period", "2021-06"]).arg(path).output().unwrap();
     let file = path.display().to_string();

@@ -3,11 +3,11 @@
 use std::path::PathBuf;
 
 use chrono::NaiveDate;
-use luoshi::pipeline::{process, Batch};
 use luoshi::fields::Field;
-use luoshi::values::DeadlineValue;
 use luoshi::normalise::{Submission, TaskRow};
+use luoshi::pipeline::{process, Batch};
 use luoshi::plan::Plan;
+use luoshi::values::DeadlineValue;
 
 fn batch() -> Batch {
     let dir = PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures");

@@ -1,7 +1,6 @@
 //! No write believed unchecked: a full disk, a killed or doubled run, a hostile manifest or -o
 //! never leave a bad file, touch an input, or reach outside the output folder.
 
-
 use std::path::{Path, PathBuf};
 use std::process::Command;
 
@@ -120,7 +119,18 @@ fn a_full_disk_leaves_no_bad_file_and_says_so() {
 fn two_runs_into_one_folder_at_once_both_end_cleanly() {
     let t = tempfile::tempdir().unwrap();
     let out = t.path().join("out");
-    let start = || luoshi().arg("run").arg(samples()).arg("-o").arg(&out).args(["--date", "2021-07-05"]).stdout(std::process::Stdio::piped()).stderr(std::process::Stdio::piped()).spawn().unwrap();
+    let start = || {
+        luoshi()
+            .arg("run")
+            .arg(samples())
+            .arg("-o")
+            .arg(&out)
+            .args(["--date", "2021-07-05"])
+            .stdout(std::process::Stdio::piped())
+            .stderr(std::process::Stdio::piped())
+            .spawn()
+            .unwrap()
+    };
     let (a, b) = (start(), start());
     for child in [a, b] {
         let o = child.wait_with_output().unwrap();
@@ -262,7 +272,15 @@ fn an_encrypted_attachment_is_said_to_be_encrypted() {
     let t = tempfile::tempdir().unwrap();
     let base = ledger_periods(t.path(), &["发改局"]);
     std::fs::copy(edge().join("发改局_加密附件.zip"), base.join("2021-06/发改局_加密附件.zip")).unwrap();
-    let o = luoshi().arg("--tasks").arg(ledger_fixtures().join("tasks.toml")).args(["run", "--no-history"]).arg(base.join("2021-06")).arg("-o").arg(t.path().join("out")).output().unwrap();
+    let o = luoshi()
+        .arg("--tasks")
+        .arg(ledger_fixtures().join("tasks.toml"))
+        .args(["run", "--no-history"])
+        .arg(base.join("2021-06"))
+        .arg("-o")
+        .arg(t.path().join("out"))
+        .output()
+        .unwrap();
     let said = text(&o);
     assert!(said.contains("无法使用：发改局_加密附件.zip（压缩包设置了密码（已加密）"), "{said}");
     assert!(said.contains("已报但无法使用 1 个"), "{said}");
@@ -283,7 +301,15 @@ fn links_deep_folders_and_unreadable_folders_are_read_or_said() {
     }
     std::fs::create_dir_all(&deep).unwrap();
     std::fs::copy(ledger_fixtures().join("2021-06/农业局_2021-06.xlsx"), deep.join("农业局_2021-06.xlsx")).unwrap();
-    let o = luoshi().arg("--tasks").arg(ledger_fixtures().join("tasks.toml")).args(["run", "--no-history"]).arg(&june).arg("-o").arg(t.path().join("out")).output().unwrap();
+    let o = luoshi()
+        .arg("--tasks")
+        .arg(ledger_fixtures().join("tasks.toml"))
+        .args(["run", "--no-history"])
+        .arg(&june)
+        .arg("-o")
+        .arg(t.path().join("out"))
+        .output()
+        .unwrap();
     let said = text(&o);
     assert_eq!(o.status.code(), Some(0), "{said}");
     assert!(said.contains("未报：农业局") && !said.contains("未报：工信局"), "the link is read, the deep file is not: {said}");
@@ -338,7 +364,8 @@ fn settings_errors_are_chinese_and_say_the_line() {
     let o = luoshi().arg("--tasks").arg(&list).arg("tasks").output().unwrap();
     assert_eq!(o.status.code(), Some(2));
     assert!(text(&o).contains("“牌楼镇”既是单位 西柳镇 的名称或别名，又是单位 牌楼镇 的名称"), "{}", text(&o));
-    std::fs::write(&list, "year = 2021\ncity = \"海城市\"\n[[tasks]]\nid = \"\"\narea = \"重要指标\"\nname = \"无编号的任务\"\nlead_unit = \"发改局\"\n").unwrap();
+    std::fs::write(&list, "year = 2021\ncity = \"海城市\"\n[[tasks]]\nid = \"\"\narea = \"重要指标\"\nname = \"无编号的任务\"\nlead_unit = \"发改局\"\n")
+        .unwrap();
     let o = luoshi().arg("--tasks").arg(&list).arg("tasks").output().unwrap();
     assert_eq!(o.status.code(), Some(2));
     assert!(text(&o).contains("第1项任务（无编号的任务）没有任务编号"), "{}", text(&o));
@@ -359,7 +386,15 @@ fn a_folder_that_cannot_be_opened_is_said_and_the_rest_read() {
         eprintln!("skipped: this user (root) can open any folder, so an unreadable one cannot be made here");
         return;
     }
-    let o = luoshi().arg("--tasks").arg(ledger_fixtures().join("tasks.toml")).args(["run", "--no-history"]).arg(base.join("2021-06")).arg("-o").arg(t.path().join("out")).output().unwrap();
+    let o = luoshi()
+        .arg("--tasks")
+        .arg(ledger_fixtures().join("tasks.toml"))
+        .args(["run", "--no-history"])
+        .arg(base.join("2021-06"))
+        .arg("-o")
+        .arg(t.path().join("out"))
+        .output()
+        .unwrap();
     assert_eq!(o.status.code(), Some(0), "{}", text(&o));
     assert!(text(&o).contains("已跳过：私人/（文件夹打不开：没有权限"), "{}", text(&o));
 }

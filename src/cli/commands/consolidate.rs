@@ -4,8 +4,8 @@ use std::path::{Path, PathBuf};
 
 use anyhow::{bail, Result};
 
-use luoshi::pipeline::{guard_output, process, Options};
 use luoshi::batch::Batch;
+use luoshi::pipeline::{guard_output, process, Options};
 use luoshi::plan::Plan;
 use luoshi::write::{write_one, Kept};
 

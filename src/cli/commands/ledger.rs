@@ -4,8 +4,8 @@ use std::path::{Path, PathBuf};
 
 use anyhow::{bail, Result};
 
-use luoshi::pipeline::{guard_output, history, Options};
 use luoshi::ledger::Ledger;
+use luoshi::pipeline::{guard_output, history, Options};
 use luoshi::plan::Plan;
 
 /// What `luoshi ledger` made.

@@ -13,9 +13,9 @@ mod remind;
 mod run;
 mod template;
 
-pub use luoshi::pipeline::{absolute, guard_output, parse_period, process, HistorySource, Options};
 pub use consolidate::consolidate;
 pub use ledger::ledger;
+pub use luoshi::pipeline::{absolute, guard_output, parse_period, process, HistorySource, Options};
 pub use notice::notice;
 pub use reconcile::reconcile;
 pub use remind::remind;
@@ -34,4 +34,3 @@ pub fn fails(findings: &[Finding], level: Option<Severity>) -> bool {
         Some(l) => findings.iter().any(|f| f.severity >= l),
     }
 }
-

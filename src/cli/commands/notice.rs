@@ -4,8 +4,8 @@ use std::path::{Path, PathBuf};
 
 use anyhow::Result;
 
-use luoshi::pipeline::{process, Options};
 use luoshi::batch::Batch;
+use luoshi::pipeline::{process, Options};
 use luoshi::plan::Plan;
 use luoshi::write::{write_one, Kept};
 

@@ -4,14 +4,21 @@ use std::path::{Path, PathBuf};
 
 use anyhow::{bail, Result};
 
-use luoshi::pipeline::{guard_output, process, Options};
 use luoshi::finding::Rule;
+use luoshi::pipeline::{guard_output, process, Options};
 use luoshi::plan::Plan;
 
 /// `luoshi reconcile`: the batch against verified figures, scored and ranked, into one workbook.
 /// Returns the reconciliation, where it was written and what to say besides (how much was verified,
 /// files kept instead of replaced).
-pub fn reconcile(plan: &Plan, dir: &Path, verified: Option<&Path>, scoring: Option<&Path>, out: Option<&Path>, opts: &Options) -> Result<(luoshi::reconcile::Reconciliation, PathBuf, Vec<String>)> {
+pub fn reconcile(
+    plan: &Plan,
+    dir: &Path,
+    verified: Option<&Path>,
+    scoring: Option<&Path>,
+    out: Option<&Path>,
+    opts: &Options,
+) -> Result<(luoshi::reconcile::Reconciliation, PathBuf, Vec<String>)> {
     use luoshi::reconcile::{read_verified, reconcile, Scoring};
     luoshi::pipeline::check_batch_folder("reconcile", dir)?;
     // A ranking needs verified figures: never one built on nothing.
@@ -37,7 +44,8 @@ pub fn reconcile(plan: &Plan, dir: &Path, verified: Option<&Path>, scoring: Opti
         bail!("{}", f01.message);
     }
     if !read.has_header {
-        let is_submission = matches!(luoshi::ingest::read_file(verified, &display, &luoshi::ingest::Limits::default()).outcome, luoshi::ingest::Outcome::Table(_));
+        let is_submission =
+            matches!(luoshi::ingest::read_file(verified, &display, &luoshi::ingest::Limits::default()).outcome, luoshi::ingest::Outcome::Table(_));
         if is_submission {
             bail!("{display} 是一份单位的任务分解表（报送文件），不是核定数据表；核定数据表用 luoshi template --verified 生成");
         }
@@ -61,4 +69,3 @@ pub fn reconcile(plan: &Plan, dir: &Path, verified: Option<&Path>, scoring: Opti
     notes.extend(kept.iter().map(|k| k.said()));
     Ok((rec, path, notes))
 }
-

@@ -6,11 +6,11 @@ use std::path::Path;
 use anyhow::Result;
 use chrono::NaiveDate;
 
-use luoshi::pipeline::{history, process, HistorySource, Options};
 use luoshi::ledger::PeriodRecord;
-pub use luoshi::remind::{Chase, Reminder, Reminders};
 use luoshi::papers::{Settings, Wording};
+use luoshi::pipeline::{history, process, HistorySource, Options};
 use luoshi::plan::Plan;
+pub use luoshi::remind::{Chase, Reminder, Reminders};
 
 /// The list for `dir`, written as `催报清单_<period>.xlsx` in `out/<period>/`.
 pub fn remind(plan: &Plan, dir: &Path, out: &Path, opts: &Options, due: Option<NaiveDate>, settings: &Settings, wording: &Wording) -> Result<Reminders> {

@@ -5,11 +5,11 @@ use std::path::{Path, PathBuf};
 
 use anyhow::Result;
 
-use luoshi::pipeline::{judge_with, read_files, Options};
 use luoshi::batch::Batch;
 use luoshi::papers::Papers;
-use luoshi::plan::Plan;
 use luoshi::period::Period;
+use luoshi::pipeline::{judge_with, read_files, Options};
+use luoshi::plan::Plan;
 use luoshi::write::outdir::{Kept, OutDir};
 
 /// `run`, loading the master task list while the files are read: a province's list is as big as
@@ -101,12 +101,7 @@ fn write_outputs(plan: &Plan, batch: &mut Batch, started: luoshi::write::summary
     let letters_dir = out.join(luoshi::papers::LETTERS_DIR);
     let t = std::time::Instant::now();
     let ((a, b), ((c, d), e)) = rayon::join(
-        || {
-            rayon::join(
-                || luoshi::write::summary::finish_summary(&summary, plan, batch, started),
-                || luoshi::write::report::write_report(&report, plan, batch),
-            )
-        },
+        || rayon::join(|| luoshi::write::summary::finish_summary(&summary, plan, batch, started), || luoshi::write::report::write_report(&report, plan, batch)),
         || {
             rayon::join(
                 || rayon::join(|| notice_paper(plan, batch, papers, &notice), || luoshi::write::returns::write_returns(&returns_dir, &place, plan, batch)),
@@ -159,4 +154,3 @@ pub fn notice_paper(plan: &Plan, batch: &Batch, papers: &Papers, path: &Path) ->
     let blocks = luoshi::papers::notice(plan, batch, papers)?;
     luoshi::write::paper::write_paper(path, &blocks, papers.date)
 }
-

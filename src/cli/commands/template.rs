@@ -5,9 +5,9 @@ use std::path::{Path, PathBuf};
 use anyhow::{bail, Context, Result};
 use rayon::prelude::*;
 
+use luoshi::period::Period;
 use luoshi::pipeline::{process, Options};
 use luoshi::plan::Plan;
-use luoshi::period::Period;
 
 /// What `luoshi template` writes.
 pub enum TemplateKind<'a> {
@@ -20,7 +20,16 @@ pub enum TemplateKind<'a> {
 /// Returns the files written. An existing file is replaced only with `force`.
 /// `inputs` are the files read besides (the task list): never written over.
 #[allow(clippy::too_many_arguments)]
-pub fn template(plan: &Plan, kind: TemplateKind, out: Option<&Path>, period: Period, previous: Option<&Path>, password: Option<&str>, force: bool, inputs: &[PathBuf]) -> Result<Vec<PathBuf>> {
+pub fn template(
+    plan: &Plan,
+    kind: TemplateKind,
+    out: Option<&Path>,
+    period: Period,
+    previous: Option<&Path>,
+    password: Option<&str>,
+    force: bool,
+    inputs: &[PathBuf],
+) -> Result<Vec<PathBuf>> {
     use luoshi::write::template::{write_template, Previous};
     let prev = match previous {
         Some(dir) => {
@@ -41,7 +50,8 @@ pub fn template(plan: &Plan, kind: TemplateKind, out: Option<&Path>, period: Per
             Some(u) => Ok(u.to_string()),
             None => {
                 // 腾熬镇 for 腾鳌镇: one slip away from exactly one unit is offered.
-                let near: Vec<&str> = plan.roster.units.iter().map(|u| u.name.as_str()).filter(|u| luoshi::validate::one_edit_apart(u, name.trim())).take(2).collect();
+                let near: Vec<&str> =
+                    plan.roster.units.iter().map(|u| u.name.as_str()).filter(|u| luoshi::validate::one_edit_apart(u, name.trim())).take(2).collect();
                 match near.as_slice() {
                     [one] => bail!("单位“{name}”不在单位名单中；是不是 {one}？"),
                     _ => bail!("单位“{name}”不在单位名单中；可用 luoshi tasks 查看名单，或用 --units 补充"),
@@ -50,10 +60,14 @@ pub fn template(plan: &Plan, kind: TemplateKind, out: Option<&Path>, period: Per
         }
     };
     let paths: Vec<(PathBuf, Option<String>)> = match kind {
-        TemplateKind::Blank => vec![(out.map(Path::to_path_buf).unwrap_or_else(|| default_folder(period).join(format!("任务分解表_{}.xlsx", period.label()))), None)],
+        TemplateKind::Blank => {
+            vec![(out.map(Path::to_path_buf).unwrap_or_else(|| default_folder(period).join(format!("任务分解表_{}.xlsx", period.label()))), None)]
+        }
         TemplateKind::Unit(name) => {
             let unit = canonical(name)?;
-            let path = out.map(Path::to_path_buf).unwrap_or_else(|| default_folder(period).join(format!("{}_{}.xlsx", luoshi::write::returns::safe_file_stem(&unit), period.label())));
+            let path = out
+                .map(Path::to_path_buf)
+                .unwrap_or_else(|| default_folder(period).join(format!("{}_{}.xlsx", luoshi::write::returns::safe_file_stem(&unit), period.label())));
             vec![(path, Some(unit))]
         }
         TemplateKind::AllUnits => {
