@@ -128,3 +128,23 @@ pub fn sheet(path: &Path, name: &str) -> Vec<Vec<String>> {
         })
         .collect()
 }
+
+/// The project's folder.
+pub fn root() -> std::path::PathBuf {
+    std::path::PathBuf::from(env!("CARGO_MANIFEST_DIR"))
+}
+
+/// The files other programs wrote (`tests/fixtures`, see its README).
+pub fn fixtures() -> std::path::PathBuf {
+    root().join("tests/fixtures")
+}
+
+/// The bundled sample batch (`samples/2021-06`).
+pub fn samples() -> std::path::PathBuf {
+    root().join("samples/2021-06")
+}
+
+/// Edge inputs for the write and path tests (`tests/fixtures/edge/make.py`).
+pub fn edge() -> std::path::PathBuf {
+    fixtures().join("edge")
+}

@@ -2,14 +2,11 @@
 //! the same way on every sheet, counts equal the rows under them (samples: 西柳镇 wrote 4.1.2 累计完成
 //! “十二”, 腾鳌镇 wrote 4.6.3 in 个 instead of 家).
 
+use crate::common::root;
 use std::path::{Path, PathBuf};
 use std::process::Command;
 
 use calamine::{open_workbook_auto, Data, Reader};
-
-fn root() -> PathBuf {
-    PathBuf::from(env!("CARGO_MANIFEST_DIR"))
-}
 
 fn sheet(path: &Path, name: &str) -> Vec<Vec<Data>> {
     let mut wb = open_workbook_auto(path).unwrap();

@@ -1,16 +1,13 @@
 //! Walks `tests/fixtures/expected.json` — workbooks written by openpyxl, XlsxWriter, xlwt and odfpy,
 //! messy as real units make them — and holds luoshi to every finding and truth it lists.
 
+use crate::common::fixtures;
 use crate::common::luoshi;
-use std::path::{Path, PathBuf};
+use std::path::Path;
 
 use calamine::{open_workbook_auto, Data, Reader};
 use serde_json::Value;
 use unicode_normalization::UnicodeNormalization;
-
-fn fixtures() -> PathBuf {
-    Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures")
-}
 
 fn expected() -> Value {
     serde_json::from_str(&std::fs::read_to_string(fixtures().join("expected.json")).unwrap()).unwrap()

@@ -1,14 +1,11 @@
 //! The 月调度 meeting pack (汇总表) and the validation report, read back like a person would.
 
+use crate::common::root;
 use std::io::Read;
-use std::path::{Path, PathBuf};
+use std::path::Path;
 use std::process::Command;
 
 use calamine::{open_workbook_auto, Data, Reader};
-
-fn root() -> PathBuf {
-    PathBuf::from(env!("CARGO_MANIFEST_DIR"))
-}
 
 fn run_samples(out: &Path) {
     let o = Command::new(env!("CARGO_BIN_EXE_luoshi")).arg("run").arg(root().join("samples/2021-06")).arg("-o").arg(out).output().unwrap();

@@ -2,15 +2,12 @@
 //! give the same findings (rule, file, cell) and the same 任务汇总 as the originals. This is where
 //! merged cells in .ods and percent formats in .xls/.ods are held to what .xlsx gives.
 
+use crate::common::fixtures;
 use crate::common::luoshi;
 use std::collections::BTreeSet;
-use std::path::{Path, PathBuf};
+use std::path::Path;
 
 use calamine::{open_workbook_auto, Data, Reader};
-
-fn fixtures() -> PathBuf {
-    Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures")
-}
 
 /// Findings as (rule, file stem, cell, unit): the extension is the one thing a re-save changes.
 fn findings(dir: &Path) -> BTreeSet<(String, String, String, String)> {

@@ -1,6 +1,7 @@
 //! The meeting's paperwork: 催报 (`luoshi remind`), the 通报 and the 督办函 (`run`, `notice`), on
 //! the bundled samples and on monthly folders written by openpyxl; every .docx is read back.
 
+use crate::common::samples;
 use std::collections::BTreeMap;
 use std::io::Read;
 use std::path::{Path, PathBuf};
@@ -163,10 +164,6 @@ fn docx_text(docx: &Path) -> String {
 fn table(rows: &[Vec<String>], first: &str) -> Vec<BTreeMap<String, String>> {
     let h = rows.iter().position(|r| r.first().is_some_and(|c| c == first)).expect("header row");
     rows[h + 1..].iter().map(|r| rows[h].iter().cloned().zip(r.iter().cloned()).collect()).collect()
-}
-
-fn samples() -> PathBuf {
-    Path::new(env!("CARGO_MANIFEST_DIR")).join("samples/2021-06")
 }
 
 #[test]

@@ -1,15 +1,12 @@
 //! 退回 files: read back, the fills and notes sit at exactly the cells of the findings.
 
+use crate::common::fixtures;
 use std::io::Read;
-use std::path::{Path, PathBuf};
+use std::path::Path;
 use std::process::Command;
 
 use calamine::{Reader, Xlsx};
 use serde_json::Value;
-
-fn fixtures() -> PathBuf {
-    PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures")
-}
 
 fn run(out: &Path) -> Vec<Value> {
     let o = Command::new(env!("CARGO_BIN_EXE_luoshi"))

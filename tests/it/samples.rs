@@ -1,13 +1,10 @@
 //! The bundled sample batch: what the README's first command runs on.
 
 use crate::common::luoshi;
-use std::path::{Path, PathBuf};
+use crate::common::root;
+use std::path::Path;
 
 use serde_json::Value;
-
-fn root() -> PathBuf {
-    PathBuf::from(env!("CARGO_MANIFEST_DIR"))
-}
 
 fn validate(dir: &Path) -> Vec<Value> {
     let out = luoshi().args(["validate", "--format", "jsonl", "--fail-on", "never"]).arg(dir).output().unwrap();

@@ -1,13 +1,10 @@
 //! A clerk's ordinary slips, each made here as a clerk would make it, and what luoshi does then:
 //! never a confident wrong answer.
 
+use crate::common::samples;
 use crate::common::{luoshi, output_text as text};
 use std::path::{Path, PathBuf};
 use std::process::Output;
-
-fn samples() -> PathBuf {
-    Path::new(env!("CARGO_MANIFEST_DIR")).join("samples/2021-06")
-}
 
 /// A copy of the sample batch in a folder named `name`.
 fn copy_samples(root: &Path, name: &str) -> PathBuf {

@@ -1,15 +1,12 @@
 //! Templates: what luoshi hands out comes back readable, locked where it should be.
 
 use crate::common::luoshi;
+use crate::common::root;
 use std::io::Read;
-use std::path::{Path, PathBuf};
+use std::path::Path;
 
 use calamine::{Reader, Xlsx};
 use serde_json::Value;
-
-fn root() -> PathBuf {
-    PathBuf::from(env!("CARGO_MANIFEST_DIR"))
-}
 
 fn findings_for(path: &Path) -> Vec<Value> {
     let o = luoshi().args(["validate", "--format", "jsonl", "--fail-on", "never", "--period", "2021-06"]).arg(path).output().unwrap();

@@ -1,18 +1,11 @@
 //! No write believed unchecked: a full disk, a killed or doubled run, a hostile manifest or -o
 //! never leave a bad file, touch an input, or reach outside the output folder.
 
+use crate::common::{edge, samples};
 use std::path::{Path, PathBuf};
 use std::process::Command;
 
 use crate::common::{ledger_fixtures, ledger_periods, luoshi, output_text as text};
-
-fn samples() -> PathBuf {
-    Path::new(env!("CARGO_MANIFEST_DIR")).join("samples/2021-06")
-}
-
-fn edge() -> PathBuf {
-    Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures/edge")
-}
 
 /// Every file under `dir`, recursively.
 fn files_under(dir: &Path) -> Vec<PathBuf> {
