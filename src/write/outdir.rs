@@ -149,23 +149,23 @@ impl OutDir {
     /// Open (and create) `root` for writing by command `by`: lock it, waiting for another luoshi
     /// that holds it, then sweep what killed runs left.
     pub fn open(root: &Path, by: &'static str) -> Result<OutDir> {
-        let cannot = |what: &str, e: std::io::Error| anyhow::Error::new(CannotWrite(format!("{what} {}：{}", root.display(), crate::reason::io_reason(&e))));
-        std::fs::create_dir_all(root).map_err(|e| cannot("无法创建输出目录", e))?;
-        let lock_path = root.join(LOCK);
+        let shown = root.display();
+        let cannot = |said: String| anyhow::Error::new(CannotWrite(said));
+        std::fs::create_dir_all(root).map_err(|e| cannot(format!("无法创建输出目录 {shown}：{}", crate::reason::io_reason(&e))))?;
         let lock = File::options()
             .create(true)
             .truncate(false)
             .read(true)
             .write(true)
-            .open(&lock_path)
-            .map_err(|e| cannot("输出目录不能写入，没有写出任何文件：", e))?;
+            .open(root.join(LOCK))
+            .map_err(|e| cannot(format!("输出目录 {shown} 不能写入，没有写出任何文件：{}", crate::reason::io_reason(&e))))?;
         match lock.try_lock() {
             Ok(()) => {}
             Err(std::fs::TryLockError::WouldBlock) => {
-                eprintln!("另一个 luoshi 正在写这个文件夹（{}），等它写完后继续……", root.display());
-                lock.lock().map_err(|e| cannot("无法锁定输出目录", e))?;
+                eprintln!("另一个 luoshi 正在写这个文件夹（{shown}），等它写完后继续……");
+                lock.lock().map_err(|e| cannot(format!("无法锁定输出目录 {shown}：{}", crate::reason::io_reason(&e))))?;
             }
-            Err(std::fs::TryLockError::Error(e)) => return Err(cannot("无法锁定输出目录", e)),
+            Err(std::fs::TryLockError::Error(e)) => return Err(cannot(format!("无法锁定输出目录 {shown}：{}", crate::reason::io_reason(&e)))),
         }
         sweep_temporaries(root);
         let manifest = read_manifest(&root.join(MANIFEST));
@@ -220,7 +220,7 @@ impl OutDir {
             .find(|p| free(p, &taken))
             .unwrap_or_else(|| path.to_path_buf());
         taken.insert(beside.clone());
-        // A file this run itself placed there a moment ago is not the clerk's.
+        // Said when a file is there; a name only taken by this run's own other file is not news.
         if std::fs::symlink_metadata(path).is_ok() {
             let rel = self.relative(path);
             let edited = rel.as_ref().is_some_and(|r| self.manifest.contains_key(r));
