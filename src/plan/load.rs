@@ -71,18 +71,18 @@ impl Plan {
         // Rows of a sheet as header → text, each with its Excel row number for messages. Each
         // sheet's cells are let go once made into rows: a province's list is as big as a batch.
         type Rows = Vec<(usize, HashMap<String, String>)>;
-        let mut table = |name: &str| -> Result<Option<Rows>> {
+        let mut table = |name: &str, heads: &[&str]| -> Result<Option<Rows>> {
             let Some(i) = grids.iter().position(|(n, _)| squash(n) == name) else { return Ok(None) };
             let (_, grid) = grids.swap_remove(i);
             let text = |raw: &crate::ingest::Raw| crate::values::clean_text(&raw.display());
             let mut rows = grid.into_iter();
             let header: HashMap<u32, String> = loop {
                 match rows.next() {
-                    Some((_, cells)) if cells.values().any(|c| matches!(text(c).as_str(), "任务编号" | "单位")) => {
+                    Some((_, cells)) if cells.values().any(|c| heads.contains(&text(c).as_str())) => {
                         break cells.iter().map(|(c, v)| (*c, squash(&text(v)))).collect()
                     }
                     Some(_) => continue,
-                    None => bail!("工作表“{}”中找不到表头（应有“任务编号”或“单位”列）", name),
+                    None => bail!("工作表“{}”中找不到表头（应有“{}”列）", name, heads.join("”或“")),
                 }
             };
             Ok(Some(
@@ -95,8 +95,8 @@ impl Plan {
                 .collect(),
             ))
         };
-        let Some(task_rows) = table("任务清单")? else { bail!("没有名为“任务清单”的工作表") };
-        let unit_rows = table("单位名单")?;
+        let Some(task_rows) = table("任务清单", &["任务编号"])? else { bail!("没有名为“任务清单”的工作表") };
+        let unit_rows = table("单位名单", &["单位"])?;
         let no_roster_sheet = unit_rows.is_none();
         let unit_rows = unit_rows.unwrap_or_default();
         let mut tasks = Vec::new();
@@ -158,7 +158,20 @@ impl Plan {
                 })
             })
             .collect();
-        let year = task_rows.iter().filter_map(|(_, r)| r.get("完成时限")).find_map(|d| d.get(..4).and_then(|y| y.parse().ok())).unwrap_or(2021);
+        // 设置 (项目 / 内容): the list's year and place; optional.
+        let settings: HashMap<String, String> =
+            table("设置", &["项目"])?.unwrap_or_default().into_iter().filter_map(|(_, r)| Some((squash(r.get("项目")?), r.get("内容")?.clone()))).collect();
+        let setting = |keys: &[&str]| keys.iter().find_map(|k| settings.get(*k)).cloned();
+        let year = match setting(&["年度", "year"]) {
+            Some(y) => y.trim().trim_end_matches('年').parse().map_err(|_| anyhow::anyhow!("“设置”工作表的年度“{y}”不是年份，应写如 2022"))?,
+            // Without 设置, the year the deadlines are in.
+            None => task_rows
+                .iter()
+                .filter_map(|(_, r)| r.get("完成时限"))
+                .find_map(|d| crate::values::find_year_month(d).map(|(y, _)| y).or_else(|| d.get(..4).and_then(|y| y.parse().ok())))
+                .context("任务清单没有写年度：请加一张“设置”工作表，写一行 项目“年度”、内容如 2022；或在完成时限中写明年份")?,
+        };
+        let city = setting(&["地区", "city"]).unwrap_or_default();
         let where_is = |name: &str| {
             task_rows
                 .iter()
@@ -166,7 +179,7 @@ impl Plan {
                 .map(|(n, _)| format!("任务清单第{n}行："))
                 .unwrap_or_default()
         };
-        let mut plan = Plan::from_file_at(PlanFile { year, city: "海城市".into(), units, tasks }, &where_is)?;
+        let mut plan = Plan::from_file_at(PlanFile { year, city, units, tasks }, &where_is)?;
         if no_roster_sheet {
             plan.notes.retain(|n| !n.starts_with("任务清单中没有单位名单"));
             plan.notes.insert(0, "任务清单文件中没有“单位名单”工作表：单位按任务中出现的名称，类别按名称推断，不认识别名".into());
@@ -204,7 +217,7 @@ impl Plan {
             if t.id.trim().is_empty() {
                 bail!("任务清单的第{}项任务（{}）没有任务编号：每项任务都要有编号，各单位按编号报送", k + 1, t.name);
             }
-            let task = t.into_task(&roster)?;
+            let task = t.into_task(&roster, file.year)?;
             if index.insert(task.id.clone(), tasks.len()).is_some() {
                 bail!("任务编号 {} 在清单中出现两次", task.id);
             }
@@ -371,7 +384,9 @@ struct TaskEntry {
 }
 
 impl TaskEntry {
-    fn into_task(self, roster: &Roster) -> Result<Task> {
+    /// The task as the list gives it; dates without a year (6月底, 年底前) and the default deadline
+    /// (the year's end) are in the list's `year`.
+    fn into_task(self, roster: &Roster, year: i32) -> Result<Task> {
         if !AREAS.contains(&self.area.as_str()) {
             bail!("任务 {} 的工作方面“{}”不是六个方面之一（{}）", self.id, self.area, AREAS.join("、"));
         }
@@ -394,8 +409,8 @@ impl TaskEntry {
         if kind.quantified() && target.is_none() {
             bail!("任务 {} 是量化任务（{}），但没有 target", self.id, kind.label());
         }
-        let deadline_text = self.deadline.unwrap_or_else(|| "2021-12-31".into());
-        let deadline = parse_deadline_text(&deadline_text, 2021).with_context(|| format!("任务 {} 的完成时限“{}”无法识别", self.id, deadline_text))?;
+        let deadline_text = self.deadline.unwrap_or_else(|| format!("{year}-12-31"));
+        let deadline = parse_deadline_text(&deadline_text, year).with_context(|| format!("任务 {} 的完成时限“{}”无法识别", self.id, deadline_text))?;
         let canon = |n: &str| roster.resolve(n).map(str::to_string).unwrap_or_else(|| n.trim().to_string());
         let units = self
             .units

@@ -1,0 +1,74 @@
+//! Any year: the task list says its year, and every date follows it — the default deadline (the
+//! year's end), 年底前 in a return, 序时进度, L07, 预评估. The three months openpyxl wrote for
+//! 2021 (`tests/fixtures/ledger`) and the same months a year later (`ledger-2022`, its list
+//! without deadlines, the returns' 完成时限 written 年底前) give the same findings and lights.
+
+use std::path::Path;
+
+use crate::common::{fixtures, luoshi, output_text as text, sheet};
+
+/// What a period was judged to be: findings as (rule, unit, cell), each task's light in 任务汇总
+/// and each unit row's in 明细.
+type Judged = (Vec<(String, String, String)>, Vec<Vec<String>>, Vec<Vec<String>>);
+
+fn judged(root: &Path, year: i32, out: &Path) -> Judged {
+    let june = root.join(format!("{year}-06"));
+    let tasks = root.join("tasks.toml");
+    let o = luoshi().arg("--tasks").arg(&tasks).args(["validate", "--format", "jsonl", "--fail-on", "never"]).arg(&june).output().unwrap();
+    assert!(o.status.success(), "{}", text(&o));
+    let mut findings: Vec<(String, String, String)> = String::from_utf8_lossy(&o.stdout)
+        .lines()
+        .map(|l| serde_json::from_str::<serde_json::Value>(l).unwrap())
+        .map(|f| (f["rule"].as_str().unwrap_or("").to_string(), f["unit"].as_str().unwrap_or("").to_string(), f["cell"].as_str().unwrap_or("").to_string()))
+        .collect();
+    findings.sort();
+    let o = luoshi().arg("--tasks").arg(&tasks).arg("run").arg(&june).arg("-o").arg(out).args(["--date", &format!("{year}-07-05")]).output().unwrap();
+    assert!(o.status.success(), "{}", text(&o));
+    let book = out.join(format!("{year}-06/汇总表_{year}-06.xlsx"));
+    let lights = |name: &str, key: &[&str], light: &str| -> Vec<Vec<String>> {
+        let rows = sheet(&book, name);
+        let h = rows.iter().position(|r| key.iter().all(|k| r.iter().any(|c| c == k)) && r.iter().any(|c| c.contains(light))).unwrap();
+        let cols: Vec<usize> = key.iter().chain([&light]).map(|k| rows[h].iter().position(|c| c.contains(k)).unwrap()).collect();
+        let mut v: Vec<Vec<String>> = rows[h + 1..].iter().filter(|r| !r[cols[0]].is_empty()).map(|r| cols.iter().map(|&c| r[c].clone()).collect()).collect();
+        v.sort();
+        v
+    };
+    (findings, lights("任务汇总", &["任务编号"], "亮灯"), lights("明细", &["任务编号", "单位"], "亮灯"))
+}
+
+#[test]
+fn a_year_later_the_same_returns_give_the_same_findings_and_lights() {
+    let t = tempfile::tempdir().unwrap();
+    let (f21, tasks21, rows21) = judged(&fixtures().join("ledger"), 2021, &t.path().join("out21"));
+    let (f22, tasks22, rows22) = judged(&fixtures().join("ledger-2022"), 2022, &t.path().join("out22"));
+    assert!(!f21.is_empty() && f21.iter().any(|(r, _, _)| r == "L11"), "{f21:?}");
+    assert_eq!(f22, f21, "findings in 2022 against 2021");
+    assert_eq!(tasks22, tasks21, "任务汇总 lights");
+    assert_eq!(rows22, rows21, "明细 lights");
+    // Nothing in 2022 is judged against 2021's year end.
+    assert!(!f22.iter().any(|(r, _, _)| r == "L07"), "{f22:?}");
+}
+
+#[test]
+fn an_excel_list_takes_its_year_from_its_settings_sheet_or_its_deadlines() {
+    // The far-cell list (openpyxl) names no year but its deadlines are 2021-12-31.
+    let o = luoshi().arg("--tasks").arg(fixtures().join("edge/远端单元格任务清单.xlsx")).args(["tasks", "--format", "toml"]).output().unwrap();
+    assert!(o.status.success(), "{}", text(&o));
+    assert!(String::from_utf8_lossy(&o.stdout).contains("year = 2021"));
+}
+
+#[test]
+fn findings_with_a_file_and_no_unit_sort_in_one_order() {
+    // 未识别单位: a finding with a file and no unit once compared unequal to itself.
+    use luoshi::finding::{sorted, Finding, Rule};
+    let a = Finding::new(Rule::F05, "无法确定报送单位").file("新建 Microsoft Excel 工作表.xlsx");
+    let b = Finding::new(Rule::V01, "单位未报送").unit(Some("营商局"));
+    let c = Finding::new(Rule::V02, "任务无人报送");
+    let all = vec![b.clone(), a.clone(), c.clone(), a.clone(), b.clone()];
+    let once: Vec<Finding> = sorted(&all).into_iter().cloned().collect();
+    let mut reversed = all.clone();
+    reversed.reverse();
+    let again: Vec<Finding> = sorted(&reversed).into_iter().cloned().collect();
+    assert_eq!(once, again, "the order does not depend on the input order");
+    assert_eq!(once[0], c, "the whole city's findings first");
+}
