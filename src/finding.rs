@@ -60,6 +60,7 @@ pub enum Rule {
     L11,
     L12,
     L13,
+    V06,
 }
 
 impl Rule {
@@ -80,7 +81,7 @@ impl Rule {
 
     /// Rules about the whole batch rather than one file: only meaningful when the batch is all there.
     pub fn is_batch_rule(self) -> bool {
-        matches!(self, Rule::V01 | Rule::V02 | Rule::V04 | Rule::V05)
+        matches!(self, Rule::V01 | Rule::V02 | Rule::V04 | Rule::V05 | Rule::V06)
     }
 }
 
@@ -197,6 +198,13 @@ pub const RULES: &[RuleDef] = &[
         severity: W,
         title: "目标与上期报送的不同",
         fix: "全年目标和节点目标年初确定，调整须经督查室同意；未经同意请改回原目标",
+    },
+    RuleDef {
+        rule: Rule::V06,
+        code: "V06",
+        severity: E,
+        title: "报送的任务与任务清单对不上",
+        fix: "多数行的任务名称与清单中同一编号的任务不同，多半是用错了任务清单：请用 --tasks 指定本期下发的任务清单",
     },
 ];
 

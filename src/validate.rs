@@ -14,6 +14,65 @@ use crate::values::{fmt_num, phone_ok, DeadlineValue, Status};
 
 /// Whether `a` becomes `b` by one character changed, added, removed, or two neighbours swapped
 /// (4.5.3 typed as 4.53, 4.5.8 or 4.3.5).
+/// Below this, a row's task text is not the list's task of that number.
+const UNLIKE: f64 = 0.2;
+/// At or above this, a row's task text is that task's.
+const ALIKE: f64 = 0.6;
+
+/// How alike two texts are: the share of the shorter one's character pairs (bigrams) found in
+/// the other, 0–1. Units shorten and reword task names (“5G基站” for “新建5G基站222个”): a
+/// shortened name is still wholly inside the long one.
+pub fn likeness(a: &str, b: &str) -> f64 {
+    let pairs = |s: &str| -> Vec<(char, char)> {
+        let c: Vec<char> = s.chars().filter(|c| c.is_alphanumeric()).collect();
+        c.windows(2).map(|w| (w[0], w[1])).collect()
+    };
+    let (x, y) = (pairs(a), pairs(b));
+    let (short, long) = if x.len() <= y.len() { (x, y) } else { (y, x) };
+    if short.is_empty() {
+        return 1.0;
+    }
+    let long: HashSet<(char, char)> = long.into_iter().collect();
+    short.iter().filter(|p| long.contains(p)).count() as f64 / short.len() as f64
+}
+
+/// How alike a row's task text is to a task of the list (its name or its indicator); an empty text
+/// is taken as alike (nothing written, nothing contradicted).
+fn task_likeness(task: &Task, written: &str) -> f64 {
+    if written.trim().is_empty() {
+        return 1.0;
+    }
+    let by_indicator = task.indicator.as_deref().map_or(0.0, |i| likeness(written, i));
+    likeness(written, &task.name).max(by_indicator)
+}
+
+/// The wrong task list: most rows' task text is not the list's task of the same number (a 2022
+/// batch checked against the built-in 2021 list). Said once for the batch, with two examples.
+pub fn wrong_list(plan: &Plan, subs: &[Submission]) -> Option<Finding> {
+    let mut rows = 0;
+    let mut unlike = Vec::new();
+    for s in subs.iter().filter(|s| s.superseded_by.is_none()) {
+        for r in &s.rows {
+            let written = r.get(Field::Task);
+            let Some(task) = plan.task(r.task_id()).filter(|_| !written.trim().is_empty()) else { continue };
+            rows += 1;
+            if task_likeness(task, written) < UNLIKE {
+                unlike.push((s.unit.clone().unwrap_or_else(|| s.file.clone()), task, written.to_string()));
+            }
+        }
+    }
+    if rows < 3 || unlike.len() * 2 <= rows {
+        return None;
+    }
+    let examples: Vec<String> = unlike.iter().take(2).map(|(who, t, w)| format!("{who} {} 写“{w}”，清单中是“{}”", t.id, t.name)).collect();
+    let msg = format!(
+        "报送的任务与任务清单对不上：{rows}行中有{}行的任务名称与清单中同一编号的任务不同（如 {}）；是否用错了任务清单？请用 --tasks 指定本期下发的任务清单",
+        unlike.len(),
+        examples.join("；")
+    );
+    Some(Finding::new(Rule::V06, msg))
+}
+
 /// Whether `a` and `b` differ by one character added, dropped, changed or two swapped.
 pub fn one_edit_apart(a: &str, b: &str) -> bool {
     let (x, y): (Vec<char>, Vec<char>) = (a.chars().collect(), b.chars().collect());
@@ -98,6 +157,16 @@ fn check_row<'a>(plan: &Plan, period: Period, sub: &Submission, row: &'a TaskRow
         out.push(sub.at(Rule::L01, msg, row, Field::TaskId));
         return;
     };
+    // A number of the list beside the text of another of its tasks: the number is the slip.
+    let written = row.get(Field::Task);
+    if task_likeness(task, written) < UNLIKE {
+        let other = plan.tasks.iter().filter(|t| t.id != task.id).map(|t| (task_likeness(t, written), t)).max_by(|a, b| a.0.total_cmp(&b.0));
+        if let Some((_, other)) = other.filter(|(l, _)| *l >= ALIKE) {
+            let msg = format!("任务编号{id}在任务清单中是“{}”，本行写的却是“{}”，疑似{}", task.name, written, other.id);
+            out.push(sub.at(Rule::L01, msg, row, Field::TaskId));
+            return;
+        }
+    }
     if let Some(first) = seen.get(id) {
         let msg = format!("任务编号{}重复出现（第{}行已填过）", id, first + 1);
         out.push(sub.at(Rule::L02, msg, row, Field::TaskId));

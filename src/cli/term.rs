@@ -7,7 +7,7 @@ use unicode_width::UnicodeWidthStr;
 
 use crate::cli::commands::Outputs;
 use luoshi::batch::{Batch, FileState};
-use luoshi::finding::{sorted, Counts, Finding, Severity};
+use luoshi::finding::{sorted, Counts, Finding, Rule, Severity};
 use luoshi::ledger::Ledger;
 use luoshi::plan::Plan;
 use luoshi::values::fmt_num;
@@ -194,6 +194,10 @@ pub fn run_summary(plan: &Plan, batch: &Batch, outputs: &Outputs, colour_on: boo
     let rows = batch.consolidated.detail.height();
     let c = Counts::of(&batch.findings);
     let _ = writeln!(out, "报送期次：{}（依据：{}）", batch.period.chinese(), batch.period_basis);
+    // The wrong task list is said before anything else: every figure below stands on it.
+    for f in batch.findings.iter().filter(|f| f.rule == Rule::V06) {
+        let _ = writeln!(out, "{}", colour(&format!("{}{} {}", f.severity.label(), f.rule, f.message), f.severity, colour_on));
+    }
     history_lines(batch, &mut out);
     let _ = writeln!(out, "文件：读取 {} 个，被更正版取代 {} 个，无法使用 {} 个，跳过 {} 个", read, superseded.len(), unreadable, batch.skipped.len());
     for (old, new) in &superseded {

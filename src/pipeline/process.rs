@@ -248,6 +248,7 @@ pub fn judge_with<R>(
         }
     }
     findings.extend(validate::resolve_resubmissions(&mut subs));
+    findings.extend(validate::wrong_list(plan, &subs));
     validate::drop_superseded(&mut findings, &subs);
     let history = super::history::read(plan, &opts.history, paths, period, opts);
     // Last period's figures: --previous, else the history's last month.

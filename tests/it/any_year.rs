@@ -72,3 +72,28 @@ fn findings_with_a_file_and_no_unit_sort_in_one_order() {
     assert_eq!(once, again, "the order does not depend on the input order");
     assert_eq!(once[0], c, "the whole city's findings first");
 }
+
+#[test]
+fn the_wrong_task_list_is_said_first() {
+    // The ledger months (their own four-task list) read against the built-in 2021 list by mistake.
+    let t = tempfile::tempdir().unwrap();
+    let june = fixtures().join("ledger/2021-06");
+    let o = luoshi().args(["validate", "--format", "jsonl", "--fail-on", "never"]).arg(&june).output().unwrap();
+    let v06: Vec<serde_json::Value> =
+        String::from_utf8_lossy(&o.stdout).lines().map(|l| serde_json::from_str(l).unwrap()).filter(|f: &serde_json::Value| f["rule"] == "V06").collect();
+    assert_eq!(v06.len(), 1, "{}", text(&o));
+    let msg = v06[0]["message"].as_str().unwrap();
+    assert!(msg.contains("报送的任务与任务清单对不上") && msg.contains("是否用错了任务清单") && msg.contains("清单中是“"), "{msg}");
+    let o = luoshi().arg("run").arg(&june).arg("-o").arg(t.path()).arg("--no-history").output().unwrap();
+    let said = text(&o);
+    assert!(said.lines().nth(1).is_some_and(|l| l.contains("V06") && l.contains("是否用错了任务清单")), "second line: {said}");
+    // With the right list, nothing of the kind.
+    let o = luoshi()
+        .arg("--tasks")
+        .arg(fixtures().join("ledger/tasks.toml"))
+        .args(["validate", "--format", "jsonl", "--fail-on", "never"])
+        .arg(&june)
+        .output()
+        .unwrap();
+    assert!(!String::from_utf8_lossy(&o.stdout).contains("\"V06\""));
+}

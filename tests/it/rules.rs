@@ -388,6 +388,20 @@ fn every_rule_is_in_the_table_and_has_a_chinese_fix() {
     for r in luoshi::finding::RULES {
         assert!(r.fix.chars().any(|c| ('\u{4e00}'..='\u{9fff}').contains(&c)), "{}", r.code);
     }
-    assert_eq!(luoshi::finding::RULES.len(), 37);
+    assert_eq!(luoshi::finding::RULES.len(), 38);
     let _ = STANDARD_COLUMNS;
+}
+
+#[test]
+fn l01_a_number_beside_another_tasks_text_is_named() {
+    // 腾鳌镇 row 0 is 4.1.2 (5G基站); its text is written as 4.6.5's.
+    let p = plan();
+    let other = p.task("4.6.5").unwrap().name.clone();
+    let f = batch_with(|t, _| set(t, 0, Field::Task, Val::text(&other)));
+    let l01: Vec<&Finding> = f.iter().filter(|f| f.rule == "L01").collect();
+    assert_eq!(l01.len(), 1, "{:?}", rules(&f));
+    assert!(l01[0].message.contains("疑似4.6.5") && l01[0].cell.as_deref() == Some("B5"), "{}", l01[0].message);
+    // A shortened name is the same task: nothing said.
+    let f = batch_with(|t, _| set(t, 0, Field::Task, Val::text("5G基站")));
+    assert!(!has(&f, "L01", None), "{:?}", rules(&f));
 }

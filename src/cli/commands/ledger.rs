@@ -40,7 +40,9 @@ pub fn ledger(plan: &Plan, root: &Path, out: Option<&Path>, opts: &Options) -> R
         let mut empty = Vec::new();
         for (p, folder) in folders.iter().filter(|(p, _)| p.year == y) {
             match history::read_period(plan, folder, *p, opts) {
-                Ok((_, record)) => {
+                Ok((batch, record)) => {
+                    let wrong = batch.findings.iter().filter(|f| f.rule == luoshi::finding::Rule::V06);
+                    notes.extend(wrong.map(|f| format!("{}：{}", p.chinese(), f.message)));
                     read.push(p.label());
                     records.push(record);
                 }
