@@ -289,9 +289,12 @@ pub enum Command {
     /// 列出正在使用的市级任务清单
     #[command(help_template = SUB_HELP, next_help_heading = "选项", override_usage = "luoshi tasks [选项]")]
     Tasks {
-        /// 输出格式：table（终端表格，长文字换行，默认）、tsv（制表符分隔，可粘贴到 Excel）、toml（完整清单，可作 --tasks）
+        /// 输出格式：table（终端表格，长文字换行，默认）、tsv（制表符分隔，列与 Excel 清单相同，可粘贴到 Excel）、toml（完整清单，可作 --tasks）、xlsx（Excel 清单：设置、任务清单、单位名单，可修改后作 --tasks）
         #[arg(long, value_enum, default_value = "table", hide_default_value = true, hide_possible_values = true, value_name = "格式")]
         format: TasksFormat,
+        /// --format xlsx 的文件名，默认 out/任务清单_<年度>.xlsx
+        #[arg(short, long, value_name = "文件")]
+        out: Option<PathBuf>,
     },
 }
 
@@ -318,6 +321,7 @@ pub enum TasksFormat {
     Table,
     Tsv,
     Toml,
+    Xlsx,
 }
 
 #[derive(Clone, Copy, ValueEnum)]

@@ -106,12 +106,21 @@ fn run(cli: Cli) -> anyhow::Result<ExitCode> {
         Ok(commands::Options { history, escalation, assess: ladder.assess, ..o })
     };
     match cli.command {
-        Command::Tasks { format } => {
+        Command::Tasks { format, out } => {
             let plan = load()?;
             match format {
                 TasksFormat::Table => print!("{}", term::tasks_table(&plan)),
                 TasksFormat::Tsv => print!("{}", term::tasks_tsv(&plan)),
                 TasksFormat::Toml => print!("{}", plan.to_toml()),
+                TasksFormat::Xlsx => {
+                    let wanted = out.unwrap_or_else(|| std::path::Path::new(luoshi::pipeline::DEFAULT_OUT).join(format!("任务清单_{}.xlsx", plan.year)));
+                    commands::guard_output(&wanted, &[], &inputs.iter().map(PathBuf::as_path).collect::<Vec<_>>())?;
+                    let (path, kept) = luoshi::write::write_one(&wanted, "tasks", |p| luoshi::write::tasklist::write_task_list(p, &plan))?;
+                    for k in &kept {
+                        println!("{}", k.said());
+                    }
+                    println!("已写出：{}（可修改后用 --tasks 指定）", path.display());
+                }
             }
             Ok(ExitCode::SUCCESS)
         }

@@ -306,11 +306,21 @@ pub fn tasks_table(plan: &Plan) -> String {
     out
 }
 
-/// The task list as tab-separated values, one task a line, to paste into Excel.
+/// The task list as tab-separated values, one task a line, in the Excel list's columns: pasted
+/// into a sheet 任务清单, it is a list `--tasks` reads.
 pub fn tasks_tsv(plan: &Plan) -> String {
-    let mut out = String::from("编号\t工作方面\t任务\t类型\t目标\t牵头单位\t责任单位\n");
+    use luoshi::plan::{ListCell, TASK_COLUMNS};
+    let mut out = TASK_COLUMNS.join("\t") + "\n";
     for t in &plan.tasks {
-        let cells: Vec<String> = task_cells(t).iter().map(|c| c.replace(['\t', '\n'], " ")).collect();
+        let cells: Vec<String> = t
+            .list_cells()
+            .into_iter()
+            .map(|c| match c {
+                ListCell::Text(s) => s.replace(['\t', '\n'], " "),
+                ListCell::Number(v) => fmt_num(v),
+                ListCell::Empty => String::new(),
+            })
+            .collect();
         out.push_str(&cells.join("\t"));
         out.push('\n');
     }

@@ -11,6 +11,68 @@ use super::{Allocation, Group, Kind, Plan, Roster, Task, Unit, AREAS};
 use crate::fields::squash;
 use crate::values::parse_deadline_text;
 
+/// The Excel list's 任务清单 columns, in order: what `--tasks` reads, and what `tasks --format
+/// xlsx` and `--format tsv` write.
+pub const TASK_COLUMNS: [&str; 14] = [
+    "任务编号",
+    "工作方面",
+    "重点任务",
+    "指标名称",
+    "计量单位",
+    "类型",
+    "全年目标",
+    "力争目标",
+    "一季度",
+    "二季度",
+    "三季度",
+    "完成时限",
+    "牵头单位",
+    "责任单位",
+];
+
+/// The 单位名单 columns.
+pub const UNIT_COLUMNS: [&str; 3] = ["单位", "类别", "别名"];
+
+/// One cell of the Excel list.
+#[derive(Debug, Clone, PartialEq)]
+pub enum ListCell {
+    Text(String),
+    Number(f64),
+    Empty,
+}
+
+impl Task {
+    /// The task as a row of the Excel list ([`TASK_COLUMNS`]); read back by `--tasks`, it is the same task.
+    pub fn list_cells(&self) -> [ListCell; 14] {
+        let text = |s: &str| if s.is_empty() { ListCell::Empty } else { ListCell::Text(s.to_string()) };
+        let num = |v: Option<f64>| v.map_or(ListCell::Empty, ListCell::Number);
+        let shares: Vec<String> = self
+            .units
+            .iter()
+            .map(|a| match a.target {
+                Some(v) => format!("{}:{}", a.unit, crate::values::fmt_num(v)),
+                None => a.unit.clone(),
+            })
+            .collect();
+        [
+            text(&self.id),
+            text(&self.area),
+            text(&self.name),
+            text(self.indicator.as_deref().unwrap_or("")),
+            text(self.uom.as_deref().unwrap_or("")),
+            text(self.kind.label()),
+            num(self.target),
+            num(self.stretch),
+            num(self.nodes[0]),
+            num(self.nodes[1]),
+            num(self.nodes[2]),
+            text(&self.deadline_text),
+            text(&self.lead_unit),
+            text(&shares.join("、")),
+        ]
+    }
+}
+
 impl Plan {
     /// `--tasks FILE` (TOML or xlsx) or the built-in list, plus `--units FILE`.
     pub fn load(tasks: Option<&Path>, units: Option<&Path>) -> Result<Plan> {

@@ -11,6 +11,7 @@ use crate::values::DeadlineValue;
 mod load;
 mod roster;
 
+pub use load::{ListCell, TASK_COLUMNS, UNIT_COLUMNS};
 pub use roster::{Group, Roster, Unit};
 
 pub const DEFAULT_TASKS: &str = include_str!("../../templates/tasks.toml");

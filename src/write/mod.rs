@@ -12,6 +12,7 @@ pub mod report;
 pub mod returns;
 pub mod style;
 pub mod summary;
+pub mod tasklist;
 pub mod template;
 
 use std::path::Path;

@@ -97,3 +97,34 @@ fn the_wrong_task_list_is_said_first() {
         .unwrap();
     assert!(!String::from_utf8_lossy(&o.stdout).contains("\"V06\""));
 }
+
+#[test]
+fn the_task_list_written_as_excel_reads_back_the_same() {
+    let t = tempfile::tempdir().unwrap();
+    let list = t.path().join("任务清单.xlsx");
+    let o = luoshi().args(["tasks", "--format", "xlsx", "-o"]).arg(&list).output().unwrap();
+    assert!(o.status.success(), "{}", text(&o));
+    for name in ["设置", "任务清单", "单位名单"] {
+        assert!(!sheet(&list, name).is_empty(), "{name}");
+    }
+    let toml = |tasks: Option<&Path>| {
+        let mut c = luoshi();
+        if let Some(t) = tasks {
+            c.arg("--tasks").arg(t);
+        }
+        let o = c.args(["tasks", "--format", "toml"]).output().unwrap();
+        assert!(o.status.success(), "{}", text(&o));
+        String::from_utf8(o.stdout).unwrap()
+    };
+    let builtin = toml(None);
+    assert_eq!(toml(Some(&list)), builtin, "the Excel list is the same list");
+    // The tsv carries every column of the Excel list, in its order.
+    let tsv = String::from_utf8(luoshi().args(["tasks", "--format", "tsv"]).output().unwrap().stdout).unwrap();
+    assert_eq!(tsv.lines().next().unwrap().split('\t').collect::<Vec<_>>(), luoshi::plan::TASK_COLUMNS);
+    // Re-saved by LibreOffice, as an office would after editing it: still the same list.
+    if crate::common::have_soffice("the_task_list_written_as_excel_reads_back_the_same (LibreOffice part)") {
+        let resaved = t.path().join("另存");
+        crate::common::soffice_convert(std::slice::from_ref(&list), "xlsx", &resaved, t.path());
+        assert_eq!(toml(Some(&resaved.join("任务清单.xlsx"))), builtin);
+    }
+}

@@ -285,7 +285,7 @@ fn tasks_shows_the_whole_list() {
     assert!(!s.contains('…'), "nothing cut: {s}");
     let tsv = String::from_utf8(luoshi().args(["tasks", "--format", "tsv"]).output().unwrap().stdout).unwrap();
     assert_eq!(tsv.lines().count(), 67, "header + 66 tasks");
-    assert!(tsv.lines().any(|l| l.starts_with("4.1.2\t") && l.contains("工信局150、海城经济开发区40、西柳镇17、腾鳌镇15")));
+    assert!(tsv.lines().any(|l| l.starts_with("4.1.2\t") && l.contains("工信局:150、海城经济开发区:40、西柳镇:17、腾鳌镇:15")));
     // The TOML is a task list luoshi reads back.
     let t = tempfile::tempdir().unwrap();
     let toml = luoshi().args(["tasks", "--format", "toml"]).output().unwrap().stdout;

@@ -257,7 +257,7 @@ fn a_task_list_with_a_far_cell_is_read_within_limits() {
     assert_eq!(o.status.code(), Some(0), "{}", text(&o));
     let tsv = String::from_utf8_lossy(&o.stdout);
     assert_eq!(tsv.lines().count(), 3, "{tsv}");
-    assert!(tsv.contains("2.1\t重大项目建设") && tsv.contains("工信局60、东城镇40"), "{tsv}");
+    assert!(tsv.contains("2.1\t重大项目建设") && tsv.contains("工信局:60、东城镇:40"), "{tsv}");
 }
 
 #[test]
