@@ -23,7 +23,7 @@ use super::commands;
     after_help = "每个命令的用法：luoshi <命令> --help，如 luoshi run --help"
 )]
 pub struct Cli {
-    /// 市级任务清单（TOML 或 Excel：“任务清单”“单位名单”两张表），默认使用内置的2021年清单
+    /// 任务清单（TOML 或 Excel：“设置”“任务清单”“单位名单”三张表）；默认取 luoshi.toml 指定的，没有时用内置的样例清单（luoshi init 生成本单位的）
     #[arg(long, global = true, value_name = "文件", help_heading = "全局选项（每个命令都可用）")]
     pub tasks: Option<PathBuf>,
     /// 补充单位名单（TOML，[[units]] 列表：name、group、aliases）
@@ -78,7 +78,7 @@ pub struct HistoryArgs {
 /// What the ledger makes of the streaks: the measures, and when to assess the year.
 #[derive(Args, Clone, Default)]
 pub struct LadderArgs {
-    /// 督办措施设置（TOML：连续滞后几期采取什么措施），默认见 templates/escalation.toml
+    /// 督办措施设置（TOML：连续滞后几期采取什么措施），默认用内置的；luoshi init 写出可修改的 督办措施.toml，luoshi.toml 里指定后自动使用
     #[arg(long, value_name = "文件")]
     pub escalation: Option<PathBuf>,
     /// 6月以前也做全年目标预评估（默认从6月起）
@@ -89,10 +89,10 @@ pub struct LadderArgs {
 /// The 通报 and 督办函: settings, wording and date.
 #[derive(Args, Clone, Default)]
 pub struct PaperArgs {
-    /// 文书设置（TOML：发文机关、督查室联系人、每月截止日、督办函回复期限），默认见 templates/papers.toml
+    /// 文书设置（TOML：发文机关、督查室联系人、每月截止日、督办函回复期限），默认用内置的；luoshi init 写出可修改的 文书设置.toml，luoshi.toml 里指定后自动使用
     #[arg(long, value_name = "文件")]
     pub papers: Option<PathBuf>,
-    /// 通报模板（文本，minijinja 写法），默认见 templates/notice.txt
+    /// 通报模板（文本，minijinja 写法），默认用内置的；luoshi init 写出可修改的 通报模板.txt，luoshi.toml 里指定后自动使用
     #[arg(long, value_name = "文件")]
     pub notice_template: Option<PathBuf>,
     /// 通报、督办函的成文日期，如 2021-07-05；默认今天
@@ -132,7 +132,7 @@ pub enum Command {
         ladder: LadderArgs,
         #[command(flatten)]
         papers: PaperArgs,
-        /// 督办函模板（文本，minijinja 写法），默认见 templates/letter.txt
+        /// 督办函模板（文本，minijinja 写法），默认用内置的；luoshi init 写出可修改的 督办函模板.txt，luoshi.toml 里指定后自动使用
         #[arg(long, value_name = "文件")]
         letter_template: Option<PathBuf>,
     },
@@ -208,7 +208,7 @@ pub enum Command {
         /// 报送期次，如 2021-06；默认依次取文件夹名、文件名、文件中的“报送期次”
         #[arg(long, value_name = "年-月")]
         period: Option<String>,
-        /// 报送截止日期，如 2021-06-28；默认为本期月份的设置日（templates/papers.toml 的 due_day）
+        /// 报送截止日期，如 2021-06-28；默认为本期月份的设置日（文书设置的 due_day，默认28日）
         #[arg(long, value_name = "年-月-日")]
         due: Option<String>,
         /// 上期报送文件夹：联系人取自其中的报送
@@ -216,10 +216,10 @@ pub enum Command {
         previous: Option<PathBuf>,
         #[command(flatten)]
         history: HistoryArgs,
-        /// 设置文件（TOML：发文机关、督查室联系人、每月截止日），默认见 templates/papers.toml
+        /// 设置文件（TOML：发文机关、督查室联系人、每月截止日），默认用内置的；luoshi init 写出可修改的 文书设置.toml，luoshi.toml 里指定后自动使用
         #[arg(long, value_name = "文件")]
         papers: Option<PathBuf>,
-        /// 催报短信模板（文本，minijinja 写法），默认见 templates/remind.txt
+        /// 催报短信模板（文本，minijinja 写法），默认用内置的；luoshi init 写出可修改的 催报模板.txt，luoshi.toml 里指定后自动使用
         #[arg(long, value_name = "文件")]
         remind_template: Option<PathBuf>,
     },
@@ -274,7 +274,7 @@ pub enum Command {
         /// 核定数据表（必填；空表用 luoshi template --verified 生成）
         #[arg(long, value_name = "文件", required = true)]
         verified: PathBuf,
-        /// 计分办法（TOML），默认见 templates/scoring.toml
+        /// 计分办法（TOML），默认用内置的；luoshi init 写出可修改的 计分办法.toml，luoshi.toml 里指定后自动使用
         #[arg(long, value_name = "文件")]
         scoring: Option<PathBuf>,
         /// 报送期次，如 2021-06
@@ -286,7 +286,14 @@ pub enum Command {
         #[command(flatten)]
         lights: LightArgs,
     },
-    /// 列出正在使用的市级任务清单
+    /// 生成本单位的设置：luoshi.toml，以及任务清单（Excel 和 TOML）、文书设置、督办措施、计分办法、通报/督办函/催报措辞的可修改副本
+    #[command(help_template = SUB_HELP, next_help_heading = "选项", override_usage = "luoshi init [文件夹]")]
+    Init {
+        /// 写到哪个文件夹，默认当前文件夹；放在各期报送文件夹的上一级（如 报送），luoshi 运行时会自己找到
+        #[arg(value_name = "文件夹", help_heading = "参数")]
+        dir: Option<PathBuf>,
+    },
+    /// 列出正在使用的任务清单
     #[command(help_template = SUB_HELP, next_help_heading = "选项", override_usage = "luoshi tasks [选项]")]
     Tasks {
         /// 输出格式：table（终端表格，长文字换行，默认）、tsv（制表符分隔，列与 Excel 清单相同，可粘贴到 Excel）、toml（完整清单，可作 --tasks）、xlsx（Excel 清单：设置、任务清单、单位名单，可修改后作 --tasks）
@@ -311,7 +318,7 @@ impl Command {
             Command::Validate { ladder: l, .. } | Command::Consolidate { ladder: l, .. } | Command::Ledger { ladder: l, .. } => ladder(l).into_iter().collect(),
             Command::Remind { papers, remind_template, .. } => papers.iter().chain(remind_template).cloned().collect(),
             Command::Reconcile { verified, scoring, .. } => std::iter::once(verified.clone()).chain(scoring.clone()).collect(),
-            Command::Template { .. } | Command::Tasks { .. } => Vec::new(),
+            Command::Template { .. } | Command::Tasks { .. } | Command::Init { .. } => Vec::new(),
         }
     }
 }

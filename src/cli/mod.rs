@@ -14,6 +14,7 @@ use luoshi::plan::Plan;
 
 pub mod args;
 pub mod commands;
+pub mod config;
 pub mod term;
 mod usage;
 
@@ -71,11 +72,28 @@ fn template_period(plan: &Plan, given: Option<&str>, previous: Option<&std::path
     Ok((Period { year: today.year(), month: today.month() }, "本月".into()))
 }
 
-fn run(cli: Cli) -> anyhow::Result<ExitCode> {
+fn run(mut cli: Cli) -> anyhow::Result<ExitCode> {
+    if let Command::Init { dir } = &cli.command {
+        let dir = dir.clone().unwrap_or_else(|| PathBuf::from("."));
+        let said = config::init(&dir, &Plan::builtin())?;
+        println!("已写出本单位的设置（改好后，luoshi 在这个文件夹或其下的各期报送文件夹运行时自动使用）：");
+        for line in said {
+            println!("{line}");
+        }
+        return Ok(ExitCode::SUCCESS);
+    }
+    // The office's luoshi.toml fills what the command line leaves open.
+    let found = config::find(config::office_folder(&cli.command).as_deref())?;
+    if let Some((_, cfg)) = &found {
+        config::apply(cfg, &mut cli.tasks, &mut cli.units, &mut cli.command);
+    }
+    let settings_file = found.map(|(f, _)| f);
     // The files read besides the submissions: no output may land on one.
     let inputs: Vec<PathBuf> = cli.tasks.iter().chain(&cli.units).cloned().chain(cli.command.setting_files()).collect();
     let load = || {
         let plan = Plan::load(cli.tasks.as_deref(), cli.units.as_deref())?;
+        // Which list every figure stands on, first.
+        eprintln!("{}", term::which_list(&plan, cli.tasks.as_deref(), settings_file.as_deref()));
         for note in &plan.notes {
             eprintln!("注意：{note}");
         }
@@ -106,6 +124,8 @@ fn run(cli: Cli) -> anyhow::Result<ExitCode> {
         Ok(commands::Options { history, escalation, assess: ladder.assess, ..o })
     };
     match cli.command {
+        // Handled before anything is loaded.
+        Command::Init { .. } => Ok(ExitCode::SUCCESS),
         Command::Tasks { format, out } => {
             let plan = load()?;
             match format {

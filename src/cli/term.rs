@@ -306,6 +306,16 @@ pub fn tasks_table(plan: &Plan) -> String {
     out
 }
 
+/// The first line of every command: which task list it uses, and from where.
+pub fn which_list(plan: &Plan, file: Option<&std::path::Path>, settings: Option<&std::path::Path>) -> String {
+    let of = format!("{}年{}{}", plan.year, if plan.city.is_empty() { "" } else { "，" }, plan.city);
+    match (file, settings) {
+        (Some(f), Some(s)) => format!("任务清单：{}（{of}；由 {} 指定）", f.display(), s.display()),
+        (Some(f), None) => format!("任务清单：{}（{of}）", f.display()),
+        (None, _) => format!("任务清单：内置的样例清单（{of}）；本单位的清单请用 luoshi init 生成后修改"),
+    }
+}
+
 /// The task list as tab-separated values, one task a line, in the Excel list's columns: pasted
 /// into a sheet 任务清单, it is a list `--tasks` reads.
 pub fn tasks_tsv(plan: &Plan) -> String {

@@ -57,7 +57,7 @@ pub fn usage_error(e: clap::Error) -> ExitCode {
         ErrorKind::InvalidSubcommand => {
             let sub = ctx(ContextKind::SuggestedSubcommand);
             format!(
-                "不认识的命令：{}{}（可用的命令：run、validate、consolidate、notice、remind、ledger、template、reconcile、tasks）",
+                "不认识的命令：{}{}（可用的命令：run、validate、consolidate、notice、remind、ledger、template、reconcile、tasks、init）",
                 ctx(ContextKind::InvalidSubcommand),
                 maybe(&sub)
             )

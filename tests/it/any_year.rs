@@ -128,3 +128,48 @@ fn the_task_list_written_as_excel_reads_back_the_same() {
         assert_eq!(toml(Some(&resaved.join("任务清单.xlsx"))), builtin);
     }
 }
+
+#[test]
+fn init_writes_the_offices_settings_and_every_command_finds_them() {
+    let t = tempfile::tempdir().unwrap();
+    let office = t.path().join("报送");
+    // The ledger months, without their own list: on the built-in list they are the wrong list.
+    for m in ["2021-05", "2021-06"] {
+        std::fs::create_dir_all(office.join(m)).unwrap();
+        for e in std::fs::read_dir(fixtures().join("ledger").join(m)).unwrap() {
+            let p = e.unwrap().path();
+            std::fs::copy(&p, office.join(m).join(p.file_name().unwrap())).unwrap();
+        }
+    }
+    let o = luoshi().arg("init").arg(&office).output().unwrap();
+    assert!(o.status.success(), "{}", text(&o));
+    for f in
+        ["luoshi.toml", "任务清单.xlsx", "任务清单.toml", "文书设置.toml", "督办措施.toml", "计分办法.toml", "通报模板.txt", "督办函模板.txt", "催报模板.txt"]
+    {
+        assert!(office.join(f).is_file(), "{f}");
+    }
+    // The office makes the files its own: its list (the ledger's), its sender.
+    std::fs::copy(fixtures().join("ledger/tasks.toml"), office.join("任务清单.toml")).unwrap();
+    let cfg = std::fs::read_to_string(office.join("luoshi.toml")).unwrap().replace("tasks = \"任务清单.xlsx\"", "tasks = \"任务清单.toml\"");
+    std::fs::write(office.join("luoshi.toml"), cfg).unwrap();
+    let papers = std::fs::read_to_string(office.join("文书设置.toml")).unwrap().replace("海城市政府督查室", "东城区政府督查室");
+    std::fs::write(office.join("文书设置.toml"), papers).unwrap();
+    let out = t.path().join("out");
+    let o = luoshi().arg("run").arg(office.join("2021-06")).arg("-o").arg(&out).args(["--date", "2021-07-05"]).output().unwrap();
+    assert!(o.status.success(), "{}", text(&o));
+    let said = text(&o);
+    let first = String::from_utf8_lossy(&o.stderr).lines().next().unwrap_or("").to_string();
+    assert!(first.starts_with("任务清单：") && first.contains("任务清单.toml") && first.contains("luoshi.toml 指定"), "{first}");
+    assert!(!said.contains("V06"), "the office's own list is used: {said}");
+    let notice = out.join("2021-06/通报_2021-06.docx");
+    let mut zip = zip::ZipArchive::new(std::fs::File::open(&notice).unwrap()).unwrap();
+    let mut xml = String::new();
+    std::io::Read::read_to_string(&mut zip.by_name("word/document.xml").unwrap(), &mut xml).unwrap();
+    assert!(xml.contains("东城区政府督查室"), "the office's sender in its 通报");
+    // The command line still wins; a second init keeps the office's edited files.
+    let o = luoshi().args(["--tasks"]).arg(fixtures().join("ledger/tasks.toml")).arg("validate").arg(office.join("2021-06")).output().unwrap();
+    assert!(String::from_utf8_lossy(&o.stderr).lines().next().unwrap_or("").contains("ledger/tasks.toml"), "{}", text(&o));
+    let o = luoshi().arg("init").arg(&office).output().unwrap();
+    assert!(text(&o).contains("文书设置.toml 不是 luoshi 写出的") || text(&o).contains("文书设置.toml 已被修改"), "{}", text(&o));
+    assert!(std::fs::read_to_string(office.join("文书设置.toml")).unwrap().contains("东城区政府督查室"));
+}
