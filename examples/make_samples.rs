@@ -298,7 +298,7 @@ fn main() -> anyhow::Result<()> {
             }
         }
         let mut wb = new_workbook("任务分解表", period);
-        let ws = write_form(&mut wb, &st, name, period, &rows)?;
+        let ws = write_form(&mut wb, &st, &luoshi::write::form::title(&plan), name, period, &rows)?;
         if drop_phone {
             ws.write_string_with_format(2, column(Field::Phone), "", &st.header)?;
             ws.write_string_with_format(3, column(Field::Phone), "", &st.header)?;

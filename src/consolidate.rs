@@ -540,7 +540,7 @@ fn check_split(t: &Task, city: f64, sum: f64, who: &[String], subs: &[Submission
         })
         .collect();
     let why = if short.is_empty() { String::new() } else { format!("（{}）", short.join("，")) };
-    let msg = format!("{}：各单位全年目标合计{}{}，低于市级目标{}{}{}", short_name(t), fmt_num(sum), uom, fmt_num(city), uom, why);
+    let msg = format!("{}：各单位全年目标合计{}{}，低于任务清单的目标{}{}{}", short_name(t), fmt_num(sum), uom, fmt_num(city), uom, why);
     Some(Finding::new(Rule::V04, msg).task(&t.id))
 }
 

@@ -69,7 +69,7 @@ pub const FIELDS: &[FieldDef] = &[
         header: "任务编号",
         aliases: &["任务代码", "编码", "任务编码", "任务序号"],
         need: Need::Always,
-        help: "按市级任务清单填写，如 4.1.2，不要自行编号",
+        help: "按任务清单填写，如 4.1.2，不要自行编号",
         width: 8.0,
     },
     FieldDef {
@@ -87,7 +87,7 @@ pub const FIELDS: &[FieldDef] = &[
         header: "重点任务",
         aliases: &["任务名称", "工作任务", "重点工作", "任务内容", "工作内容", "具体任务"],
         need: Need::Always,
-        help: "按市级任务清单填写任务名称",
+        help: "按任务清单填写任务名称",
         width: 30.0,
     },
     FieldDef {
@@ -105,7 +105,7 @@ pub const FIELDS: &[FieldDef] = &[
         header: "计量单位",
         aliases: &["单位(计量)", "计量"],
         need: Need::Quantified,
-        help: "按市级任务清单的计量单位填写，如 个、万亩、亿元、%",
+        help: "按任务清单的计量单位填写，如 个、万亩、亿元、%",
         width: 8.0,
     },
     FieldDef {
@@ -177,7 +177,7 @@ pub const FIELDS: &[FieldDef] = &[
         header: "牵头单位",
         aliases: &["牵头部门", "主责单位", "牵头责任单位"],
         need: Need::Always,
-        help: "市级任务清单确定的牵头单位",
+        help: "任务清单确定的牵头单位",
         width: 12.0,
     },
     FieldDef {
@@ -270,7 +270,7 @@ pub const FIELDS: &[FieldDef] = &[
         header: "牵头领导",
         aliases: &["包保领导", "市级领导"],
         need: Need::No,
-        help: "包保的市级领导，可不填",
+        help: "包保领导，可不填",
         width: 9.0,
     },
     FieldDef {

@@ -163,9 +163,7 @@ pub const RULES: &[RuleDef] = &[
     RuleDef {
         rule: Rule::C11, code: "C11", severity: E, title: "日期超出范围", fix: "Excel 只能保存 1900 年至 9999 年的日期，请核实年份后重新填写"
     },
-    RuleDef {
-        rule: Rule::L01, code: "L01", severity: E, title: "任务编号不在市级任务清单", fix: "请核对任务编号，按市级任务清单填写"
-    },
+    RuleDef { rule: Rule::L01, code: "L01", severity: E, title: "任务编号不在任务清单", fix: "请核对任务编号，按任务清单填写" },
     RuleDef { rule: Rule::L02, code: "L02", severity: E, title: "任务编号重复", fix: "同一任务只填一行，请合并重复的行" },
     RuleDef {
         rule: Rule::L03, code: "L03", severity: W, title: "节点目标倒挂", fix: "节点目标为累计值，应一季度≤二季度≤三季度≤全年目标"
@@ -176,13 +174,13 @@ pub const RULES: &[RuleDef] = &[
     RuleDef {
         rule: Rule::L07, code: "L07", severity: W, title: "已过完成时限仍未完成", fix: "请说明滞后原因和整改时限，或更新状态"
     },
-    RuleDef { rule: Rule::L08, code: "L08", severity: W, title: "全年目标与分配不符", fix: "请按市级任务清单分配的目标填写" },
-    RuleDef { rule: Rule::L09, code: "L09", severity: E, title: "计量单位与清单不符", fix: "请按市级任务清单的计量单位填写" },
+    RuleDef { rule: Rule::L08, code: "L08", severity: W, title: "全年目标与分配不符", fix: "请按任务清单分配的目标填写" },
+    RuleDef { rule: Rule::L09, code: "L09", severity: E, title: "计量单位与清单不符", fix: "请按任务清单的计量单位填写" },
     RuleDef { rule: Rule::V01, code: "V01", severity: E, title: "单位未报送", fix: "请督促该单位尽快报送" },
     RuleDef { rule: Rule::V02, code: "V02", severity: E, title: "任务无人报送", fix: "请督促责任单位报送该任务" },
     RuleDef { rule: Rule::V03, code: "V03", severity: W, title: "缺少节点目标", fix: "量化任务请填写一、二、三季度节点目标" },
     RuleDef {
-        rule: Rule::V04, code: "V04", severity: E, title: "分解目标合计不足", fix: "各责任单位目标之和应不低于市级目标，请核对分解"
+        rule: Rule::V04, code: "V04", severity: E, title: "分解目标合计不足", fix: "各责任单位目标之和应不低于任务清单的目标，请核对分解"
     },
     RuleDef { rule: Rule::V05, code: "V05", severity: W, title: "牵头单位未报送牵头任务", fix: "请牵头单位报送该任务的进展" },
     RuleDef { rule: Rule::L10, code: "L10", severity: W, title: "与上期相比变化过大", fix: "累计完成较上期变化超过30%，请附说明" },

@@ -171,7 +171,7 @@ pub fn read_verified(plan: &Plan, path: &Path, display: &str) -> VerifiedFile {
                 continue;
             };
             let Some(task) = plan.task(&task_id) else {
-                findings.push(at(Rule::L01, 1, format!("核定数据中的任务编号{}不在市级任务清单中", task_id)).unit(Some(&unit)).value(&task_id));
+                findings.push(at(Rule::L01, 1, format!("核定数据中的任务编号{}不在任务清单中", task_id)).unit(Some(&unit)).value(&task_id));
                 continue;
             };
             let value = match get(2) {
@@ -336,7 +336,7 @@ fn task_score(
 /// figure on track in the 汇总表 and scoring 0 here is explained on the sheet.
 fn scoring_rule(s: &Scoring, task: &crate::plan::Task, status: Option<Status>, deadline: DeadlineValue, period: Period) -> String {
     match task.kind {
-        Kind::Count | Kind::Stretch | Kind::LowerBound => format!("按完成率计分：采信值÷市级分配目标，最高{}分", fmt_num(s.count.cap)),
+        Kind::Count | Kind::Stretch | Kind::LowerBound => format!("按完成率计分：采信值÷分配目标，最高{}分", fmt_num(s.count.cap)),
         Kind::Growth | Kind::UpperBound => "按是否达到全年目标计分：达到1分，未达到0分（不看序时进度）".into(),
         Kind::Milestone => match (status, deadline) {
             (Some(Status::Done), _) => "节点性工作：已完成，得1分".into(),
@@ -419,7 +419,7 @@ pub fn reconcile(plan: &Plan, batch: &Batch, verified: &[Verified], findings: Ve
             let mut note = unusable.get(&(unit, t.id.as_str())).cloned().unwrap_or_default();
             if let (Some(a), Some(o)) = (t.allocation(unit), own) {
                 if (a - o).abs() > 1e-9 * a.abs().max(1.0) && note.is_empty() {
-                    note = format!("按市级分配目标{}计分（本单位填报{}）", crate::values::fmt_num(a), crate::values::fmt_num(o));
+                    note = format!("按任务清单分配的目标{}计分（本单位填报{}）", crate::values::fmt_num(a), crate::values::fmt_num(o));
                 }
             }
             let accepted = v.map(|v| v.value).or(reported_value);

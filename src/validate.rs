@@ -151,8 +151,8 @@ fn check_row<'a>(plan: &Plan, period: Period, sub: &Submission, row: &'a TaskRow
         // A suggestion only when one task id alone is a slip away (2.9 is as near 2.1 as 2.8).
         let near: Vec<&str> = plan.tasks.iter().map(|t| t.id.as_str()).filter(|t| one_edit_apart(t, id)).take(2).collect();
         let msg = match near.as_slice() {
-            [t] => format!("任务编号{id}不在市级任务清单中，疑似{t}"),
-            _ => format!("任务编号{id}不在市级任务清单中"),
+            [t] => format!("任务编号{id}不在任务清单中，疑似{t}"),
+            _ => format!("任务编号{id}不在任务清单中"),
         };
         out.push(sub.at(Rule::L01, msg, row, Field::TaskId));
         return;
@@ -257,7 +257,7 @@ fn check_figures(period: Period, sub: &Submission, row: &TaskRow, task: &Task, o
         if task.kind != Kind::UpperBound && basis != 0.0 {
             let computed = actual / basis * 100.0;
             if (rate - computed).abs() > 1.0 {
-                let which = if alloc.is_some_and(|a| !close(a, target)) { "市级分配给本单位的全年目标" } else { "全年目标" };
+                let which = if alloc.is_some_and(|a| !close(a, target)) { "任务清单分配给本单位的全年目标" } else { "全年目标" };
                 let msg = format!(
                     "完成率填{}%，按 累计完成{}÷{}{} 应为{}%",
                     fmt_num((rate * 10.0).round() / 10.0),
@@ -291,7 +291,7 @@ fn check_figures(period: Period, sub: &Submission, row: &TaskRow, task: &Task, o
     // L08: the unit's target differs from its allocation.
     if let (Some(own), Some(alloc)) = (row.target, task.allocation(unit)) {
         if !close(own, alloc) {
-            let msg = format!("全年目标写{}{}，市级任务清单分配给本单位{}{}", fmt_num(own), uom, fmt_num(alloc), uom);
+            let msg = format!("全年目标写{}{}，任务清单分配给本单位{}{}", fmt_num(own), uom, fmt_num(alloc), uom);
             out.push(sub.at(Rule::L08, msg, row, Field::Target));
         }
     }

@@ -96,8 +96,9 @@ pub fn notice_summary(plan: &Plan, batch: &Batch, path: &std::path::Path) -> Str
     let rep = batch.reporting(plan);
     let _ = writeln!(
         out,
-        "截至{}底，全市{}项任务中，已完成{}项，正常推进{}项，轻度滞后{}项，严重滞后{}项，未启动/无数据{}项；应报{}个单位，已报{}个{}，未报{}个。",
+        "截至{}底，{}{}项任务中，已完成{}项，正常推进{}项，轻度滞后{}项，严重滞后{}项，未启动/无数据{}项；应报{}个单位，已报{}个{}，未报{}个。",
         batch.period.chinese(),
+        plan.scope,
         c.total,
         c.done,
         c.on_track,
@@ -289,14 +290,14 @@ fn owner(f: &Finding) -> String {
     match (&f.unit, &f.file) {
         (Some(u), _) => u.clone(),
         (None, Some(_)) => "未识别单位".into(),
-        (None, None) => "全市（跨单位）".into(),
+        (None, None) => "（跨单位）".into(),
     }
 }
 
 /// The task list as a terminal table; long texts wrap within their column, nothing is cut.
 pub fn tasks_table(plan: &Plan) -> String {
     let mut out = String::new();
-    let _ = writeln!(out, "{}{}年市级任务清单：{} 项任务，{} 个单位", plan.city, plan.year, plan.tasks.len(), plan.roster.units.len());
+    let _ = writeln!(out, "{}{}年{}任务清单：{} 项任务，{} 个单位", plan.city, plan.year, plan.level, plan.tasks.len(), plan.roster.units.len());
     let widths = [7, 14, 40, 12, 18, 12, 36];
     let header = ["编号", "工作方面", "任务", "类型", "目标", "牵头单位", "责任单位"].map(String::from);
     put_wrapped(&mut out, &header, &widths);

@@ -335,7 +335,7 @@ fn read_values(
     if let (Some(m), Some(r)) = (&master_uom, &row_uom) {
         if convert(1.0, r, m).is_none() && !row.get(Field::Uom).is_empty() {
             row.uom_ok = false;
-            let msg = format!("计量单位写“{}”，市级任务清单为“{}”，无法换算", r, m);
+            let msg = format!("计量单位写“{}”，任务清单为“{}”，无法换算", r, m);
             findings.push(sub.at(Rule::L09, msg, row, Field::Uom));
         }
     }
@@ -444,7 +444,7 @@ fn to_master_uom(
         Some(v) => Some(v),
         None if fig.unit.is_some() => {
             row.uom_ok = false;
-            let msg = format!("{}写“{}”，单位“{}”与市级任务清单的“{}”不同，无法换算", sub.headers[f.index()], row.get(f), from, master);
+            let msg = format!("{}写“{}”，单位“{}”与任务清单的“{}”不同，无法换算", sub.headers[f.index()], row.get(f), from, master);
             findings.push(sub.at(Rule::L09, msg, row, f));
             None
         }

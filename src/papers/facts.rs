@@ -182,6 +182,11 @@ pub struct UnitTasks {
 pub struct NoticeFacts {
     pub office: String,
     pub city: String,
+    /// The task list's words: 发文机关, 全市/全镇, 市级/镇级, the action's title.
+    pub issuer: String,
+    pub scope: String,
+    pub level: String,
+    pub title: String,
     pub year: i32,
     /// 2021年6月
     pub period: String,
@@ -314,8 +319,12 @@ pub fn notice(plan: &Plan, batch: &Batch, settings: &super::Settings, date: chro
     let roster = roster_order(plan);
     red_elsewhere.sort_by_cached_key(|u| (roster.get(u.unit.as_str()).copied().unwrap_or(usize::MAX), u.unit.clone()));
     NoticeFacts {
-        office: settings.office.clone(),
+        office: settings.office(plan),
         city: plan.city.clone(),
+        issuer: plan.issuer.clone(),
+        scope: plan.scope.clone(),
+        level: plan.level.clone(),
+        title: plan.title.clone(),
         year: batch.period.year,
         period: batch.period.chinese(),
         month: batch.period.month,
@@ -359,7 +368,7 @@ pub fn letters(plan: &Plan, batch: &Batch, settings: &super::Settings, date: chr
                 LETTER_MEASURES.iter().find(|m| tasks.iter().any(|t| t.streak.as_ref().and_then(|s| s.measure.as_deref()) == Some(**m))).map(|m| m.to_string());
             LetterFacts {
                 unit: unit.to_string(),
-                office: settings.office.clone(),
+                office: settings.office(plan),
                 contact: settings.contact.clone(),
                 period: batch.period.chinese(),
                 date: chinese_date(date),

@@ -49,12 +49,19 @@ impl std::fmt::Debug for Papers {
     }
 }
 
+impl Settings {
+    /// Who sends the papers: as set here, else the task list's 督查机构.
+    pub fn office(&self, plan: &crate::plan::Plan) -> String {
+        self.office.clone().unwrap_or_else(|| plan.office.clone())
+    }
+}
+
 /// `templates/papers.toml`.
 #[derive(Debug, Clone, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct Settings {
-    /// 发文机关: the SMS heading and the letters' sender.
-    pub office: String,
+    /// 发文机关: the SMS heading and the letters' sender; the task list's 督查机构 when not given.
+    pub office: Option<String>,
     /// 督查室联系人, quoted in the 催报 message.
     pub contact: String,
     /// 催报: the day of the period's month by which the form is due.
@@ -87,7 +94,7 @@ impl Settings {
     fn parse(text: &str, name: &str) -> Result<Settings> {
         let s: Settings = toml::from_str(text).map_err(|e| {
             let at = crate::reason::toml_line(text, &e).map(|l| format!("第{l}行：")).unwrap_or_default();
-            anyhow::anyhow!("设置文件 {name} {at}{}（应有 office、contact、due_day，可选 reply_days）", crate::reason::toml_reason(&e, ""))
+            anyhow::anyhow!("设置文件 {name} {at}{}（应有 contact、due_day，可选 office、reply_days）", crate::reason::toml_reason(&e, ""))
         })?;
         if !(1..=31).contains(&s.due_day) {
             anyhow::bail!("设置文件 {name}：due_day（每月几日前报送）应为 1 到 31，现为 {}", s.due_day);
@@ -220,7 +227,7 @@ mod tests {
         let papers = Papers::builtin(chrono::NaiveDate::from_ymd_opt(2021, 7, 5).unwrap());
         let counts = minijinja::context! { total => 2, done => 1, on_track => 1, behind => 0, serious => 0, none => 0 };
         let ctx = minijinja::context! {
-            office => "海城市政府督查室", city => "海城市", year => 2021, period => "2021年6月", month => 6, date => "2021年7月5日", due_day => 28,
+            office => "海城市政府督查室", city => "海城市", issuer => "海城市人民政府", scope => "全市", level => "市级", title => "海城市政府系统抓落实专项行动", year => 2021, period => "2021年6月", month => 6, date => "2021年7月5日", due_day => 28,
             counts => counts.clone(),
             areas => vec![minijinja::context! { name => "重要指标", counts => counts }],
             reporting => minijinja::context! { due => 2, reported => 2, missing => Vec::<String>::new(), unusable => Vec::<String>::new() },

@@ -145,7 +145,7 @@ fn infer_period(plan: &Plan, given: Option<&str>, ingested: &[Ingested], paths: 
         bail!("无法确定报送期次：文件夹名、文件名和文件中都没有期次，请用 --period 指定，如 --period 2021-06")
     };
     if (period.year - plan.year).abs() > 1 {
-        bail!("报送期次{}与市级任务清单的年度（{}年）相差太远；请检查 --period 或文件夹名", period.chinese(), plan.year);
+        bail!("报送期次{}与任务清单的年度（{}年）相差太远；请检查 --period 或文件夹名", period.chinese(), plan.year);
     }
     if !stated.is_empty() && !stated.contains(&period) {
         let said: std::collections::BTreeSet<Period> = stated.iter().copied().collect();

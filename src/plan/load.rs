@@ -234,6 +234,13 @@ impl Plan {
                 .context("任务清单没有写年度：请加一张“设置”工作表，写一行 项目“年度”、内容如 2022；或在完成时限中写明年份")?,
         };
         let city = setting(&["地区", "city"]).unwrap_or_default();
+        let (issuer, office, scope, level, title) = (
+            setting(&["发文机关", "issuer"]),
+            setting(&["督查机构", "office"]),
+            setting(&["范围", "scope"]),
+            setting(&["层级", "level"]),
+            setting(&["专项行动", "title"]),
+        );
         let where_is = |name: &str| {
             task_rows
                 .iter()
@@ -241,7 +248,7 @@ impl Plan {
                 .map(|(n, _)| format!("任务清单第{n}行："))
                 .unwrap_or_default()
         };
-        let mut plan = Plan::from_file_at(PlanFile { year, city, units, tasks }, &where_is)?;
+        let mut plan = Plan::from_file_at(PlanFile { year, city, issuer, office, scope, level, title, units, tasks }, &where_is)?;
         if no_roster_sheet {
             plan.notes.retain(|n| !n.starts_with("任务清单中没有单位名单"));
             plan.notes.insert(0, "任务清单文件中没有“单位名单”工作表：单位按任务中出现的名称，类别按名称推断，不认识别名".into());
@@ -320,7 +327,25 @@ impl Plan {
                 }
             }
         }
-        Ok(Plan { year: file.year, city: file.city, tasks, roster, notes, index })
+        // The level's words from the place's last character where the list does not give them:
+        // 海城市 → 全市, 市级; 腾鳌镇 → 全镇, 镇级; 市发改局 → 全局, 局级.
+        let kind = file.city.chars().last().filter(|c| "市县区镇乡局".contains(*c)).map(String::from).unwrap_or_default();
+        let scope = file.scope.unwrap_or_else(|| format!("全{}", if kind.is_empty() { "部" } else { &kind }));
+        let level = file.level.unwrap_or_else(|| if kind.is_empty() { "本级".into() } else { format!("{kind}级") });
+        let issuer = file.issuer.unwrap_or_else(|| {
+            if matches!(kind.as_str(), "市" | "县" | "区" | "镇" | "乡") {
+                format!("{}人民政府", file.city)
+            } else {
+                file.city.clone()
+            }
+        });
+        let office = file.office.unwrap_or_else(|| match kind.as_str() {
+            "市" | "县" | "区" => format!("{}政府督查室", file.city),
+            "镇" | "乡" => format!("{}党政办", file.city),
+            _ => format!("{}办公室", file.city),
+        });
+        let title = file.title.unwrap_or_else(|| format!("{}政府系统抓落实专项行动", file.city));
+        Ok(Plan { year: file.year, city: file.city, issuer, office, scope, level, title, tasks, roster, notes, index })
     }
 
     /// The whole list as a TOML task list (`luoshi tasks --format toml`), readable again by `--tasks`.
@@ -329,7 +354,24 @@ impl Plan {
         let q = |s: &str| toml::Value::String(s.to_string()).to_string();
         let n = |v: f64| toml::Value::Float(v).to_string().trim_end_matches(".0").to_string();
         let mut out = String::new();
-        let _ = writeln!(out, "# {}{}年市级任务清单（luoshi tasks --format toml 导出）\nyear = {}\ncity = {}", self.city, self.year, self.year, q(&self.city));
+        let _ = writeln!(
+            out,
+            "# {}{}年{}任务清单（luoshi tasks --format toml 导出）\nyear = {}\ncity = {}",
+            self.city,
+            self.year,
+            self.level,
+            self.year,
+            q(&self.city)
+        );
+        let _ = writeln!(
+            out,
+            "issuer = {}\noffice = {}\nscope = {}\nlevel = {}\ntitle = {}",
+            q(&self.issuer),
+            q(&self.office),
+            q(&self.scope),
+            q(&self.level),
+            q(&self.title)
+        );
         for u in &self.roster.units {
             let aliases: Vec<String> = u.aliases.iter().map(|a| q(a)).collect();
             let _ = writeln!(out, "\n[[units]]\nname = {}\ngroup = {}\naliases = [{}]", q(&u.name), q(u.group.label()), aliases.join(", "));
@@ -369,6 +411,11 @@ struct PlanFile {
     year: i32,
     #[serde(default)]
     city: String,
+    issuer: Option<String>,
+    office: Option<String>,
+    scope: Option<String>,
+    level: Option<String>,
+    title: Option<String>,
     #[serde(default)]
     units: Vec<UnitEntry>,
     #[serde(default)]

@@ -160,7 +160,18 @@ const WHOLE_UNITS: &[&str] = &["个", "座", "家", "户", "项", "处", "所", 
 #[derive(Debug, Clone)]
 pub struct Plan {
     pub year: i32,
+    /// 地区: the place the list is for (海城市, 腾鳌镇, 市发改局).
     pub city: String,
+    /// 发文机关: who issues the list (the 通报's sender, the titles).
+    pub issuer: String,
+    /// 督查机构: who runs luoshi (notes on returns, 催报, 督办函).
+    pub office: String,
+    /// The level's own words: 全市 / 全镇 / 全局 (the whole of the place) …
+    pub scope: String,
+    /// … and 市级 / 镇级 / 局级 (of its own level).
+    pub level: String,
+    /// The action's title, heading every workbook (海城市政府系统抓落实专项行动).
+    pub title: String,
     pub tasks: Vec<Task>,
     pub roster: Roster,
     /// What loading the list noticed that does not stop it (shares that do not add up, no roster

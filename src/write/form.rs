@@ -9,7 +9,6 @@ use crate::fields::{Field, FIELDS, STANDARD_COLUMNS};
 use crate::period::Period;
 
 pub const SHEET: &str = "任务分解表";
-pub const TITLE: &str = "海城市政府系统抓落实专项行动任务分解表";
 /// 0-based row of the first data row (Excel row 5).
 pub const FIRST_DATA_ROW: u32 = 4;
 
@@ -18,12 +17,17 @@ pub fn column(f: Field) -> u16 {
     f.index() as u16
 }
 
-/// Write the standard sheet: `rows` hold one value per standard column (序号 … 状态).
-pub fn write_form<'w>(wb: &'w mut Workbook, st: &Styles, unit: &str, period: Period, rows: &[Vec<Val>]) -> Result<&'w mut Worksheet, XlsxError> {
+/// The form's title: the action's, as the task list names it (海城市政府系统抓落实专项行动任务分解表).
+pub fn title(plan: &crate::plan::Plan) -> String {
+    format!("{}任务分解表", plan.title)
+}
+
+/// Write the standard sheet under `title` ([`title`]): `rows` hold one value per standard column (序号 … 状态).
+pub fn write_form<'w>(wb: &'w mut Workbook, st: &Styles, title: &str, unit: &str, period: Period, rows: &[Vec<Val>]) -> Result<&'w mut Worksheet, XlsxError> {
     let ws = wb.add_worksheet();
     ws.set_name(SHEET)?;
     let last = (STANDARD_COLUMNS - 1) as u16;
-    ws.merge_range(0, 0, 0, last, TITLE, &st.title)?;
+    ws.merge_range(0, 0, 0, last, &safe(title), &st.title)?;
     ws.set_row_height(0, 30)?;
     ws.write_string_with_format(1, 0, &*safe(&format!("填报单位：{unit}")), &st.subtitle)?;
     ws.write_string_with_format(1, 5, format!("报送期次：{}", period.chinese()), &st.subtitle)?;

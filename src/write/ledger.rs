@@ -33,7 +33,7 @@ const MISSED_FILL: u32 = 0xFF7C80;
 /// The ledger on its own: `luoshi ledger`.
 pub fn write_ledger(path: &Path, plan: &Plan, ledger: &Ledger) -> Result<()> {
     let period = ledger.current().unwrap_or(Period { year: ledger.year, month: 12 });
-    let mut wb = new_output_workbook(&format!("{}政府系统抓落实专项行动工作台账（{}年）", plan.city, ledger.year), period);
+    let mut wb = new_output_workbook(&format!("{}工作台账（{}年）", plan.title, ledger.year), period);
     add_ledger_sheets(&mut wb, &Styles::new(), plan, ledger)?;
     save_atomic(&mut wb, path)
 }
@@ -145,11 +145,12 @@ fn task_ledger(wb: &mut Workbook, st: &Styles, plan: &Plan, ledger: &Ledger) -> 
         ColSpec::new("全年目标", 10.0),
     ];
     let subtitle = format!(
-        "{}　　每期为全市汇总的累计完成和亮灯；督办措施：{}",
+        "{}　　每期为{}汇总的累计完成和亮灯；督办措施：{}",
         span(ledger),
+        plan.scope,
         measures_line(&Ledger::measure_counts(ledger.tasks.iter().map(|t| &t.streak)))
     );
-    let title = format!("{}政府系统抓落实专项行动任务台账", plan.city);
+    let title = format!("{}任务台账", plan.title);
     ledger_table(wb, st, ledger, TableSheet { name: TASK_LEDGER_SHEET, title, subtitle: Some(subtitle), columns: lead, rows: rows.into(), paper: Paper::A3 })
 }
 
@@ -183,7 +184,7 @@ fn unit_ledger(wb: &mut Workbook, st: &Styles, plan: &Plan, ledger: &Ledger) -> 
     ];
     let subtitle =
         format!("{}　　每个单位每项任务一行；某期未报送写“未报”，连续期数沿用上一期亮灯；督办措施：{}", span(ledger), measures_line(&ledger.row_measures()));
-    let title = format!("{}政府系统抓落实专项行动单位台账", plan.city);
+    let title = format!("{}单位台账", plan.title);
     ledger_table(wb, st, ledger, TableSheet { name: UNIT_LEDGER_SHEET, title, subtitle: Some(subtitle), columns: lead, rows: rows.into(), paper: Paper::A3 })
 }
 
@@ -248,7 +249,7 @@ fn assessment(wb: &mut Workbook, st: &Styles, plan: &Plan, ledger: &Ledger) -> R
             let task = plan.task(&a.task_id);
             let u = uom(task);
             vec![
-                Val::text(a.unit.clone().unwrap_or_else(|| "全市".into())),
+                Val::text(a.unit.clone().unwrap_or_else(|| plan.scope.clone())),
                 Val::text(&a.task_id),
                 Val::text(task.map(|t| t.name.clone()).unwrap_or_default()),
                 Val::text(&u),
@@ -269,7 +270,8 @@ fn assessment(wb: &mut Workbook, st: &Styles, plan: &Plan, ledger: &Ledger) -> R
             name: ASSESS_SHEET,
             title: "全年目标完成预评估（半年评估）".into(),
             subtitle: Some(format!(
-                "截至{current}　　预计全年 = 累计完成 ÷ 已过时间占比（1月1日至完成时限）；增速、上下限类按最新数值判断。有风险：全市任务{}项，单位任务行{}行",
+                "截至{current}　　预计全年 = 累计完成 ÷ 已过时间占比（1月1日至完成时限）；增速、上下限类按最新数值判断。有风险：{}任务{}项，单位任务行{}行",
+                plan.scope,
                 risky(true),
                 risky(false)
             )),
@@ -371,7 +373,7 @@ fn trend(wb: &mut Workbook, st: &Styles, plan: &Plan, ledger: &Ledger) -> Result
     let table = TableSheet {
         name: TREND_SHEET,
         title: "重要指标和量化任务走势".into(),
-        subtitle: Some(format!("{}　　全市累计完成与序时目标（全年目标 × 序时进度）逐月对照{}", span(ledger), shown)),
+        subtitle: Some(format!("{}　　{}累计完成与序时目标（全年目标 × 序时进度）逐月对照{}", span(ledger), plan.scope, shown)),
         columns,
         rows: rows.into(),
         paper: Paper::A4,

@@ -35,7 +35,7 @@ fn properties(title: &str, period: Period) -> DocProperties {
     use chrono::Datelike;
     let created = ExcelDateTime::from_ymd(day.year() as u16, day.month() as u8, day.day() as u8)
         .unwrap_or_else(|_| ExcelDateTime::from_ymd(2000, 1, 1).expect("valid date"));
-    DocProperties::new().set_title(title).set_author("luoshi").set_company("市政府督查室").set_creation_datetime(&created)
+    DocProperties::new().set_title(title).set_author("luoshi").set_creation_datetime(&created)
 }
 
 /// [`new_workbook`] for a workbook people read, not a form to fill in: marked with

@@ -95,7 +95,7 @@ fn line_columns(with_unit: bool) -> Vec<ColSpec> {
 
 pub fn write_reconciliation(path: &Path, plan: &Plan, rec: &Reconciliation) -> Result<()> {
     let period = rec.period;
-    let title = format!("{}政府系统抓落实专项行动绩效对账表", plan.city);
+    let title = format!("{}绩效对账表", plan.title);
     let mut wb = new_output_workbook(&title, period);
     let st = Styles::new();
     let as_of = format!("对账期次：{}", period.chinese());

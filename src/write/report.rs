@@ -20,7 +20,7 @@ pub const MISSING_SHEET: &str = "未报送单位";
 
 pub fn write_report(path: &Path, plan: &Plan, batch: &Batch) -> Result<()> {
     let (period, findings, files) = (batch.period, &batch.findings[..], &batch.files[..]);
-    let title = format!("{}政府系统抓落实专项行动报送校验报告", plan.city);
+    let title = format!("{}报送校验报告", plan.title);
     let mut wb = new_output_workbook(&title, period);
     let st = Styles::new();
     overview(&mut wb, &st, plan, batch, &title)?;
@@ -48,7 +48,7 @@ pub fn write_report(path: &Path, plan: &Plan, batch: &Batch) -> Result<()> {
             let def = f.def();
             let fill = severity_fill(f.severity);
             vec![
-                Val::text(f.unit.clone().unwrap_or_else(|| "（全市）".into())),
+                Val::text(f.unit.clone().unwrap_or_else(|| format!("（{}）", plan.scope))),
                 Val::Fill(f.severity.label().into(), fill),
                 Val::text(f.rule.code()),
                 Val::text(def.title),

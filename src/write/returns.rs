@@ -156,8 +156,8 @@ fn write_return(path: &Path, plan: &Plan, period: Period, unit: &str, sub: Optio
             paper: Paper::A4,
         },
     )?;
-    let ws = write_form(&mut wb, &st, unit, period, &rows)?;
-    ws.set_default_note_author("市政府督查室");
+    let ws = write_form(&mut wb, &st, &super::form::title(plan), unit, period, &rows)?;
+    ws.set_default_note_author(&plan.office);
     let mut marked: Vec<(u32, u16)> = Vec::new();
     for f in &findings {
         let Some((r, c)) = place(f) else { continue };

@@ -35,7 +35,7 @@ pub struct StartedSummary {
 }
 
 fn title(plan: &Plan) -> String {
-    format!("{}政府系统抓落实专项行动月调度汇总表", plan.city)
+    format!("{}月调度汇总表", plan.title)
 }
 
 fn as_of(period: Period) -> String {
@@ -53,8 +53,8 @@ pub fn start_summary(plan: &Plan, period: Period, detail: &DataFrame) -> Result<
     let (columns, rows) = detail_table(detail)?;
     let table = TableSheet {
         name: DETAIL_SHEET,
-        title: format!("{}政府系统抓落实专项行动任务明细表", plan.city),
-        subtitle: Some(format!("{}　　每行注明来源文件、工作表和行号；数值已换算为市级任务清单的计量单位", as_of(period))),
+        title: format!("{}任务明细表", plan.title),
+        subtitle: Some(format!("{}　　每行注明来源文件、工作表和行号；数值已换算为任务清单的计量单位", as_of(period))),
         columns,
         rows,
         paper: Paper::A3,
@@ -85,7 +85,7 @@ pub fn finish_summary(path: &Path, plan: &Plan, batch: &Batch, started: StartedS
     let t = std::time::Instant::now();
     overview(&mut wb, &st, plan, batch, &title(plan), &as_of)?;
     tasks_sheet(&mut wb, &st, plan, cons, &as_of)?;
-    units_sheet(&mut wb, &st, batch, &as_of)?;
+    units_sheet(&mut wb, &st, batch, &plan.scope, &as_of)?;
     agenda_sheet(&mut wb, &st, plan, cons, batch.ledger.as_ref(), &as_of)?;
     if let Some(ledger) = &batch.ledger {
         super::ledger::add_ledger_sheets(&mut wb, &st, plan, ledger)?;
@@ -141,7 +141,7 @@ fn overview(wb: &mut Workbook, st: &Styles, plan: &Plan, batch: &Batch, title: &
 
     // 二、任务亮灯情况（按工作方面）
     r += 2;
-    ws.write_string_with_format(r, 0, "二、任务亮灯情况（按工作方面，全市合计亮灯；各单位报送行的亮灯见“分单位”）", &section)?;
+    ws.write_string_with_format(r, 0, format!("二、任务亮灯情况（按工作方面，{}合计亮灯；各单位报送行的亮灯见“分单位”）", plan.scope), &section)?;
     r += 1;
     let area_header = r;
     ws.write_string_with_format(r, 0, "工作方面", &st.header)?;
@@ -310,7 +310,7 @@ fn tasks_sheet(wb: &mut Workbook, st: &Styles, plan: &Plan, cons: &Consolidated,
         st,
         &TableSheet {
             name: TASKS_SHEET,
-            title: format!("{}政府系统抓落实专项行动任务汇总表", plan.city),
+            title: format!("{}任务汇总表", plan.title),
             subtitle: Some(format!("{as_of}　　累计完成：数量、金额类为各单位合计；增速、比率类取牵头单位报送值，不相加；无法采用的数据（不是数字、计量单位无法换算）不计入，也不算已报，见“未采用数据”")),
             columns,
             rows,
@@ -323,7 +323,7 @@ fn tasks_sheet(wb: &mut Workbook, st: &Styles, plan: &Plan, cons: &Consolidated,
 /// 分单位: the column of the first light (类别, 单位, 报送情况, 任务数 come before).
 const UNIT_LIGHT_COLUMN: u16 = 4;
 
-fn units_sheet(wb: &mut Workbook, st: &Styles, batch: &Batch, as_of: &str) -> Result<()> {
+fn units_sheet(wb: &mut Workbook, st: &Styles, batch: &Batch, scope: &str, as_of: &str) -> Result<()> {
     let cons = &batch.consolidated;
     let mut units: Vec<_> = cons.units.iter().collect();
     units.sort_by_key(|u| u.group as u8);
@@ -356,7 +356,7 @@ fn units_sheet(wb: &mut Workbook, st: &Styles, batch: &Batch, as_of: &str) -> Re
         &TableSheet {
             name: UNITS_SHEET,
             title: "各单位推进情况".into(),
-            subtitle: Some(format!("{as_of}　　按单位报送行亮灯（本单位目标），与任务汇总按全市合计亮灯可以不同；任务数 = 各亮灯行数 + 未报；数据无法采用、任务编号不在清单的行计入“未启动/无数据”；平均完成进度只计数量、金额类任务，单项最高按100%计")),
+            subtitle: Some(format!("{as_of}　　按单位报送行亮灯（本单位目标），与任务汇总按{scope}合计亮灯可以不同；任务数 = 各亮灯行数 + 未报；数据无法采用、任务编号不在清单的行计入“未启动/无数据”；平均完成进度只计数量、金额类任务，单项最高按100%计")),
             columns,
             rows: rows.into(),
             paper: Paper::A4,
@@ -366,6 +366,7 @@ fn units_sheet(wb: &mut Workbook, st: &Styles, batch: &Batch, as_of: &str) -> Re
 }
 
 fn agenda_sheet(wb: &mut Workbook, st: &Styles, plan: &Plan, cons: &Consolidated, ledger: Option<&crate::ledger::Ledger>, as_of: &str) -> Result<()> {
+    let scope = &plan.scope;
     // Only the unit rows that lag; the rest of each task's units are context, not rows of the list.
     let lagging_row = col(c::LIGHT).eq(lit(Light::Red.short())).or(col(c::LIGHT).eq(lit(Light::Yellow.short())));
     let others_df = cons
@@ -453,7 +454,7 @@ fn agenda_sheet(wb: &mut Workbook, st: &Styles, plan: &Plan, cons: &Consolidated
             name: AGENDA_SHEET,
             title: "滞后任务督办清单".into(),
             subtitle: Some(format!(
-                "{as_of}　　全市汇总：红灯任务{}项、黄灯任务{}项；单位报送行：红灯{}行、黄灯{}行（下列各行）。全市按各单位合计亮灯，单位行按本单位目标亮灯，两者可以不同",
+                "{as_of}　　{scope}汇总：红灯任务{}项、黄灯任务{}项；单位报送行：红灯{}行、黄灯{}行（下列各行）。{scope}按各单位合计亮灯，单位行按本单位目标亮灯，两者可以不同",
                 count(cons, Light::Red),
                 count(cons, Light::Yellow),
                 unit_rows(Light::Red),

@@ -85,7 +85,7 @@ pub fn write_template(path: &Path, plan: &Plan, period: Period, unit: Option<&st
         None => FIELDS[..STANDARD_COLUMNS].iter().map(|d| d.field).collect(),
     };
     let unit_name = unit.unwrap_or("");
-    let ws = write_form(&mut wb, &st, unit_name, period, &rows)?;
+    let ws = write_form(&mut wb, &st, &super::form::title(plan), unit_name, period, &rows)?;
     let unlocked = |f: &Format| f.clone().set_unlocked().set_background_color(Color::RGB(INPUT_FILL));
     let last = FIRST_DATA_ROW + rows.len().max(1) as u32 - 1;
     // Input cells: rewrite them unlocked and tinted.
@@ -165,7 +165,7 @@ fn guide(wb: &mut Workbook, st: &Styles) -> Result<()> {
         &TableSheet {
             name: GUIDE_SHEET,
             title: "任务分解表填报说明".into(),
-            subtitle: Some("黄色底色的单元格由本单位填写；其余内容按市级任务清单预填，已锁定。".into()),
+            subtitle: Some("黄色底色的单元格由本单位填写；其余内容按任务清单预填，已锁定。".into()),
             columns: vec![ColSpec::new("列名", 12.0), ColSpec::wrap("填写说明", 70.0), ColSpec::wrap("也可写作", 30.0)],
             rows: rows.into(),
             paper: Paper::A4,

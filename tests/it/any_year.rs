@@ -152,7 +152,7 @@ fn init_writes_the_offices_settings_and_every_command_finds_them() {
     std::fs::copy(fixtures().join("ledger/tasks.toml"), office.join("任务清单.toml")).unwrap();
     let cfg = std::fs::read_to_string(office.join("luoshi.toml")).unwrap().replace("tasks = \"任务清单.xlsx\"", "tasks = \"任务清单.toml\"");
     std::fs::write(office.join("luoshi.toml"), cfg).unwrap();
-    let papers = std::fs::read_to_string(office.join("文书设置.toml")).unwrap().replace("海城市政府督查室", "东城区政府督查室");
+    let papers = std::fs::read_to_string(office.join("文书设置.toml")).unwrap().replace("# office = \"海城市政府督查室\"", "office = \"东城区政府督查室\"");
     std::fs::write(office.join("文书设置.toml"), papers).unwrap();
     let out = t.path().join("out");
     let o = luoshi().arg("run").arg(office.join("2021-06")).arg("-o").arg(&out).args(["--date", "2021-07-05"]).output().unwrap();
@@ -172,4 +172,47 @@ fn init_writes_the_offices_settings_and_every_command_finds_them() {
     let o = luoshi().arg("init").arg(&office).output().unwrap();
     assert!(text(&o).contains("文书设置.toml 不是 luoshi 写出的") || text(&o).contains("文书设置.toml 已被修改"), "{}", text(&o));
     assert!(std::fs::read_to_string(office.join("文书设置.toml")).unwrap().contains("东城区政府督查室"));
+}
+
+#[test]
+fn another_place_and_year_in_its_own_words() {
+    // The ledger months a year later, under a list of 东城区 (its words from the list alone).
+    let t = tempfile::tempdir().unwrap();
+    let list = std::fs::read_to_string(fixtures().join("ledger-2022/tasks.toml"))
+        .unwrap()
+        .replace("city = \"海城市\"", "city = \"东城区\"\ntitle = \"东城区抓落实专项行动\"");
+    let tasks = t.path().join("东城区任务清单.toml");
+    std::fs::write(&tasks, list).unwrap();
+    let out = t.path().join("out");
+    let o = luoshi()
+        .arg("--tasks")
+        .arg(&tasks)
+        .arg("run")
+        .arg(fixtures().join("ledger-2022/2022-06"))
+        .arg("-o")
+        .arg(&out)
+        .args(["--date", "2022-07-05"])
+        .output()
+        .unwrap();
+    assert!(o.status.success(), "{}", text(&o));
+    assert!(String::from_utf8_lossy(&o.stderr).starts_with("任务清单：") && text(&o).contains("（2022年，东城区）"), "{}", text(&o));
+    let book = out.join("2022-06/汇总表_2022-06.xlsx");
+    let overview = sheet(&book, "总览");
+    assert!(overview.iter().flatten().any(|c| c.starts_with("东城区抓落实专项行动")), "{overview:?}");
+    let all: Vec<String> = ["总览", "任务汇总", "分单位", "督办清单"].iter().flat_map(|s| sheet(&book, s).into_iter().flatten()).collect();
+    assert!(
+        !all.iter().any(|c| c.contains("海城") || c.contains("全市")),
+        "{:?}",
+        all.iter().filter(|c| c.contains("海城") || c.contains("全市")).collect::<Vec<_>>()
+    );
+    assert!(all.iter().any(|c| c.contains("全区")), "the level's own words");
+    let mut zip = zip::ZipArchive::new(std::fs::File::open(out.join("2022-06/通报_2022-06.docx")).unwrap()).unwrap();
+    let mut xml = String::new();
+    std::io::Read::read_to_string(&mut zip.by_name("word/document.xml").unwrap(), &mut xml).unwrap();
+    assert!(xml.contains("截至2022年6月底，全区") && xml.contains("东城区政府督查室将对严重滞后任务跟踪督办"), "the 通报 in the list's words");
+    // The form handed out carries the list's title.
+    let form = t.path().join("表.xlsx");
+    let o = luoshi().arg("--tasks").arg(&tasks).args(["template", "--unit", "工信局", "--period", "2022-07", "-o"]).arg(&form).output().unwrap();
+    assert!(o.status.success(), "{}", text(&o));
+    assert_eq!(sheet(&form, "任务分解表")[0][0], "东城区抓落实专项行动任务分解表");
 }

@@ -46,7 +46,7 @@ pub fn set(rows: &mut [Vec<Val>], task: &str, f: Field, v: Val) {
 /// Write a unit's form; `cells` overwrite single cells afterwards: (row, col, text).
 pub fn write_unit(dir: &Path, file: &str, unit: &str, rows: &[Vec<Val>], cells: &[(u32, u16, String)]) {
     let mut wb = new_workbook("任务分解表", PERIOD);
-    let ws = write_form(&mut wb, &Styles::new(), unit, PERIOD, rows).unwrap();
+    let ws = write_form(&mut wb, &Styles::new(), FORM_TITLE, unit, PERIOD, rows).unwrap();
     for (r, c, t) in cells {
         ws.write_string(*r, *c, t.as_str()).unwrap();
     }
@@ -74,6 +74,9 @@ pub fn soffice_convert(files: &[std::path::PathBuf], to: &str, out: &Path, home:
         .expect("soffice runs");
     assert!(o.status.success(), "soffice --convert-to {to}: {}", String::from_utf8_lossy(&o.stderr));
 }
+
+/// The title of the form the built-in list hands out.
+pub const FORM_TITLE: &str = "海城市政府系统抓落实专项行动任务分解表";
 
 /// The luoshi binary under test.
 pub fn luoshi() -> std::process::Command {

@@ -72,7 +72,7 @@ fn good_file(dir: &Path) {
     }
     let period = luoshi::period::Period { year: 2021, month: 6 };
     let mut wb = luoshi::write::new_workbook("t", period);
-    write_form(&mut wb, &Styles::new(), "腾鳌镇", period, &rows).unwrap();
+    write_form(&mut wb, &Styles::new(), crate::common::FORM_TITLE, "腾鳌镇", period, &rows).unwrap();
     luoshi::write::save_atomic(&mut wb, &dir.join("腾鳌镇_2021-06.xlsx")).unwrap();
 }
 

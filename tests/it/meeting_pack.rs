@@ -148,7 +148,7 @@ units = ["发改局", "腾鳌镇"]
         let mut rows = prefilled_rows(&plan, unit);
         rows[0][column(Field::Actual) as usize] = Val::Num(v, "0.0");
         let mut wb = luoshi::write::new_workbook("t", period);
-        write_form(&mut wb, &Styles::new(), unit, period, &rows).unwrap();
+        write_form(&mut wb, &Styles::new(), crate::common::FORM_TITLE, unit, period, &rows).unwrap();
         luoshi::write::save_atomic(&mut wb, &dir.path().join(format!("{unit}.xlsx"))).unwrap();
     }
     let batch = process(&plan, &[dir.path().to_path_buf()], &Options { period: Some("2021-06".into()), ..Default::default() }).unwrap();

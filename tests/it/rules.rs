@@ -67,7 +67,7 @@ struct Case {
 fn write(dir: &Path, file: &str, unit: &str, case: &Case, period: Period) {
     let mut wb = new_workbook("任务分解表", period);
     let st = Styles::new();
-    let ws = write_form(&mut wb, &st, unit, period, &case.rows).unwrap();
+    let ws = write_form(&mut wb, &st, crate::common::FORM_TITLE, unit, period, &case.rows).unwrap();
     for (r, c, t) in &case.headers {
         ws.write_string(*r, *c, t.as_str()).unwrap();
     }

@@ -44,7 +44,7 @@ pub fn remind(plan: &Plan, dir: &Path, out: &Path, opts: &Options, due: Option<N
         let found = records.iter().find_map(|r| Some((r.period, r.contacts.get(unit)?.clone())));
         let tasks: Vec<String> = plan.tasks_of(unit).iter().map(|t| t.id.clone()).collect();
         let message = wording.render(minijinja::context! {
-            office => &settings.office,
+            office => settings.office(plan),
             unit => unit,
             state => state.label(),
             period => period.chinese(),
