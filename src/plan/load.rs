@@ -259,6 +259,7 @@ impl Plan {
     /// `where_is(name)` says where the list names a unit (`第12行`), for messages.
     fn from_file_at(file: PlanFile, where_is: &dyn Fn(&str) -> String) -> Result<Plan> {
         let mut roster = Roster::default();
+        roster.set_place(&file.city);
         // A name or alias that means two units would send one unit's rows to the other.
         let mut owner: HashMap<String, (String, Group)> = HashMap::new();
         for u in file.units {

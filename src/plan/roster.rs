@@ -49,9 +49,25 @@ pub struct Unit {
 pub struct Roster {
     pub units: Vec<Unit>,
     by_alias: foldhash::HashMap<String, usize>,
+    /// What units put before their names and luoshi takes away: the place (海城市, 海城) and
+    /// its kind (市) — `海城市西柳镇` is 西柳镇.
+    prefixes: Vec<String>,
 }
 
 impl Roster {
+    /// Names written with the place in front (`海城市发改局`, `市发改局`) are the roster's too.
+    pub fn set_place(&mut self, place: &str) {
+        let place = squash(place);
+        let kind: String = place.chars().last().filter(|c| "市县区镇乡".contains(*c)).map(String::from).unwrap_or_default();
+        let short = place.strip_suffix(kind.as_str()).unwrap_or(&place).to_string();
+        self.prefixes = [place.clone(), short, kind].into_iter().filter(|p| !p.is_empty()).collect();
+        self.prefixes.dedup();
+        // A list that names no place: 市发改局 is still 发改局.
+        if self.prefixes.is_empty() {
+            self.prefixes.push("市".into());
+        }
+    }
+
     pub fn add(&mut self, unit: Unit) {
         let idx = match self.units.iter().position(|u| u.name == unit.name) {
             Some(i) => {
@@ -85,7 +101,7 @@ impl Roster {
         }
         let mut candidates = vec![s.clone()];
         let mut cur = s.clone();
-        for prefix in ["海城市", "海城", "市"] {
+        for prefix in &self.prefixes {
             if let Some(rest) = cur.strip_prefix(prefix) {
                 if !rest.is_empty() {
                     cur = rest.to_string();
