@@ -99,6 +99,18 @@ pub fn check_batch_folder(command: &str, dir: &Path) -> Result<()> {
     Ok(())
 }
 
+/// Whether a period's folder holds anything to read (a table or an attachment), hidden and lock
+/// files aside.
+pub fn has_returns(folder: &Path) -> bool {
+    let name_of = |i: &Input| i.path.file_name().map(|n| n.to_string_lossy().to_string()).unwrap_or_default();
+    collect_inputs(std::slice::from_ref(&folder.to_path_buf()), None).is_ok_and(|(inputs, _)| {
+        inputs
+            .iter()
+            .map(name_of)
+            .any(|n| !crate::ingest::is_skipped_name(&n) && (crate::ingest::is_workbook_name(&n) || crate::ingest::archive::is_archive_name(&n)))
+    })
+}
+
 /// Whether a path's name ends like a file (`汇总.xlsx`), where a folder is wanted.
 fn looks_like_file_name(p: &Path) -> bool {
     let lower = p.file_name().map(|n| n.to_string_lossy().to_lowercase()).unwrap_or_default();

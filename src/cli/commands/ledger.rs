@@ -39,6 +39,11 @@ pub fn ledger(plan: &Plan, root: &Path, out: Option<&Path>, opts: &Options) -> R
         year = y;
         let mut empty = Vec::new();
         for (p, folder) in folders.iter().filter(|(p, _)| p.year == y) {
+            // A folder made ready for a month to come: nothing to read, said once for the year.
+            if !luoshi::pipeline::has_returns(folder) {
+                empty.push(p.label());
+                continue;
+            }
             match history::read_period(plan, folder, *p, opts) {
                 Ok((batch, record)) => {
                     let wrong = batch.findings.iter().filter(|f| f.rule == luoshi::finding::Rule::V06);
@@ -46,14 +51,7 @@ pub fn ledger(plan: &Plan, root: &Path, out: Option<&Path>, opts: &Options) -> R
                     read.push(p.label());
                     records.push(record);
                 }
-                Err(e) => {
-                    let why = luoshi::reason::describe_error(&e);
-                    if why.contains("没有报送文件") {
-                        empty.push(p.label());
-                    } else {
-                        notes.push(format!("{}（{}）无法读取，已跳过：{why}", p.chinese(), folder.display()));
-                    }
-                }
+                Err(e) => notes.push(format!("{}（{}）无法读取，已跳过：{}", p.chinese(), folder.display(), luoshi::reason::describe_error(&e))),
             }
         }
         if !records.is_empty() {
