@@ -12,7 +12,7 @@ use rayon::prelude::*;
 use crate::fields::{is_invisible, squash, Field, N_FIELDS};
 use crate::finding::{Finding, Rule};
 use crate::ingest::{Format, Raw, Table};
-use crate::plan::{Plan, Task, AREAS};
+use crate::plan::{Plan, Task};
 use crate::values::{
     clean_text, convert, fmt_num, number_in_date_column, parse_deadline_text, parse_number_text, parse_status, DeadlineValue, NumberAsDate, Status,
 };
@@ -282,7 +282,7 @@ pub fn normalise(plan: &Plan, file: &str, path: PathBuf, table: Table, year: i32
                 found.push(sub.at(Rule::C07, msg, &row, f).value(&mark));
             }
             let task = plan.task(row.task_id());
-            read_values(&sub, &mut row, &cells, &slot_of, &hints, task, year, &mut found);
+            read_values(&sub, &mut row, &cells, &slot_of, &hints, task, &plan.areas, year, &mut found);
             (row, found)
         })
         .collect();
@@ -311,6 +311,7 @@ fn read_values(
     slot_of: &[Option<usize>],
     hints: &[Option<String>],
     task: Option<&Task>,
+    areas: &[String],
     year: i32,
     findings: &mut Vec<Finding>,
 ) {
@@ -422,8 +423,8 @@ fn read_values(
         }
     }
     let area = row.get(Field::Area).to_string();
-    if !area.is_empty() && !AREAS.contains(&squash(&area).as_str()) {
-        let msg = format!("工作方面写“{}”，不是六个方面之一（{}）", area, AREAS.join("、"));
+    if !area.is_empty() && !areas.iter().any(|a| squash(a) == squash(&area)) {
+        let msg = format!("工作方面写“{}”，不是任务清单的工作方面之一（{}）", area, areas.join("、"));
         findings.push(sub.at(Rule::C04, msg, row, Field::Area));
     }
 }

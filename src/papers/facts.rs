@@ -8,7 +8,7 @@ use serde::Serialize;
 use crate::batch::Batch;
 use crate::consolidate::{LaggingRow, TaskSummary};
 use crate::lights::Light;
-use crate::plan::{Kind, Plan, Task, AREAS};
+use crate::plan::{Kind, Plan, Task};
 use crate::values::fmt_num;
 
 /// 督办措施 that call for a 督办函 even when the row is no longer red this period, heaviest first.
@@ -260,9 +260,10 @@ pub fn notice(plan: &Plan, batch: &Batch, settings: &super::Settings, date: chro
     let lagging = &cons.lagging;
     let pairs: Vec<(&Task, &TaskSummary)> = plan.tasks.iter().zip(&cons.tasks).collect();
     let counts = Counts::of_tasks(cons);
-    let areas = AREAS
+    let areas = plan
+        .areas
         .iter()
-        .map(|a| AreaCounts { name: a.to_string(), counts: Counts::of(pairs.iter().filter(|(t, _)| t.area == *a).map(|(_, s)| &s.light)) })
+        .map(|a| AreaCounts { name: a.clone(), counts: Counts::of(pairs.iter().filter(|(t, _)| t.area == *a).map(|(_, s)| &s.light)) })
         .filter(|a| a.counts.total > 0)
         .collect();
     let rep = batch.reporting(plan);
@@ -278,7 +279,7 @@ pub fn notice(plan: &Plan, batch: &Batch, settings: &super::Settings, date: chro
     let task_figure = |t: &Task, s: &TaskSummary| figure(t, s.actual, t.target, s.completion, s.completion.map(|_| s.expected));
     let indicators = pairs
         .iter()
-        .filter(|(t, _)| t.area == AREAS[0])
+        .filter(|(t, _)| Some(&t.area) == plan.areas.first())
         .map(|(t, s)| Indicator { id: t.id.clone(), name: crate::consolidate::short_name(t), light: s.light.short().into(), figure: task_figure(t, s) })
         .collect();
     let ledger = batch.ledger.as_ref();

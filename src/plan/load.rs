@@ -7,7 +7,7 @@ use std::path::Path;
 use anyhow::{bail, Context, Result};
 use serde::Deserialize;
 
-use super::{Allocation, Group, Kind, Plan, Roster, Task, Unit, AREAS};
+use super::{Allocation, Group, Kind, Plan, Roster, Task, Unit};
 use crate::fields::squash;
 use crate::values::parse_deadline_text;
 
@@ -241,6 +241,7 @@ impl Plan {
             setting(&["层级", "level"]),
             setting(&["专项行动", "title"]),
         );
+        let areas = setting(&["工作方面", "areas"]).map(|a| a.split(['、', ',', '，']).map(|s| s.trim().to_string()).filter(|s| !s.is_empty()).collect());
         let where_is = |name: &str| {
             task_rows
                 .iter()
@@ -248,7 +249,7 @@ impl Plan {
                 .map(|(n, _)| format!("任务清单第{n}行："))
                 .unwrap_or_default()
         };
-        let mut plan = Plan::from_file_at(PlanFile { year, city, issuer, office, scope, level, title, units, tasks }, &where_is)?;
+        let mut plan = Plan::from_file_at(PlanFile { year, city, issuer, office, scope, level, title, areas, units, tasks }, &where_is)?;
         if no_roster_sheet {
             plan.notes.retain(|n| !n.starts_with("任务清单中没有单位名单"));
             plan.notes.insert(0, "任务清单文件中没有“单位名单”工作表：单位按任务中出现的名称，类别按名称推断，不认识别名".into());
@@ -286,6 +287,11 @@ impl Plan {
         for (k, t) in file.tasks.into_iter().enumerate() {
             if t.id.trim().is_empty() {
                 bail!("任务清单的第{}项任务（{}）没有任务编号：每项任务都要有编号，各单位按编号报送", k + 1, t.name);
+            }
+            if let Some(areas) = &file.areas {
+                if !areas.contains(&t.area) {
+                    bail!("任务 {} 的工作方面“{}”不在清单的工作方面中（{}）", t.id, t.area, areas.join("、"));
+                }
             }
             let task = t.into_task(&roster, file.year)?;
             if index.insert(task.id.clone(), tasks.len()).is_some() {
@@ -346,7 +352,13 @@ impl Plan {
             _ => format!("{}办公室", file.city),
         });
         let title = file.title.unwrap_or_else(|| format!("{}政府系统抓落实专项行动", file.city));
-        Ok(Plan { year: file.year, city: file.city, issuer, office, scope, level, title, tasks, roster, notes, index })
+        let mut areas = file.areas.unwrap_or_default();
+        for t in &tasks {
+            if !areas.contains(&t.area) {
+                areas.push(t.area.clone());
+            }
+        }
+        Ok(Plan { year: file.year, city: file.city, issuer, office, scope, level, title, areas, tasks, roster, notes, index })
     }
 
     /// The whole list as a TOML task list (`luoshi tasks --format toml`), readable again by `--tasks`.
@@ -366,12 +378,13 @@ impl Plan {
         );
         let _ = writeln!(
             out,
-            "issuer = {}\noffice = {}\nscope = {}\nlevel = {}\ntitle = {}",
+            "issuer = {}\noffice = {}\nscope = {}\nlevel = {}\ntitle = {}\nareas = [{}]",
             q(&self.issuer),
             q(&self.office),
             q(&self.scope),
             q(&self.level),
-            q(&self.title)
+            q(&self.title),
+            self.areas.iter().map(|a| q(a)).collect::<Vec<_>>().join(", ")
         );
         for u in &self.roster.units {
             let aliases: Vec<String> = u.aliases.iter().map(|a| q(a)).collect();
@@ -417,6 +430,7 @@ struct PlanFile {
     scope: Option<String>,
     level: Option<String>,
     title: Option<String>,
+    areas: Option<Vec<String>>,
     #[serde(default)]
     units: Vec<UnitEntry>,
     #[serde(default)]
@@ -497,9 +511,6 @@ impl TaskEntry {
     /// The task as the list gives it; dates without a year (6月底, 年底前) and the default deadline
     /// (the year's end) are in the list's `year`.
     fn into_task(self, roster: &Roster, year: i32) -> Result<Task> {
-        if !AREAS.contains(&self.area.as_str()) {
-            bail!("任务 {} 的工作方面“{}”不是六个方面之一（{}）", self.id, self.area, AREAS.join("、"));
-        }
         let at_most = match self.direction.as_deref() {
             None | Some(">=") | Some("≥") => false,
             Some("<=") | Some("≤") => true,

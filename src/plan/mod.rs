@@ -16,9 +16,6 @@ pub use roster::{Group, Roster, Unit};
 
 pub const DEFAULT_TASKS: &str = include_str!("../../templates/tasks.toml");
 
-/// The six 工作方面, exactly as the plan names them.
-pub const AREAS: [&str; 6] = ["重要指标", "重大项目建设", "营商环境建设", "重点攻坚任务", "重点民生保障", "重大制度性创新"];
-
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Deserialize)]
 #[serde(rename_all = "snake_case")]
 pub enum Kind {
@@ -172,6 +169,9 @@ pub struct Plan {
     pub level: String,
     /// The action's title, heading every workbook (海城市政府系统抓落实专项行动).
     pub title: String,
+    /// The 工作方面 in order: as the list names them (`areas`, 设置 工作方面), else as first met in
+    /// its tasks. The first is the one whose tasks are the 主要指标 of the 总览 and the 通报.
+    pub areas: Vec<String>,
     pub tasks: Vec<Task>,
     pub roster: Roster,
     /// What loading the list noticed that does not stop it (shares that do not add up, no roster

@@ -12,7 +12,7 @@ use super::{new_output_workbook, save_atomic};
 use crate::ledger::{Ledger, Streak, QUARTERS};
 use crate::lights::Light;
 use crate::period::Period;
-use crate::plan::{Plan, Task, AREAS};
+use crate::plan::{Plan, Task};
 
 pub const TASK_LEDGER_SHEET: &str = "任务台账";
 pub const UNIT_LEDGER_SHEET: &str = "单位台账";
@@ -336,8 +336,9 @@ fn closures(wb: &mut Workbook, st: &Styles, plan: &Plan, ledger: &Ledger) -> Res
 /// The tasks charted: the 重要指标 first, then the other quantified tasks, at most `MAX_CHARTS`.
 fn charted(plan: &Plan) -> (Vec<&Task>, usize) {
     let quantified: Vec<&Task> = plan.tasks.iter().filter(|t| t.kind.quantified() && t.target.is_some()).collect();
-    let mut order: Vec<&Task> = quantified.iter().copied().filter(|t| t.area == AREAS[0]).collect();
-    order.extend(quantified.iter().copied().filter(|t| t.area != AREAS[0]));
+    let first = plan.areas.first();
+    let mut order: Vec<&Task> = quantified.iter().copied().filter(|t| Some(&t.area) == first).collect();
+    order.extend(quantified.iter().copied().filter(|t| Some(&t.area) != first));
     let all = order.len();
     order.truncate(MAX_CHARTS);
     (order, all)

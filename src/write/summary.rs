@@ -16,7 +16,7 @@ use crate::fields::Field;
 use crate::finding::Counts;
 use crate::lights::Light;
 use crate::period::Period;
-use crate::plan::{Plan, AREAS};
+use crate::plan::Plan;
 
 pub const OVERVIEW_SHEET: &str = "总览";
 pub const TASKS_SHEET: &str = "任务汇总";
@@ -122,7 +122,7 @@ fn overview(wb: &mut Workbook, st: &Styles, plan: &Plan, batch: &Batch, title: &
     for (i, h) in ["指标", "计量单位", "全年目标", "累计完成", "亮灯"].iter().enumerate() {
         ws.write_string_with_format(r, i as u16, *h, &st.header)?;
     }
-    for (t, s) in plan.tasks.iter().zip(&cons.tasks).filter(|(t, _)| t.area == AREAS[0]) {
+    for (t, s) in plan.tasks.iter().zip(&cons.tasks).filter(|(t, _)| Some(&t.area) == plan.areas.first()) {
         r += 1;
         let uom = t.uom.clone().unwrap_or_default();
         let fmt = st.number(num_format(&uom));
@@ -150,12 +150,12 @@ fn overview(wb: &mut Workbook, st: &Styles, plan: &Plan, batch: &Batch, title: &
     }
     ws.write_string_with_format(r, 6, "合计", &st.header)?;
     let mut totals = [0usize; 5];
-    for area in AREAS {
+    for area in &plan.areas {
         r += 1;
-        ws.write_string_with_format(r, 0, area, &st.text)?;
+        ws.write_string_with_format(r, 0, &*safe(area), &st.text)?;
         let mut counts = [0usize; 5];
         for (t, s) in plan.tasks.iter().zip(&cons.tasks) {
-            if t.area == area {
+            if t.area == *area {
                 counts[Light::ALL.iter().position(|l| *l == s.light).unwrap_or(4)] += 1;
             }
         }

@@ -20,8 +20,16 @@ pub fn write_task_list(path: &Path, plan: &Plan) -> Result<()> {
     ws.write_row_with_format(0, 0, ["项目", "内容"], &head)?;
     ws.write_string(1, 0, "年度")?;
     ws.write_number(1, 1, plan.year as f64)?;
-    let words =
-        [("地区", &plan.city), ("发文机关", &plan.issuer), ("督查机构", &plan.office), ("范围", &plan.scope), ("层级", &plan.level), ("专项行动", &plan.title)];
+    let areas = plan.areas.join("、");
+    let words = [
+        ("地区", &plan.city),
+        ("发文机关", &plan.issuer),
+        ("督查机构", &plan.office),
+        ("范围", &plan.scope),
+        ("层级", &plan.level),
+        ("专项行动", &plan.title),
+        ("工作方面", &areas),
+    ];
     for (r, (key, value)) in words.into_iter().enumerate() {
         ws.write_string(r as u32 + 2, 0, key)?;
         ws.write_string(r as u32 + 2, 1, crate::excel::clamp_text(value, crate::excel::MAX_CELL_TEXT).as_ref())?;

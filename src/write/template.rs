@@ -15,7 +15,7 @@ use crate::fields::{Field, FIELDS, STANDARD_COLUMNS};
 use crate::finding::{Finding, Severity};
 use crate::normalise::Submission;
 use crate::period::Period;
-use crate::plan::{Plan, AREAS};
+use crate::plan::Plan;
 use crate::values::Status;
 
 pub const INPUT_FILL: u32 = 0xFFF2CC;
@@ -119,7 +119,10 @@ pub fn write_template(path: &Path, plan: &Plan, period: Period, unit: Option<&st
             Field::Status => {
                 DataValidation::new().allow_list_strings(&Status::ALLOWED)?.set_error_message("请从下拉列表中选择：已完成、正常推进、滞后、未启动")?
             }
-            Field::Area => DataValidation::new().allow_list_strings(&AREAS)?.set_error_message("请从下拉列表中选择六个工作方面之一")?,
+            // Excel holds a drop-down list of at most 255 characters: a longer list is only checked by luoshi.
+            Field::Area if plan.areas.iter().map(|a| a.chars().count() + 1).sum::<usize>() <= 250 => {
+                DataValidation::new().allow_list_strings(&plan.areas)?.set_error_message("请从下拉列表中选择任务清单的工作方面")?
+            }
             f if f.is_number() => DataValidation::new()
                 .allow_decimal_number(DataValidationRule::GreaterThanOrEqualTo(-1e12))
                 .set_error_style(DataValidationErrorStyle::Warning)

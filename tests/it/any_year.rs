@@ -216,3 +216,41 @@ fn another_place_and_year_in_its_own_words() {
     assert!(o.status.success(), "{}", text(&o));
     assert_eq!(sheet(&form, "任务分解表")[0][0], "东城区抓落实专项行动任务分解表");
 }
+
+#[test]
+fn a_list_names_its_own_areas() {
+    // A 镇's 工作方面 in place of the city's six.
+    let t = tempfile::tempdir().unwrap();
+    let list = std::fs::read_to_string(fixtures().join("ledger-2022/tasks.toml"))
+        .unwrap()
+        .replace("city = \"海城市\"", "city = \"腾鳌镇\"\nareas = [\"乡村振兴\", \"数字乡村\", \"营商环境建设\"]")
+        .replace("area = \"重要指标\"", "area = \"乡村振兴\"")
+        .replace("area = \"重大项目建设\"", "area = \"数字乡村\"")
+        .replace("area = \"重点民生保障\"", "area = \"乡村振兴\"");
+    let tasks = t.path().join("腾鳌镇任务清单.toml");
+    std::fs::write(&tasks, &list).unwrap();
+    let out = t.path().join("out");
+    let o = luoshi()
+        .arg("--tasks")
+        .arg(&tasks)
+        .args(["run", "--no-history"])
+        .arg(fixtures().join("ledger-2022/2022-06"))
+        .arg("-o")
+        .arg(&out)
+        .args(["--date", "2022-07-05"])
+        .output()
+        .unwrap();
+    assert!(o.status.success(), "{}", text(&o));
+    let overview: Vec<String> = sheet(&out.join("2022-06/汇总表_2022-06.xlsx"), "总览").into_iter().flatten().collect();
+    for a in ["乡村振兴", "数字乡村", "营商环境建设"] {
+        assert!(overview.contains(&a.to_string()), "{a} in 总览: {overview:?}");
+    }
+    assert!(!overview.iter().any(|c| c == "重要指标"), "{overview:?}");
+    // The returns still say 重要指标 etc. in their 工作方面 column: not this list's, said at the cell.
+    assert!(text(&o).contains("全镇") || !text(&o).contains("全市"), "{}", text(&o));
+    // A task outside the list's areas is refused, with the list's areas named.
+    std::fs::write(&tasks, list.replace("area = \"营商环境建设\"", "area = \"重大制度性创新\"")).unwrap();
+    let o = luoshi().arg("--tasks").arg(&tasks).arg("tasks").output().unwrap();
+    assert_eq!(o.status.code(), Some(2));
+    assert!(text(&o).contains("工作方面“重大制度性创新”不在清单的工作方面中（乡村振兴、数字乡村、营商环境建设）"), "{}", text(&o));
+}
