@@ -67,11 +67,17 @@ pub fn check_run_folders(command: &str, dir: &Path, out: &Path, opts: &Options) 
     if looks_like_file_name(out) && !out.exists() {
         bail!("-o {} 像是文件名：luoshi {command} 的 -o 是输出目录（各期的文件写在其中的期次文件夹里），如 -o out", out.display());
     }
-    let mut inputs = vec![dir.to_path_buf()];
-    inputs.extend(opts.previous.clone());
-    inputs.extend(history::candidate_folders(&opts.history, dir));
+    let inputs = folders_read(dir, opts);
     guard_output(out, &inputs, &[])?;
     Ok(inputs)
+}
+
+/// Every folder a command on `dir` reads: the batch, `--previous`, and the earlier periods.
+pub fn folders_read(dir: &Path, opts: &Options) -> Vec<PathBuf> {
+    let mut folders = vec![dir.to_path_buf()];
+    folders.extend(opts.previous.clone());
+    folders.extend(history::candidate_folders(&opts.history, dir));
+    folders
 }
 
 /// A folder of one period's submissions: it exists, and is not the folder that holds the period

@@ -278,22 +278,7 @@ mod tests {
         let mut wb = rust_xlsxwriter::Workbook::new();
         let ws = wb.add_worksheet();
         ws.set_name("任务清单").unwrap();
-        let head = [
-            "任务编号",
-            "工作方面",
-            "重点任务",
-            "指标名称",
-            "计量单位",
-            "类型",
-            "全年目标",
-            "力争目标",
-            "一季度",
-            "二季度",
-            "三季度",
-            "完成时限",
-            "牵头单位",
-            "责任单位",
-        ];
+        let head = TASK_COLUMNS;
         let row = [
             "4.1.2",
             "重点攻坚任务",

@@ -162,9 +162,7 @@ fn init_writes_the_offices_settings_and_every_command_finds_them() {
     assert!(first.starts_with("任务清单：") && first.contains("任务清单.toml") && first.contains("luoshi.toml 指定"), "{first}");
     assert!(!said.contains("V06"), "the office's own list is used: {said}");
     let notice = out.join("2021-06/通报_2021-06.docx");
-    let mut zip = zip::ZipArchive::new(std::fs::File::open(&notice).unwrap()).unwrap();
-    let mut xml = String::new();
-    std::io::Read::read_to_string(&mut zip.by_name("word/document.xml").unwrap(), &mut xml).unwrap();
+    let xml = crate::common::document_xml(&notice);
     assert!(xml.contains("东城区政府督查室"), "the office's sender in its 通报");
     // The command line still wins; a second init keeps the office's edited files.
     let o = luoshi().args(["--tasks"]).arg(fixtures().join("ledger/tasks.toml")).arg("validate").arg(office.join("2021-06")).output().unwrap();
@@ -206,9 +204,7 @@ fn another_place_and_year_in_its_own_words() {
         all.iter().filter(|c| c.contains("海城") || c.contains("全市")).collect::<Vec<_>>()
     );
     assert!(all.iter().any(|c| c.contains("全区")), "the level's own words");
-    let mut zip = zip::ZipArchive::new(std::fs::File::open(out.join("2022-06/通报_2022-06.docx")).unwrap()).unwrap();
-    let mut xml = String::new();
-    std::io::Read::read_to_string(&mut zip.by_name("word/document.xml").unwrap(), &mut xml).unwrap();
+    let xml = crate::common::document_xml(&out.join("2022-06/通报_2022-06.docx"));
     assert!(xml.contains("截至2022年6月底，全区") && xml.contains("东城区政府督查室将对严重滞后任务跟踪督办"), "the 通报 in the list's words");
     // The form handed out carries the list's title.
     let form = t.path().join("表.xlsx");

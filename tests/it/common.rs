@@ -151,3 +151,11 @@ pub fn samples() -> std::path::PathBuf {
 pub fn edge() -> std::path::PathBuf {
     fixtures().join("edge")
 }
+
+/// The body of a .docx luoshi wrote (`word/document.xml`), as text.
+pub fn document_xml(docx: &Path) -> String {
+    let mut zip = zip::ZipArchive::new(std::fs::File::open(docx).unwrap_or_else(|e| panic!("{}: {e}", docx.display()))).unwrap();
+    let mut xml = String::new();
+    std::io::Read::read_to_string(&mut zip.by_name("word/document.xml").unwrap(), &mut xml).unwrap();
+    xml
+}

@@ -12,9 +12,7 @@ use luoshi::write::{write_one, Kept};
 /// Write the 汇总表 for the submissions in `dir` to `out`, or `out/<期次>/汇总表_<期次>.xlsx`.
 pub fn consolidate(plan: &Plan, dir: &Path, out: Option<&Path>, opts: &Options) -> Result<(Batch, PathBuf, Vec<Kept>)> {
     luoshi::pipeline::check_batch_folder("consolidate", dir)?;
-    let mut folders = vec![dir.to_path_buf()];
-    folders.extend(opts.previous.clone());
-    folders.extend(luoshi::pipeline::history::candidate_folders(&opts.history, dir));
+    let folders = luoshi::pipeline::folders_read(dir, opts);
     let files: Vec<&Path> = opts.input_files.iter().map(PathBuf::as_path).collect();
     if let Some(o) = out {
         guard_output(o, &folders, &files)?;

@@ -83,20 +83,23 @@ pub fn template(
     for (p, _) in &paths {
         luoshi::pipeline::guard_output(p, previous.map(Path::to_path_buf).as_slice(), &inputs.iter().map(PathBuf::as_path).collect::<Vec<_>>())?;
     }
-    let folder = paths[0].0.parent().filter(|p| !p.as_os_str().is_empty()).unwrap_or(Path::new(".")).to_path_buf();
+    let (forms, units): (Vec<PathBuf>, Vec<Option<String>>) = paths.into_iter().unzip();
+    write_forms(&forms, force, |i, path| {
+        let previous = units[i].as_deref().and_then(prev_of);
+        write_template(path, plan, period, units[i].as_deref(), previous.as_ref(), password)
+    })
+}
+
+/// Write forms handed out (`paths`) into their folder, locked and recorded, in parallel; refused
+/// when one is there that luoshi did not write or someone changed, unless `force`.
+fn write_forms(paths: &[PathBuf], force: bool, write: impl Fn(usize, &Path) -> Result<()> + Sync) -> Result<Vec<PathBuf>> {
+    let folder = paths[0].parent().filter(|p| !p.as_os_str().is_empty()).unwrap_or(Path::new(".")).to_path_buf();
     let outdir = luoshi::write::OutDir::open(&folder, "template")?;
-    refuse_overwrite(&outdir, paths.iter().map(|(p, _)| p.as_path()), force)?;
-    let results: Vec<(PathBuf, Result<()>)> = paths
-        .par_iter()
-        .map(|(path, unit)| {
-            let previous = unit.as_deref().and_then(prev_of);
-            (path.clone(), write_template(path, plan, period, unit.as_deref(), previous.as_ref(), password))
-        })
-        .collect();
-    let written: Vec<PathBuf> = results.iter().filter(|(_, r)| r.is_ok()).map(|(p, _)| p.clone()).collect();
-    let failed: Vec<PathBuf> = results.iter().filter(|(_, r)| r.is_err()).map(|(p, _)| p.clone()).collect();
-    outdir.finish_one(&written, &failed)?;
-    results.into_iter().map(|(p, r)| r.map(|_| p)).collect()
+    refuse_overwrite(&outdir, paths.iter().map(PathBuf::as_path), force)?;
+    let results: Vec<Result<()>> = paths.par_iter().enumerate().map(|(i, p)| write(i, p)).collect();
+    let done = |ok: bool| -> Vec<PathBuf> { paths.iter().zip(&results).filter(|(_, r)| r.is_ok() == ok).map(|(p, _)| p.clone()).collect() };
+    outdir.finish_one(&done(true), &done(false))?;
+    paths.iter().zip(results).map(|(p, r)| r.map(|()| p.clone())).collect()
 }
 
 /// `out/<期次>/`: where a command's files go when no -o is given.
@@ -122,12 +125,6 @@ fn refuse_overwrite<'a>(outdir: &luoshi::write::OutDir, paths: impl Iterator<Ite
 pub fn verified_template(plan: &Plan, out: Option<&Path>, period: Period, force: bool, inputs: &[PathBuf]) -> Result<PathBuf> {
     let path = out.map(Path::to_path_buf).unwrap_or_else(|| default_folder(period).join(format!("核定数据_{}.xlsx", period.label())));
     luoshi::pipeline::guard_output(&path, &[], &inputs.iter().map(PathBuf::as_path).collect::<Vec<_>>())?;
-    let folder = path.parent().filter(|p| !p.as_os_str().is_empty()).unwrap_or(Path::new(".")).to_path_buf();
-    let outdir = luoshi::write::OutDir::open(&folder, "template")?;
-    refuse_overwrite(&outdir, std::iter::once(path.as_path()), force)?;
-    let result = luoshi::write::reconcile::write_verified_template(&path, plan, period);
-    let (written, failed) = if result.is_ok() { (vec![path.clone()], vec![]) } else { (vec![], vec![path.clone()]) };
-    outdir.finish_one(&written, &failed)?;
-    result?;
+    write_forms(std::slice::from_ref(&path), force, |_, p| luoshi::write::reconcile::write_verified_template(p, plan, period))?;
     Ok(path)
 }
