@@ -8,6 +8,7 @@ use anyhow::Result;
 use rust_xlsxwriter::{Format, Workbook};
 
 use super::save_atomic;
+use super::style::{print_setup, Paper};
 use crate::plan::{ListCell, Plan, TASK_COLUMNS, UNIT_COLUMNS};
 
 pub fn write_task_list(path: &Path, plan: &Plan) -> Result<()> {
@@ -51,10 +52,12 @@ pub fn write_task_list(path: &Path, plan: &Plan) -> Result<()> {
             };
         }
     }
-    for (c, w) in [9, 14, 40, 18, 9, 10, 10, 10, 8, 8, 8, 12, 14, 40].into_iter().enumerate() {
+    for (c, w) in [8, 12, 28, 14, 8, 8, 9, 9, 7, 7, 7, 11, 11, 30].into_iter().enumerate() {
         ws.set_column_width(c as u16, w)?;
     }
     ws.set_freeze_panes(1, 1)?;
+    // Printed for the meeting that adopts it: A3, one page wide at about full size, header on every page.
+    print_setup(ws, Paper::A3, 0)?;
     ws.autofilter(0, 0, plan.tasks.len() as u32, TASK_COLUMNS.len() as u16 - 1)?;
 
     let ws = wb.add_worksheet();
@@ -70,5 +73,6 @@ pub fn write_task_list(path: &Path, plan: &Plan) -> Result<()> {
     ws.set_column_width(1, 10)?;
     ws.set_column_width(2, 50)?;
     ws.set_freeze_panes(1, 0)?;
+    print_setup(ws, Paper::A4, 0)?;
     save_atomic(&mut wb, path)
 }
