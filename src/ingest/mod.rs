@@ -188,10 +188,13 @@ enum Book {
 fn open_err(e: impl std::fmt::Display) -> Unreadable {
     let text = e.to_string();
     let lower = text.to_lowercase();
+    // The reader's own words are English: said in Chinese, by what they mean.
     if lower.contains("password") || lower.contains("encrypt") {
         Unreadable::new("文件已加密（设置了打开密码），无法读取；请取消密码后重新报送")
+    } else if lower.contains("cell limit") {
+        Unreadable::new("表中有单元格远在数据之外（如最后一行最后一列有空格），表的范围大得无法读取；请删去多余的单元格，用 Excel 或 WPS 另存为 .xlsx 后再报送")
     } else {
-        Unreadable::new(format!("文件已损坏，无法读取（{text}），请用 Excel 或 WPS 打开后另存为 .xlsx 再报送"))
+        Unreadable::new("文件已损坏，无法读取；请用 Excel 或 WPS 打开后另存为 .xlsx 再报送")
     }
 }
 

@@ -250,6 +250,9 @@ impl Plan {
                 .unwrap_or_default()
         };
         let mut plan = Plan::from_file_at(PlanFile { year, city, issuer, office, scope, level, title, areas, units, tasks }, &where_is)?;
+        if settings.is_empty() {
+            plan.notes.push("任务清单文件中没有“设置”工作表：没有写地区和发文机关，各表的标题、通报的落款里会缺少单位名称；请加一张“设置”工作表（项目、内容两列，luoshi tasks --format xlsx 写出的清单里有样式）".into());
+        }
         if no_roster_sheet {
             plan.notes.retain(|n| !n.starts_with("任务清单中没有单位名单"));
             plan.notes.insert(0, "任务清单文件中没有“单位名单”工作表：单位按任务中出现的名称，类别按名称推断，不认识别名".into());
