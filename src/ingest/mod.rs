@@ -428,8 +428,8 @@ fn iso_date(s: &str) -> Raw {
 
 /// Stream a sheet's cells into `sink` (row, column, value) until it returns `false`.
 fn scan_sheet(book: &mut Book, name: &str, percent: &HashSet<(u32, u32)>, sink: &mut dyn FnMut(u32, u32, Raw) -> bool) -> Result<(), Unreadable> {
-    let sheet_err =
-        |e: &dyn std::fmt::Display| Unreadable::new(format!("工作表“{name}”内容损坏，无法读取（{e}），请用 Excel 或 WPS 打开后另存为 .xlsx 再报送"));
+    // The reader's words are English and name its internals: the clerk is told the sheet and what to do.
+    let sheet_err = |_: &dyn std::fmt::Display| Unreadable::new(format!("工作表“{name}”内容损坏，无法读取；请用 Excel 或 WPS 打开后另存为 .xlsx 再报送"));
     match book {
         Book::Xlsx(b) => {
             let mut reader = b.worksheet_cells_reader(name).map_err(|e| sheet_err(&e))?;
