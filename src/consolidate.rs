@@ -144,17 +144,15 @@ pub fn detail_frame(plan: &Plan, period: Period, th: Thresholds, subs: &[Submiss
     let rows: Vec<(&Submission, &TaskRow)> = counted(subs).flat_map(|s| s.rows.iter().map(move |r| (s, r))).collect();
     let judged: Vec<Option<RowJudgement>> = rows.par_iter().map(|(s, r)| judge_row(plan, period, th, s.unit.as_deref().unwrap_or(""), r)).collect();
     let n = rows.len();
+    // Looked up once per unit, not once per row.
+    let mut groups: HashMap<&str, crate::plan::Group> = HashMap::new();
+    for (s, _) in rows.iter() {
+        let unit = s.unit.as_deref().unwrap_or("");
+        groups.entry(unit).or_insert_with(|| plan.roster.group_of(unit));
+    }
     let mut columns: Vec<Column> = vec![
         Column::new(col::UNIT.into(), rows.iter().map(|(s, _)| s.unit.as_deref().unwrap_or_default()).collect::<Vec<_>>()),
-        Column::new(col::GROUP.into(), {
-            let mut groups: HashMap<&str, &str> = HashMap::new();
-            rows.iter()
-                .map(|(s, _)| {
-                    let unit = s.unit.as_deref().unwrap_or("");
-                    *groups.entry(unit).or_insert_with(|| plan.roster.group_of(unit).label())
-                })
-                .collect::<Vec<_>>()
-        }),
+        Column::new(col::GROUP.into(), rows.iter().map(|(s, _)| groups[s.unit.as_deref().unwrap_or("")].label()).collect::<Vec<_>>()),
         Column::new(col::FILE.into(), rows.iter().map(|(s, _)| s.file.as_str()).collect::<Vec<_>>()),
         Column::new(col::SHEET.into(), rows.iter().map(|(s, _)| s.sheet.as_str()).collect::<Vec<_>>()),
         Column::new(col::ROW.into(), rows.iter().map(|(_, r)| r.row + 1).collect::<Vec<u32>>()),

@@ -508,17 +508,17 @@ fn score_units(plan: &Plan, batch: &Batch, lines: &[Line], s: &Scoring) -> Vec<U
             if total < 0.0 {
                 reasons.push(format!("扣分多于任务得分与加分之和，总分为{}分", fmt_num(total)));
             }
-            UnitScore { unit: u.name.clone(), group: u.group, task_score, bonus, deducted: d, total, rank: 0, reasons }
+            UnitScore { unit: u.name.clone(), group: u.group.clone(), task_score, bonus, deducted: d, total, rank: 0, reasons }
         })
         .collect();
     // Rank within each group; equal totals share a rank (1, 1, 3).
-    for g in [Group::Zone, Group::Town, Group::Dept] {
-        let mut totals: Vec<f64> = out.iter().filter(|u| u.group == g).map(|u| u.total).collect();
+    for g in plan.roster.groups.all() {
+        let mut totals: Vec<f64> = out.iter().filter(|u| u.group == *g).map(|u| u.total).collect();
         totals.sort_by(|a, b| b.partial_cmp(a).unwrap_or(std::cmp::Ordering::Equal));
-        for u in out.iter_mut().filter(|u| u.group == g) {
+        for u in out.iter_mut().filter(|u| u.group == *g) {
             u.rank = 1 + totals.iter().filter(|t| **t > u.total).count();
         }
     }
-    out.sort_by(|a, b| (a.group as u8, a.rank, &a.unit).cmp(&(b.group as u8, b.rank, &b.unit)));
+    out.sort_by(|a, b| (&a.group, a.rank, &a.unit).cmp(&(&b.group, b.rank, &b.unit)));
     out
 }

@@ -412,9 +412,9 @@ pub fn reconcile_summary(rec: &luoshi::reconcile::Reconciliation, path: &std::pa
     }
     let mut group = None;
     for s in &rec.scores {
-        if group != Some(s.group) {
+        if group != Some(&s.group) {
             let _ = writeln!(out, "\n【{}】", s.group.label());
-            group = Some(s.group);
+            group = Some(&s.group);
         }
         if s.rank <= 3 {
             let _ = writeln!(out, "  第{}名 {} {:.2}分", s.rank, pad(&s.unit, 14), s.total);

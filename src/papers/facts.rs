@@ -187,6 +187,8 @@ pub struct NoticeFacts {
     pub scope: String,
     pub level: String,
     pub title: String,
+    /// 主送: the groups of units as a 通报 addresses them.
+    pub recipients: String,
     pub year: i32,
     /// 2021年6月
     pub period: String,
@@ -326,6 +328,7 @@ pub fn notice(plan: &Plan, batch: &Batch, settings: &super::Settings, date: chro
         scope: plan.scope.clone(),
         level: plan.level.clone(),
         title: plan.title.clone(),
+        recipients: plan.recipients(),
         year: batch.period.year,
         period: batch.period.chinese(),
         month: batch.period.month,

@@ -227,7 +227,7 @@ mod tests {
         let papers = Papers::builtin(chrono::NaiveDate::from_ymd_opt(2021, 7, 5).unwrap());
         let counts = minijinja::context! { total => 2, done => 1, on_track => 1, behind => 0, serious => 0, none => 0 };
         let ctx = minijinja::context! {
-            office => "海城市政府督查室", city => "海城市", issuer => "海城市人民政府", scope => "全市", level => "市级", title => "海城市政府系统抓落实专项行动", year => 2021, period => "2021年6月", month => 6, date => "2021年7月5日", due_day => 28,
+            office => "海城市政府督查室", city => "海城市", issuer => "海城市人民政府", scope => "全市", level => "市级", title => "海城市政府系统抓落实专项行动", recipients => "各开发区管委会，各镇人民政府、街道办事处，市政府各部门", year => 2021, period => "2021年6月", month => 6, date => "2021年7月5日", due_day => 28,
             counts => counts.clone(),
             areas => vec![minijinja::context! { name => "重要指标", counts => counts }],
             reporting => minijinja::context! { due => 2, reported => 2, missing => Vec::<String>::new(), unusable => Vec::<String>::new() },

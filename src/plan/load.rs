@@ -7,7 +7,7 @@ use std::path::Path;
 use anyhow::{bail, Context, Result};
 use serde::Deserialize;
 
-use super::{Allocation, Group, Kind, Plan, Roster, Task, Unit};
+use super::{Allocation, Group, Groups, Kind, Plan, Roster, Task, Unit};
 use crate::fields::squash;
 use crate::values::parse_deadline_text;
 
@@ -110,7 +110,8 @@ impl Plan {
                 .map_err(|e| anyhow::anyhow!(toml_error(&text, &e, "单位名单")))
                 .with_context(|| format!("单位名单 {} 格式有误（应为 [[units]] 列表）", p.display()))?;
             for u in extra.units {
-                plan.roster.add(u.into_unit()?);
+                let unit = u.into_unit(&plan.roster.groups)?;
+                plan.roster.add(unit);
             }
         }
         Ok(plan)
@@ -241,7 +242,10 @@ impl Plan {
             setting(&["层级", "level"]),
             setting(&["专项行动", "title"]),
         );
-        let areas = setting(&["工作方面", "areas"]).map(|a| a.split(['、', ',', '，']).map(|s| s.trim().to_string()).filter(|s| !s.is_empty()).collect());
+        let list = |keys: &[&str]| -> Option<Vec<String>> {
+            setting(keys).map(|a| a.split(['、', ',', '，']).map(|s| s.trim().to_string()).filter(|s| !s.is_empty()).collect())
+        };
+        let (areas, groups) = (list(&["工作方面", "areas"]), list(&["单位类别", "groups"]));
         let where_is = |name: &str| {
             task_rows
                 .iter()
@@ -249,7 +253,7 @@ impl Plan {
                 .map(|(n, _)| format!("任务清单第{n}行："))
                 .unwrap_or_default()
         };
-        let mut plan = Plan::from_file_at(PlanFile { year, city, issuer, office, scope, level, title, areas, units, tasks }, &where_is)?;
+        let mut plan = Plan::from_file_at(PlanFile { year, city, issuer, office, scope, level, title, groups, areas, units, tasks }, &where_is)?;
         if settings.is_empty() {
             plan.notes.push("任务清单文件中没有“设置”工作表：没有写地区和发文机关，各表的标题、通报的落款里会缺少单位名称；请加一张“设置”工作表（项目、内容两列，luoshi tasks --format xlsx 写出的清单里有样式）".into());
         }
@@ -264,10 +268,23 @@ impl Plan {
     fn from_file_at(file: PlanFile, where_is: &dyn Fn(&str) -> String) -> Result<Plan> {
         let mut roster = Roster::default();
         roster.set_place(&file.city);
+        // The groups as the list names them, else as its units' 类别 first name them, else a city's.
+        roster.groups = match &file.groups {
+            Some(names) if !names.is_empty() => Groups::new(names.iter().map(|n| n.trim().to_string())),
+            Some(_) => bail!("任务清单的单位类别（groups）是空的：请写出各类单位的名称，如 [\"村\", \"社区\"]，或删去这一项"),
+            None => {
+                let met: Vec<String> = file.units.iter().filter_map(|u| u.group.as_deref()).map(Groups::canonical).collect();
+                if met.is_empty() {
+                    Groups::default()
+                } else {
+                    Groups::new(met)
+                }
+            }
+        };
         // A name or alias that means two units would send one unit's rows to the other.
         let mut owner: HashMap<String, (String, Group)> = HashMap::new();
         for u in file.units {
-            let unit = u.into_unit()?;
+            let unit = u.into_unit(&roster.groups)?;
             for (k, name) in std::iter::once(&unit.name).chain(&unit.aliases).enumerate() {
                 let key = squash(name);
                 match owner.get(&key) {
@@ -279,7 +296,7 @@ impl Plan {
                         bail!("单位 {} 在单位名单中出现两次，类别不同（{}、{}）：请只保留一行", unit.name, group.label(), unit.group.label());
                     }
                     _ => {
-                        owner.insert(key, (unit.name.clone(), unit.group));
+                        owner.insert(key, (unit.name.clone(), unit.group.clone()));
                     }
                 }
             }
@@ -314,7 +331,8 @@ impl Plan {
                 if has_roster {
                     bail!("{}任务 {} 的{}“{}”不在单位名单中；请改为名单上的名称，或把它加入单位名单", where_is(name), t.id, role, name);
                 }
-                roster.add(Unit { name: name.clone(), group: Group::infer(name), aliases: vec![] });
+                let group = roster.groups.infer(name);
+                roster.add(Unit { name: name.clone(), group, aliases: vec![] });
             }
         }
         let mut notes = Vec::new();
@@ -381,12 +399,13 @@ impl Plan {
         );
         let _ = writeln!(
             out,
-            "issuer = {}\noffice = {}\nscope = {}\nlevel = {}\ntitle = {}\nareas = [{}]",
+            "issuer = {}\noffice = {}\nscope = {}\nlevel = {}\ntitle = {}\ngroups = [{}]\nareas = [{}]",
             q(&self.issuer),
             q(&self.office),
             q(&self.scope),
             q(&self.level),
             q(&self.title),
+            self.roster.groups.all().iter().map(|g| q(g.label())).collect::<Vec<_>>().join(", "),
             self.areas.iter().map(|a| q(a)).collect::<Vec<_>>().join(", ")
         );
         for u in &self.roster.units {
@@ -433,6 +452,7 @@ struct PlanFile {
     scope: Option<String>,
     level: Option<String>,
     title: Option<String>,
+    groups: Option<Vec<String>>,
     areas: Option<Vec<String>>,
     #[serde(default)]
     units: Vec<UnitEntry>,
@@ -457,12 +477,20 @@ struct UnitEntry {
 }
 
 impl UnitEntry {
-    fn into_unit(self) -> Result<Unit> {
+    fn into_unit(self, groups: &Groups) -> Result<Unit> {
         let group = match &self.group {
-            None => Group::infer(&self.name),
-            Some(g) => match Group::parse(g) {
+            None => groups.infer(&self.name),
+            Some(g) => match groups.parse(g) {
                 Some(g) => g,
-                None => bail!("单位 {} 的类别“{}”不对：应为 开发区、镇街 或 部门", self.name, g),
+                None => {
+                    let names: Vec<&str> = groups.all().iter().map(Group::label).collect();
+                    bail!(
+                        "单位 {} 的类别“{}”不是清单的单位类别之一（{}）：请改为其中之一，或在清单的单位类别（groups）中加上它",
+                        self.name,
+                        g,
+                        names.join("、")
+                    )
+                }
             },
         };
         Ok(Unit { name: self.name, group, aliases: self.aliases })

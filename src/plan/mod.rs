@@ -12,7 +12,7 @@ mod load;
 mod roster;
 
 pub use load::{ListCell, TASK_COLUMNS, UNIT_COLUMNS};
-pub use roster::{Group, Roster, Unit};
+pub use roster::{Group, Groups, Roster, Unit};
 
 pub const DEFAULT_TASKS: &str = include_str!("../../templates/tasks.toml");
 
@@ -203,6 +203,18 @@ impl Plan {
         self.roster.units.iter().filter(|u| named.contains(u.name.as_str())).collect()
     }
 
+    /// The 通报's 主送 line: each group that has units to report, as the group is addressed
+    /// (各开发区管委会，各镇人民政府、街道办事处，市政府各部门).
+    pub fn recipients(&self) -> String {
+        let gov = match self.city.chars().last() {
+            Some(k @ ('市' | '县' | '区')) => format!("{k}政府"),
+            _ => String::new(),
+        };
+        let expected = self.expected_units();
+        let groups = self.roster.groups.all().iter().filter(|g| expected.iter().any(|u| u.group == **g));
+        groups.map(|g| Groups::addressee(g, &gov)).collect::<Vec<_>>().join("，")
+    }
+
     pub fn tasks_of(&self, unit: &str) -> Vec<&Task> {
         self.tasks.iter().filter(|t| t.responsible(unit)).collect()
     }
@@ -254,7 +266,7 @@ mod tests {
         assert_eq!(r.resolve("海城市西柳镇"), Some("西柳镇"));
         assert_eq!(r.resolve("海州管理区"), Some("海州街道"));
         assert_eq!(r.resolve("不存在局"), None);
-        assert_eq!(r.group_of("腾鳌镇"), Group::Town);
+        assert_eq!(r.group_of("腾鳌镇").label(), "镇（街道）");
         assert!(r.expand("各开发区").contains(&"腾鳌经济开发区".to_string()));
         assert_eq!(r.expand("市发改局、市工信局"), vec!["发改局", "工信局"]);
     }
@@ -319,6 +331,6 @@ mod tests {
         assert_eq!(t.allocation("海城经济开发区"), Some(72.0));
         assert_eq!(plan.task("6.2").unwrap().kind, Kind::Qualitative);
         assert_eq!(plan.roster.resolve("海城市工业和信息化局"), Some("工信局"));
-        assert_eq!(plan.roster.group_of("海城经济开发区"), Group::Zone);
+        assert_eq!(plan.roster.group_of("海城经济开发区").label(), "开发区");
     }
 }

@@ -134,7 +134,7 @@ pub fn write_report(path: &Path, plan: &Plan, batch: &Batch) -> Result<()> {
 fn overview(wb: &mut rust_xlsxwriter::Workbook, st: &Styles, plan: &Plan, batch: &Batch, title: &str) -> Result<()> {
     let returned: std::collections::HashSet<String> = units_to_return(plan, &batch.findings).into_iter().collect();
     let mut units: Vec<&crate::consolidate::UnitSummary> = batch.consolidated.units.iter().collect();
-    units.sort_by_key(|u| u.group as u8);
+    units.sort_by(|a, b| a.group.cmp(&b.group));
     // Grouped once, not searched once per unit: a province has a thousand units.
     let per_unit = crate::finding::Counts::per(&batch.findings, |f| f.unit.as_deref());
     let mut files_of: std::collections::HashMap<&str, Vec<&str>> = std::collections::HashMap::new();

@@ -326,7 +326,7 @@ const UNIT_LIGHT_COLUMN: u16 = 4;
 fn units_sheet(wb: &mut Workbook, st: &Styles, batch: &Batch, scope: &str, as_of: &str) -> Result<()> {
     let cons = &batch.consolidated;
     let mut units: Vec<_> = cons.units.iter().collect();
-    units.sort_by_key(|u| u.group as u8);
+    units.sort_by(|a, b| a.group.cmp(&b.group));
     let per_unit = Counts::per(&batch.findings, |f| f.unit.as_deref());
     let rows: Vec<Vec<Val>> = units
         .iter()

@@ -22,6 +22,7 @@ pub fn write_task_list(path: &Path, plan: &Plan) -> Result<()> {
     ws.write_string(1, 0, "年度")?;
     ws.write_number(1, 1, plan.year as f64)?;
     let areas = plan.areas.join("、");
+    let groups = plan.roster.groups.all().iter().map(|g| g.label()).collect::<Vec<_>>().join("、");
     let words = [
         ("地区", &plan.city),
         ("发文机关", &plan.issuer),
@@ -29,6 +30,7 @@ pub fn write_task_list(path: &Path, plan: &Plan) -> Result<()> {
         ("范围", &plan.scope),
         ("层级", &plan.level),
         ("专项行动", &plan.title),
+        ("单位类别", &groups),
         ("工作方面", &areas),
     ];
     for (r, (key, value)) in words.into_iter().enumerate() {
