@@ -205,7 +205,7 @@ fn master_frame(plan: &Plan) -> Result<DataFrame> {
         vec![
             Column::new("任务编号".into(), t.iter().map(|t| t.id.as_str()).collect::<Vec<_>>()),
             Column::new("牵头单位".into(), t.iter().map(|t| t.lead_unit.as_str()).collect::<Vec<_>>()),
-            Column::new("市级目标".into(), t.iter().map(|t| t.target).collect::<Vec<_>>()),
+            Column::new("清单目标".into(), t.iter().map(|t| t.target).collect::<Vec<_>>()),
             Column::new("量化".into(), t.iter().map(|t| t.kind.quantified()).collect::<Vec<_>>()),
         ],
     )?)

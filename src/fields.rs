@@ -225,7 +225,7 @@ pub const FIELDS: &[FieldDef] = &[
         header: "完成时限",
         aliases: &["时间节点", "完成时间", "截止时间", "完成期限", "时限要求"],
         need: Need::Always,
-        help: "日期（如 2021-12-31、2021年6月底）或 年底前、长期坚持",
+        help: "日期（如 2022-12-31、2022年6月底）或 年底前、长期坚持",
         width: 12.0,
     },
     FieldDef {

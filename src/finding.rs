@@ -143,7 +143,7 @@ pub const RULES: &[RuleDef] = &[
         rule: Rule::C02, code: "C02", severity: E, title: "不是数字", fix: "请只填阿拉伯数字（可带小数点），不要写汉字或文字说明"
     },
     RuleDef {
-        rule: Rule::C03, code: "C03", severity: E, title: "日期无法识别", fix: "请填写日期（如 2021-12-31、2021年6月底）或“长期坚持”"
+        rule: Rule::C03, code: "C03", severity: E, title: "日期无法识别", fix: "请填写日期（如 2022-12-31、2022年6月底）或“长期坚持”"
     },
     RuleDef { rule: Rule::C04, code: "C04", severity: E, title: "取值不在允许范围", fix: "请从下拉列表中选择规定的值" },
     RuleDef {
@@ -195,7 +195,7 @@ pub const RULES: &[RuleDef] = &[
         code: "L13",
         severity: W,
         title: "目标与上期报送的不同",
-        fix: "全年目标和节点目标年初确定，调整须经督查室同意；未经同意请改回原目标",
+        fix: "全年目标和节点目标年初确定，调整须经任务下达单位同意；未经同意请改回原目标",
     },
     RuleDef {
         rule: Rule::V06,

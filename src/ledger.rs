@@ -457,7 +457,7 @@ pub fn check_against_history(plan: &Plan, subs: &[Submission], history: &[Period
                 for (field, name, now, before) in cells {
                     if let (Some(now), Some(before)) = (now, before) {
                         if (now - before).abs() > 1e-6 * now.abs().max(before.abs()).max(1.0) {
-                            let msg = format!("{name}由{}报送的{}改为{}；目标年初确定，调整须经督查室同意", p.chinese(), fmt_num(before), fmt_num(now));
+                            let msg = format!("{name}由{}报送的{}改为{}；目标年初确定，调整须经任务下达单位同意", p.chinese(), fmt_num(before), fmt_num(now));
                             out.push(s.at(Rule::L13, msg, row, field));
                         }
                     }

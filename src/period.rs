@@ -14,7 +14,7 @@ pub struct Period {
 }
 
 impl Period {
-    /// A period as people write it: `2021-06`, `2021-6`, `2021年6月`, `2021.6`, `2021/06`, `202106`.
+    /// A period as people write it: `2022-06`, `2022-6`, `2022年6月`, `2022.6`, `2022/06`, `202206`.
     pub fn parse(s: &str) -> Option<Period> {
         let s = squash(s);
         let digits: String = s.chars().filter(char::is_ascii_digit).collect();
@@ -29,12 +29,12 @@ impl Period {
         let whole = rest.chars().all(|c| c.is_ascii_digit() || matches!(c, '年' | '-' | '/' | '.'));
         (whole && p.valid()).then_some(p)
     }
-    /// A period inside a folder or file name: `2021年6月报送`, `东四街道_2021-06.xlsx`, `202106`.
+    /// A period inside a folder or file name: `2022年6月报送`, `东四街道_2022-06.xlsx`, `202206`.
     pub fn find_in(name: &str) -> Option<Period> {
         if let Some((y, m)) = find_year_month(name) {
             return Some(Period { year: y, month: m });
         }
-        // Six digits standing alone: 202106.
+        // Six digits standing alone: 202206.
         let chars: Vec<char> = name.chars().collect();
         let mut i = 0;
         while i < chars.len() {

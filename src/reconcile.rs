@@ -121,7 +121,7 @@ pub struct VerifiedFile {
     pub findings: Vec<Finding>,
     /// Whether a sheet has the 核定数据 header at all (a unit's submission has not).
     pub has_header: bool,
-    /// The period its title names (`2021年6月 绩效对账核定数据`), if any.
+    /// The period its title names (`2022年6月 绩效对账核定数据`), if any.
     pub period: Option<Period>,
 }
 

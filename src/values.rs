@@ -287,7 +287,7 @@ pub fn parse_deadline_text(raw: &str, year: i32) -> Option<DeadlineValue> {
     let chars: Vec<char> = s.chars().collect();
     let (a, i) = take_uint(&chars, 0)?;
     let rest: String = chars[i..].iter().collect();
-    // 2021-06-30, 2021/6/30, 2021.6.30, 2021年6月30日, 2021年6月底, 2021年6月
+    // 2022-06-30, 2022/6/30, 2022.6.30, 2022年6月30日, 2022年6月底, 2022年6月
     if (1900..=2100).contains(&a) {
         let y = a as i32;
         let sep = *chars.get(i)?;
@@ -349,7 +349,7 @@ pub fn serial_to_date(serial: f64, is_1904: bool) -> Option<NaiveDate> {
     base.checked_add_signed(chrono::Duration::days(days))
 }
 
-/// A plain number in a date column: a serial date (44377), or a mistyped date (6.3, 2021.1)?
+/// A plain number in a date column: a serial date (44377), or a mistyped date (6.3, 2022.1)?
 pub enum NumberAsDate {
     Serial(NaiveDate),
     LooksMistyped,
@@ -427,7 +427,7 @@ pub fn parse_status(raw: &str) -> Option<Status> {
     })
 }
 
-/// `报送期次：2021年6月`, `截至2021年6月30日`, `2021-06` → (2021, 6).
+/// `报送期次：2022年6月`, `截至2022年6月30日`, `2022-06` → (2022, 6).
 pub fn find_year_month(s: &str) -> Option<(i32, u32)> {
     let chars: Vec<char> = squash(s).chars().collect();
     let mut i = 0;

@@ -45,7 +45,7 @@ pub const HELP: &str = "{about-with-newline}\n用法：{usage}\n\n{all-args}{aft
 /// Which period a batch is, and last period's folder.
 #[derive(Args, Clone, Default)]
 pub struct PeriodArgs {
-    /// 报送期次，如 2021-06 或 2021年6月；默认依次取文件夹名、文件名、文件中的“报送期次”
+    /// 报送期次，如 2022-06 或 2022年6月；默认依次取文件夹名、文件名、文件中的“报送期次”
     #[arg(long, value_name = "年-月")]
     pub period: Option<String>,
     /// 上期报送文件夹：计算较上期变化，检查变化超过30%的数据（L10）；默认取往期中的上个月
@@ -67,7 +67,7 @@ pub struct LightArgs {
 /// Where the earlier periods of the year are.
 #[derive(Args, Clone, Default)]
 pub struct HistoryArgs {
-    /// 往期报送所在的文件夹（其中每期一个文件夹，如 2021-04、2021年5月）；默认读取本期文件夹旁边同一年度的往期文件夹
+    /// 往期报送所在的文件夹（其中每期一个文件夹，如 2022-04、2022年5月）；默认读取本期文件夹旁边同一年度的往期文件夹
     #[arg(long, value_name = "文件夹", conflicts_with = "no_history")]
     pub history: Option<PathBuf>,
     /// 不读取往期（不做 L11–L13 检查，汇总表不附台账，催报联系人只取自 --previous）
@@ -95,7 +95,7 @@ pub struct PaperArgs {
     /// 通报模板（文本，minijinja 写法），默认用内置的；luoshi init 写出可修改的 通报模板.txt，luoshi.toml 里指定后自动使用
     #[arg(long, value_name = "文件")]
     pub notice_template: Option<PathBuf>,
-    /// 通报、督办函的成文日期，如 2021-07-05；默认今天
+    /// 通报、督办函的成文日期，如 2022-07-05；默认今天
     #[arg(long, value_name = "年-月-日")]
     pub date: Option<String>,
 }
@@ -119,7 +119,7 @@ pub enum Command {
         /// 存放各单位本期报送文件的文件夹，如 samples/2021-06
         #[arg(value_name = "文件夹", help_heading = "参数")]
         dir: PathBuf,
-        /// 输出目录，默认 out；本期的文件写在其中的期次文件夹里，如 out/2021-06（不能在报送文件夹里面）
+        /// 输出目录，默认 out；本期的文件写在其中的期次文件夹里，如 out/2022-06（不能在报送文件夹里面）
         #[arg(short, long, default_value = "out", hide_default_value = true, value_name = "目录")]
         out: PathBuf,
         #[command(flatten)]
@@ -205,10 +205,10 @@ pub enum Command {
         /// 输出目录，默认 out（写出 out/<期次>/催报清单_<期次>.xlsx）
         #[arg(short, long, default_value = "out", hide_default_value = true, value_name = "目录")]
         out: PathBuf,
-        /// 报送期次，如 2021-06；默认依次取文件夹名、文件名、文件中的“报送期次”
+        /// 报送期次，如 2022-06；默认依次取文件夹名、文件名、文件中的“报送期次”
         #[arg(long, value_name = "年-月")]
         period: Option<String>,
-        /// 报送截止日期，如 2021-06-28；默认为本期月份的设置日（文书设置的 due_day，默认28日）
+        /// 报送截止日期，如 2022-06-28；默认为本期月份的设置日（文书设置的 due_day，默认28日）
         #[arg(long, value_name = "年-月-日")]
         due: Option<String>,
         /// 上期报送文件夹：联系人取自其中的报送
@@ -226,7 +226,7 @@ pub enum Command {
     /// 全年工作台账：读取一个文件夹下的各期报送文件夹，写出任务台账、单位台账、节点考核、预评估、销号清单和趋势图
     #[command(help_template = SUB_HELP, next_help_heading = "选项", override_usage = "luoshi ledger <文件夹> [-o 文件] [选项]")]
     Ledger {
-        /// 存放各期报送文件夹的文件夹，如 报送（其中 2021-04、2021-05、2021-06 …）
+        /// 存放各期报送文件夹的文件夹，如 报送（其中 2022-04、2022-05、2022-06 …）
         #[arg(value_name = "文件夹", help_heading = "参数")]
         root: PathBuf,
         /// 台账文件名，默认 out/台账_<年度>.xlsx
@@ -249,7 +249,7 @@ pub enum Command {
         /// 为名单上每个单位各生成一份
         #[arg(long)]
         all_units: bool,
-        /// 报送期次，填入“报送期次”，如 2021-07；默认为 --previous 文件夹的下一期，否则为本月
+        /// 报送期次，填入“报送期次”，如 2022-07；默认为 --previous 文件夹的下一期，否则为本月
         #[arg(long, value_name = "年-月")]
         period: Option<String>,
         /// 上期报送文件夹：预填各单位上期报送并通过校验的数据，只需更新
@@ -277,7 +277,7 @@ pub enum Command {
         /// 计分办法（TOML），默认用内置的；luoshi init 写出可修改的 计分办法.toml，luoshi.toml 里指定后自动使用
         #[arg(long, value_name = "文件")]
         scoring: Option<PathBuf>,
-        /// 报送期次，如 2021-06
+        /// 报送期次，如 2022-06
         #[arg(long, value_name = "年-月")]
         period: Option<String>,
         /// 输出文件，默认 out/<期次>/绩效对账表_<期次>.xlsx

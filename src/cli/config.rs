@@ -119,7 +119,7 @@ pub fn apply(cfg: &Config, tasks: &mut Option<PathBuf>, units: &mut Option<PathB
 /// The files `luoshi init` writes: (name, what it is, its text or None for the Excel task list).
 const COPIES: &[(&str, &str)] = &[
     ("任务清单.toml", "任务清单（TOML 写法；与 任务清单.xlsx 二选一，在 luoshi.toml 的 tasks 指定）"),
-    ("文书设置.toml", "发文机关、督查室联系人、每月截止日、督办函回复期限"),
+    ("文书设置.toml", "发文机关、督查机构联系人、每月截止日、督办函回复期限"),
     ("督办措施.toml", "连续滞后几期采取什么督办措施"),
     ("计分办法.toml", "绩效对账的计分办法"),
     ("通报模板.txt", "通报的措辞"),
@@ -142,7 +142,7 @@ fn embedded(name: &str) -> &'static str {
 const CONFIG_TEXT: &str = "# luoshi 的设置：运行 luoshi 时，会在各期报送文件夹的上一级（如 报送/）或当前文件夹里找这个文件。
 # 路径相对于本文件所在的文件夹；命令行上的 --tasks、--papers 等选项优先。不用的项可以删掉。
 tasks = \"任务清单.xlsx\"             # 任务清单：Excel（设置、任务清单、单位名单三张表）或 TOML
-papers = \"文书设置.toml\"            # 发文机关、督查室联系人、每月截止日、督办函回复期限
+papers = \"文书设置.toml\"            # 发文机关、督查机构联系人、每月截止日、督办函回复期限
 escalation = \"督办措施.toml\"        # 连续滞后几期采取什么督办措施
 scoring = \"计分办法.toml\"           # 绩效对账的计分办法
 notice_template = \"通报模板.txt\"    # 通报的措辞

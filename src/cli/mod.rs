@@ -113,7 +113,7 @@ fn run(mut cli: Cli) -> anyhow::Result<ExitCode> {
     let with_history = |o: commands::Options, h: HistoryArgs, ladder: LadderArgs| -> anyhow::Result<commands::Options> {
         let history = match (h.no_history, h.history) {
             (true, _) => commands::HistorySource::Off,
-            (false, Some(d)) if !d.is_dir() => anyhow::bail!("--history {} 不是文件夹：应为存放各期报送文件夹（如 2021-04、2021-05）的文件夹", d.display()),
+            (false, Some(d)) if !d.is_dir() => anyhow::bail!("--history {} 不是文件夹：应为存放各期报送文件夹（如 2022-04、2022-05）的文件夹", d.display()),
             (false, Some(d)) => commands::HistorySource::Dir(d),
             (false, None) => commands::HistorySource::Siblings,
         };

@@ -28,7 +28,7 @@ pub fn use_colour() -> bool {
     std::io::stdout().is_terminal() && std::env::var_os("NO_COLOR").is_none()
 }
 
-/// The earlier periods read (历史期次：2021-04、2021-05), what was passed over, and the measures
+/// The earlier periods read (历史期次：2022-04、2022-05), what was passed over, and the measures
 /// the streaks call for.
 fn history_lines(batch: &Batch, out: &mut String) {
     for n in &batch.notes {

@@ -120,7 +120,7 @@ pub fn identify_unit(plan: &Plan, meta_unit: Option<&str>, file_name: &str, resp
     if let Some(u) = meta_unit {
         candidates.push(u.to_string());
     }
-    // The file's own name, then the name of the .zip it came in (`西柳镇_2021-06.zip/表.xlsx`).
+    // The file's own name, then the name of the .zip it came in (`西柳镇_2022-06.zip/表.xlsx`).
     let segments: Vec<&str> = file_name.rsplit(['/', '\\']).collect();
     let names = segments.first().into_iter().chain(segments.iter().skip(1).filter(|s| s.to_lowercase().ends_with(".zip")));
     for name in names {
@@ -386,7 +386,7 @@ fn read_values(
             Raw::Number(v) => match number_in_date_column(*v) {
                 NumberAsDate::Serial(d) => Some(DeadlineValue::Date(d)),
                 NumberAsDate::LooksMistyped => {
-                    let msg = format!("{}是数字 {}，疑似日期被 Excel 转成了数字（如 6.30 变成 6.3），请改写为 2021-06-30 这样的日期", header, fmt_num(*v));
+                    let msg = format!("{}是数字 {}，疑似日期被 Excel 转成了数字（如 6.30 变成 6.3），请改写为 {}-06-30 这样的日期", header, fmt_num(*v), year);
                     findings.push(sub.at(Rule::C08, msg, row, Field::Deadline));
                     None
                 }

@@ -190,11 +190,11 @@ pub struct NoticeFacts {
     /// 主送: the groups of units as a 通报 addresses them.
     pub recipients: String,
     pub year: i32,
-    /// 2021年6月
+    /// 2022年6月
     pub period: String,
     /// 6
     pub month: u32,
-    /// 成文日期, 2021年7月5日
+    /// 成文日期, 2022年7月5日
     pub date: String,
     /// The day of the month forms are due (settings).
     pub due_day: u32,

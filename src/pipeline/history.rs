@@ -1,5 +1,5 @@
-//! Earlier periods of the year: the office keeps one folder per period (`报送/2021-04`,
-//! `报送/2021年5月`, `报送/2021.06`). Each is read with the same reader, rules and limits as the
+//! Earlier periods of the year: the office keeps one folder per period (`报送/2022-04`,
+//! `报送/2022年5月`, `报送/2022.06`). Each is read with the same reader, rules and limits as the
 //! current one and kept as a [`PeriodRecord`]; a folder or file that cannot be read is a note.
 
 use std::path::{Path, PathBuf};
@@ -54,7 +54,7 @@ pub fn period_folders(root: &Path, skip: &[PathBuf]) -> Folders {
         }
         match Period::find_in(&name) {
             Some(p) => found.push((p, e.path())),
-            None => notes.push(format!("文件夹“{name}”的名称不是期次（如 2021-05、2021年5月），未作为往期读取")),
+            None => notes.push(format!("文件夹“{name}”的名称不是期次（应为 年-月 或 X年X月），未作为往期读取")),
         }
     }
     found.sort_by(|a, b| a.0.cmp(&b.0).then(a.1.cmp(&b.1)));
@@ -125,11 +125,11 @@ pub fn read(plan: &Plan, source: &HistorySource, paths: &[PathBuf], period: Peri
 /// Every period folder under `root`, oldest first: what `luoshi ledger` reads (newest year first).
 pub fn year_folders(root: &Path, skip: &[PathBuf]) -> Result<Folders> {
     if !root.is_dir() {
-        bail!("{} 不是文件夹：luoshi ledger 需要存放各期报送文件夹（如 2021-04、2021-05）的文件夹", root.display());
+        bail!("{} 不是文件夹：luoshi ledger 需要存放各期报送文件夹（每期一个，以期次命名）的文件夹", root.display());
     }
     let (folders, notes) = period_folders(root, skip);
     if folders.is_empty() {
-        bail!("{} 里没有期次文件夹：应为每期一个文件夹，名称如 2021-04、2021年5月、2021.06", root.display());
+        bail!("{} 里没有期次文件夹：应为每期一个文件夹，以期次命名（年-月、X年X月 或 年.月）", root.display());
     }
     Ok((folders, notes))
 }

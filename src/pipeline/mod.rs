@@ -53,7 +53,7 @@ impl Options {
 
 /// A `--period` as the user typed it.
 pub fn parse_period(p: &str) -> Result<Period> {
-    Period::parse(p).with_context(|| format!("--period “{p}”写法不对，应为 年-月，如 2021-06"))
+    Period::parse(p).with_context(|| format!("--period “{p}”写法不对，应为 年-月，如 {}-06", chrono::Local::now().format("%Y")))
 }
 
 /// A batch folder to read and an output folder to write into, checked before anything is read.
@@ -123,7 +123,7 @@ fn looks_like_file_name(p: &Path) -> bool {
     [".xlsx", ".xls", ".xlsm", ".ods", ".csv", ".docx", ".doc", ".pdf", ".txt", ".toml", ".zip"].iter().any(|e| lower.ends_with(e))
 }
 
-/// The period's own folder inside `out` (`out/2021-06`), checked against the folders read.
+/// The period's own folder inside `out` (`out/2022-06`), checked against the folders read.
 pub fn period_folder(out: &Path, period: Period, inputs: &[PathBuf]) -> Result<PathBuf> {
     let folder = out.join(period.label());
     guard_output(&folder, inputs, &[])?;

@@ -110,8 +110,8 @@ fn read_all(inputs: &[Input], limits: &Limits, progress: bool) -> Vec<Ingested> 
     out
 }
 
-/// The period and what decided it: as given, else the folder's name (`2021-06`, `2021年6月报送`),
-/// else the file names (`东四街道_2021-06.xlsx`), else what most files say in 报送期次. Refused when
+/// The period and what decided it: as given, else the folder's name (`2022-06`, `2022年6月报送`),
+/// else the file names (`东四街道_2022-06.xlsx`), else what most files say in 报送期次. Refused when
 /// every file that states a 报送期次 states another one, or when it is far from the plan's year.
 fn infer_period(plan: &Plan, given: Option<&str>, ingested: &[Ingested], paths: &[PathBuf]) -> Result<(Period, String)> {
     let majority = |periods: &mut dyn Iterator<Item = Period>| -> Option<Period> {
@@ -142,7 +142,7 @@ fn infer_period(plan: &Plan, given: Option<&str>, ingested: &[Ingested], paths: 
     } else if let Some(p) = majority(&mut stated.iter().copied()) {
         (p, "多数文件的“报送期次”".to_string())
     } else {
-        bail!("无法确定报送期次：文件夹名、文件名和文件中都没有期次，请用 --period 指定，如 --period 2021-06")
+        bail!("无法确定报送期次：文件夹名、文件名和文件中都没有期次，请用 --period 指定，如 --period {}-06", plan.year)
     };
     if (period.year - plan.year).abs() > 1 {
         bail!("报送期次{}与任务清单的年度（{}年）相差太远；请检查 --period 或文件夹名", period.chinese(), plan.year);

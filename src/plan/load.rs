@@ -356,7 +356,7 @@ impl Plan {
             }
         }
         // The level's words from the place's last character where the list does not give them:
-        // 海城市 → 全市, 市级; 腾鳌镇 → 全镇, 镇级; 市发改局 → 全局, 局级.
+        // 某市 → 全市, 市级; 腾鳌镇 → 全镇, 镇级; 市发改局 → 全局, 局级.
         let kind = file.city.chars().last().filter(|c| "市县区镇乡局".contains(*c)).map(String::from).unwrap_or_default();
         let scope = file.scope.unwrap_or_else(|| format!("全{}", if kind.is_empty() { "部" } else { &kind }));
         let level = file.level.unwrap_or_else(|| if kind.is_empty() { "本级".into() } else { format!("{kind}级") });

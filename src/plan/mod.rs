@@ -157,7 +157,7 @@ const WHOLE_UNITS: &[&str] = &["个", "座", "家", "户", "项", "处", "所", 
 #[derive(Debug, Clone)]
 pub struct Plan {
     pub year: i32,
-    /// 地区: the place the list is for (海城市, 腾鳌镇, 市发改局).
+    /// 地区: the place the list is for (某市, 腾鳌镇, 市发改局).
     pub city: String,
     /// 发文机关: who issues the list (the 通报's sender, the titles).
     pub issuer: String,
@@ -167,7 +167,7 @@ pub struct Plan {
     pub scope: String,
     /// … and 市级 / 镇级 / 局级 (of its own level).
     pub level: String,
-    /// The action's title, heading every workbook (海城市政府系统抓落实专项行动).
+    /// The action's title, heading every workbook (某市政府系统抓落实专项行动).
     pub title: String,
     /// The 工作方面 in order: as the list names them (`areas`, 设置 工作方面), else as first met in
     /// its tasks. The first is the one whose tasks are the 主要指标 of the 总览 and the 通报.

@@ -123,14 +123,14 @@ pub struct Unit {
 pub struct Roster {
     pub units: Vec<Unit>,
     by_alias: foldhash::HashMap<String, usize>,
-    /// What units put before their names and luoshi takes away: the place (海城市, 海城) and
-    /// its kind (市) — `海城市西柳镇` is 西柳镇.
+    /// What units put before their names and luoshi takes away: the place (某市, 某) and
+    /// its kind (市) — `某市西柳镇` is 西柳镇.
     prefixes: Vec<String>,
     pub groups: Groups,
 }
 
 impl Roster {
-    /// Names written with the place in front (`海城市发改局`, `市发改局`) are the roster's too.
+    /// Names written with the place in front (`某市发改局`, `市发改局`) are the roster's too.
     pub fn set_place(&mut self, place: &str) {
         let place = squash(place);
         let kind: String = place.chars().last().filter(|c| "市县区镇乡".contains(*c)).map(String::from).unwrap_or_default();
@@ -168,7 +168,7 @@ impl Roster {
         self.units.iter().find(|u| u.name == name).map(|u| u.group.clone()).unwrap_or_else(|| self.groups.infer(name))
     }
 
-    /// The canonical name for what a unit wrote: `市发改局`, `海城市西柳镇人民政府`, `西柳`.
+    /// The canonical name for what a unit wrote: `市发改局`, `某市西柳镇人民政府`, `西柳`.
     pub fn resolve(&self, written: &str) -> Option<&str> {
         let s = squash(written);
         if s.is_empty() {

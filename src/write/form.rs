@@ -17,7 +17,7 @@ pub fn column(f: Field) -> u16 {
     f.index() as u16
 }
 
-/// The form's title: the action's, as the task list names it (海城市政府系统抓落实专项行动任务分解表).
+/// The form's title: the action's, as the task list names it (某市政府系统抓落实专项行动任务分解表).
 pub fn title(plan: &crate::plan::Plan) -> String {
     format!("{}任务分解表", plan.title)
 }

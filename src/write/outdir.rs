@@ -8,7 +8,7 @@
 //! - **A lock** (`.luoshi-lock`): a second luoshi writing the same folder waits, and says so.
 //! - **A manifest** (`.luoshi-manifest`): each file luoshi wrote here, with its content hash and
 //!   the command that wrote it. A file is replaced only if luoshi wrote it and nobody has changed
-//!   it since; otherwise the new one is written beside it (`通报_2021-06（新）.docx`) and that is
+//!   it since; otherwise the new one is written beside it (`通报_2022-06（新）.docx`) and that is
 //!   said. Only such unchanged files of the same command are ever removed.
 
 use std::collections::BTreeMap;
@@ -115,7 +115,7 @@ pub struct Kept {
 }
 
 impl Kept {
-    /// 通报_2021-06.docx 已被修改，保留原文件，新稿写为 通报_2021-06（新）.docx
+    /// 通报_2022-06.docx 已被修改，保留原文件，新稿写为 通报_2022-06（新）.docx
     pub fn said(&self) -> String {
         let why = if self.edited { "已被修改" } else { "不是 luoshi 写出的" };
         format!("{} {why}，保留原文件，新稿写为 {}", self.shown, self.written.file_name().unwrap_or_default().to_string_lossy())

@@ -99,13 +99,17 @@ pub fn write_reconciliation(path: &Path, plan: &Plan, rec: &Reconciliation) -> R
     let mut wb = new_output_workbook(&title, period);
     let st = Styles::new();
     let as_of = format!("对账期次：{}", period.chinese());
+    let groups = plan.roster.groups.all().iter().map(|g| g.label()).collect::<Vec<_>>().join("、");
     write_table(
         &mut wb,
         &st,
         &TableSheet {
             name: RANK_SHEET,
             title: format!("{}（排名）", title),
-            subtitle: Some(format!("{as_of}　　总分 = 任务得分 + 加分 − 扣分（扣分多时可为负分，原因见对账单）；按开发区、镇（街道）、部门分组排名；总分相同（含并列100分）的单位名次并列，下一名次顺延")),
+            subtitle: Some(format!(
+                "{as_of}　　总分 = 任务得分 + 加分 − 扣分（扣分多时可为负分，原因见对账单）；按{}分组排名；总分相同（含并列100分）的单位名次并列，下一名次顺延",
+                groups
+            )),
             columns: vec![
                 ColSpec::new("类别", 10.0),
                 ColSpec::new("名次", 6.0),
@@ -213,7 +217,7 @@ pub fn write_verified_template(path: &Path, plan: &Plan, period: crate::period::
         &TableSheet {
             name: "核定数据",
             title: format!("{} 绩效对账核定数据", period.chinese()),
-            subtitle: Some("请数据主管部门（统计局、财政局、人社局及各牵头部门）填写“核定值”和“数据来源”；核定值按计量单位只填数字。".into()),
+            subtitle: Some("请数据主管部门（统计、财政、人社等部门及各任务牵头单位）填写“核定值”和“数据来源”；核定值按计量单位只填数字。".into()),
             columns: vec![
                 ColSpec::new("单位", 16.0),
                 ColSpec::new("任务编号", 9.0),

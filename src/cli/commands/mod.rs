@@ -24,7 +24,7 @@ pub use template::{template, verified_template, TemplateKind};
 
 /// A date option (`--due`, `--date`) as the user typed it.
 pub fn parse_date(flag: &str, d: &str) -> Result<chrono::NaiveDate> {
-    chrono::NaiveDate::parse_from_str(d.trim(), "%Y-%m-%d").map_err(|_| anyhow::anyhow!("{flag} “{d}”写法不对，应为 年-月-日，如 2021-07-05"))
+    chrono::NaiveDate::parse_from_str(d.trim(), "%Y-%m-%d").map_err(|_| anyhow::anyhow!("{flag} “{d}”写法不对，应为 年-月-日，如 2022-07-05"))
 }
 
 /// Whether any finding is at or above `level`.

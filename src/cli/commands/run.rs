@@ -15,7 +15,7 @@ use luoshi::write::outdir::{Kept, OutDir};
 /// `run`, loading the master task list while the files are read: a province's list is as big as
 /// its batch, and reading one big file leaves a core free.
 ///
-/// `out` holds one folder per period (`out/2021-06/`): July's run never touches June's papers.
+/// `out` holds one folder per period (`out/2022-06/`): July's run never touches June's papers.
 pub fn run_loading<P>(load: impl FnOnce() -> Result<P> + Send, dir: &Path, out: &Path, opts: &Options) -> Result<(P, Batch, Outputs)>
 where
     P: std::borrow::Borrow<Plan> + Send,
