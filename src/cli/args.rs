@@ -89,7 +89,7 @@ pub struct LadderArgs {
 /// The 通报 and 督办函: settings, wording and date.
 #[derive(Args, Clone, Default)]
 pub struct PaperArgs {
-    /// 文书设置（TOML：发文机关、督查室联系人、每月截止日、督办函回复期限），默认用内置的；luoshi init 写出可修改的 文书设置.toml，luoshi.toml 里指定后自动使用
+    /// 文书设置（TOML：督查机构、联系人、每月截止日、督办函回复期限），默认用内置的；luoshi init 写出可修改的 文书设置.toml，luoshi.toml 里指定后自动使用
     #[arg(long, value_name = "文件")]
     pub papers: Option<PathBuf>,
     /// 通报模板（文本，minijinja 写法），默认用内置的；luoshi init 写出可修改的 通报模板.txt，luoshi.toml 里指定后自动使用
@@ -216,7 +216,7 @@ pub enum Command {
         previous: Option<PathBuf>,
         #[command(flatten)]
         history: HistoryArgs,
-        /// 设置文件（TOML：发文机关、督查室联系人、每月截止日），默认用内置的；luoshi init 写出可修改的 文书设置.toml，luoshi.toml 里指定后自动使用
+        /// 设置文件（TOML：督查机构、联系人、每月截止日），默认用内置的；luoshi init 写出可修改的 文书设置.toml，luoshi.toml 里指定后自动使用
         #[arg(long, value_name = "文件")]
         papers: Option<PathBuf>,
         /// 催报短信模板（文本，minijinja 写法），默认用内置的；luoshi init 写出可修改的 催报模板.txt，luoshi.toml 里指定后自动使用

@@ -225,7 +225,7 @@ pub struct LetterTask {
 pub struct LetterFacts {
     pub unit: String,
     pub office: String,
-    pub contact: String,
+    pub contact: Option<String>,
     pub period: String,
     pub date: String,
     pub reply_by: String,

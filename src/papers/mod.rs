@@ -62,8 +62,9 @@ impl Settings {
 pub struct Settings {
     /// 发文机关: the SMS heading and the letters' sender; the task list's 督查机构 when not given.
     pub office: Option<String>,
-    /// 督查室联系人, quoted in the 催报 message.
-    pub contact: String,
+    /// 联系人 and phone, quoted in the 催报 message and the 督办函; none said when not given.
+    #[serde(default)]
+    pub contact: Option<String>,
     /// 催报: the day of the period's month by which the form is due.
     pub due_day: u32,
     /// 督办函: days after the letter's date by which the unit replies.
@@ -94,7 +95,7 @@ impl Settings {
     fn parse(text: &str, name: &str) -> Result<Settings> {
         let s: Settings = toml::from_str(text).map_err(|e| {
             let at = crate::reason::toml_line(text, &e).map(|l| format!("第{l}行：")).unwrap_or_default();
-            anyhow::anyhow!("设置文件 {name} {at}{}（应有 contact、due_day，可选 office、reply_days）", crate::reason::toml_reason(&e, ""))
+            anyhow::anyhow!("设置文件 {name} {at}{}（应有 due_day，可选 office、contact、reply_days）", crate::reason::toml_reason(&e, ""))
         })?;
         if !(1..=31).contains(&s.due_day) {
             anyhow::bail!("设置文件 {name}：due_day（每月几日前报送）应为 1 到 31，现为 {}", s.due_day);

@@ -152,7 +152,7 @@ fn init_writes_the_offices_settings_and_every_command_finds_them() {
     std::fs::copy(fixtures().join("ledger/tasks.toml"), office.join("任务清单.toml")).unwrap();
     let cfg = std::fs::read_to_string(office.join("luoshi.toml")).unwrap().replace("tasks = \"任务清单.xlsx\"", "tasks = \"任务清单.toml\"");
     std::fs::write(office.join("luoshi.toml"), cfg).unwrap();
-    let papers = std::fs::read_to_string(office.join("文书设置.toml")).unwrap().replace("# office = \"海城市政府督查室\"", "office = \"东城区政府督查室\"");
+    let papers = std::fs::read_to_string(office.join("文书设置.toml")).unwrap().replace("# office = \"某某镇党政办\"", "office = \"东城区政府督查室\"");
     std::fs::write(office.join("文书设置.toml"), papers).unwrap();
     let out = t.path().join("out");
     let o = luoshi().arg("run").arg(office.join("2021-06")).arg("-o").arg(&out).args(["--date", "2021-07-05"]).output().unwrap();

@@ -3,6 +3,7 @@
 
 mod common;
 
+mod any_office;
 mod any_year;
 mod cli;
 mod excel_limits;
