@@ -224,3 +224,22 @@ fn a_towns_papers_render_to_pdf_in_its_words() {
     let said = String::from_utf8_lossy(&o.stdout);
     assert!(said.contains("腾鳌镇") && said.contains("西腾鳌村") && !said.contains("海城"), "{said}");
 }
+
+#[test]
+fn a_towns_list_written_back_as_excel_is_the_same_list() {
+    let t = tempfile::tempdir().unwrap();
+    let list = fixtures().join("town-2022/任务清单.xlsx");
+    let again = t.path().join("任务清单.xlsx");
+    let toml = |tasks: &Path| {
+        let o = luoshi().arg("--tasks").arg(tasks).args(["tasks", "--format", "toml"]).output().unwrap();
+        assert!(o.status.success(), "{}", text(&o));
+        String::from_utf8(o.stdout).unwrap()
+    };
+    let o = luoshi().arg("--tasks").arg(&list).args(["tasks", "--format", "xlsx", "-o"]).arg(&again).output().unwrap();
+    assert!(o.status.success(), "{}", text(&o));
+    let first = toml(&list);
+    assert!(first.contains("groups = [\"村\", \"社区\", \"站所\"]") && first.contains("issuer = \"腾鳌镇人民政府\""), "{first}");
+    assert_eq!(toml(&again), first);
+    let settings = sheet(&again, "设置");
+    assert!(settings.iter().any(|r| r[0] == "单位类别" && r[1] == "村、社区、站所"), "{settings:?}");
+}
