@@ -391,6 +391,9 @@ fn lookup(s: &str) -> Option<Field> {
     FIELDS.iter().find(|d| d.header == s || d.aliases.contains(&s)).map(|d| d.field)
 }
 
+/// The sheet a level's return carries with the rows of the level below (`report-up`).
+pub const LOWER_SHEET: &str = "下级明细";
+
 #[cfg(test)]
 mod tests {
     use super::*;

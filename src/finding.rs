@@ -61,6 +61,9 @@ pub enum Rule {
     L12,
     L13,
     V06,
+    L14,
+    L15,
+    L16,
 }
 
 impl Rule {
@@ -203,6 +206,27 @@ pub const RULES: &[RuleDef] = &[
         severity: E,
         title: "报送的任务与任务清单对不上",
         fix: "多数行的任务名称与清单中同一编号的任务不同，多半是用错了任务清单：请用 --tasks 指定本期下发的任务清单",
+    },
+    RuleDef {
+        rule: Rule::L14,
+        code: "L14",
+        severity: W,
+        title: "累计完成与下级明细合计不符",
+        fix: "数量、金额类任务的累计完成应等于下级明细各行之和；请核对是否手工改过合计，或下级明细是否完整",
+    },
+    RuleDef {
+        rule: Rule::L15,
+        code: "L15",
+        severity: E,
+        title: "下级目标合计少于本单位目标（减码）",
+        fix: "分解到下级的全年目标合计应不低于上级分配给本单位的目标；请补足分解",
+    },
+    RuleDef {
+        rule: Rule::L16,
+        code: "L16",
+        severity: W,
+        title: "下级明细的上级任务编号不对",
+        fix: "下级明细的“上级任务编号”应为上级分配给本单位的任务；请核对编号",
     },
 ];
 

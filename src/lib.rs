@@ -43,6 +43,7 @@ pub mod pipeline;
 pub mod plan;
 pub mod reconcile;
 pub mod remind;
+pub mod upward;
 pub mod write;
 
 // The stages inside: public for the binary, the tests and the benchmark, not part of the front door.

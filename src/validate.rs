@@ -120,7 +120,77 @@ pub fn check_submission(plan: &Plan, period: Period, sub: &Submission, unit_writ
     for row in &sub.rows {
         check_row(plan, period, sub, row, &mut seen, &mut out);
     }
+    if !sub.lower.is_empty() {
+        check_lower(plan, sub, &mut out);
+    }
     out
+}
+
+/// A level's return seen through (穿透): its figures against the rows of its level below that it
+/// sent with them (下级明细) — L14 a hand-edited total, L15 targets cut below the allocation
+/// (减码; more is a note), L16 a 下级 row feeding a task not allocated to the unit.
+fn check_lower(plan: &Plan, sub: &Submission, out: &mut Vec<Finding>) {
+    let Some(unit) = sub.unit.as_deref() else { return };
+    let at_lower = |rule: Rule, msg: String, row: u32| {
+        let col = crate::normalise::LOWER_COLUMNS.iter().position(|c| *c == "上级任务编号").unwrap_or(2) as u32;
+        Finding::new(rule, msg).file(&sub.file).sheet(crate::normalise::LOWER_SHEET).unit(Some(unit)).at(row.saturating_sub(1), col, "上级任务编号")
+    };
+    for l in &sub.lower {
+        let Some(id) = &l.upper_id else { continue };
+        if !plan.task(id).is_some_and(|t| t.responsible(unit) || t.lead_unit == unit) {
+            out.push(
+                at_lower(
+                    Rule::L16,
+                    format!("下级明细第{}行（{} {}）的上级任务编号 {} 不是分配给{}的任务", l.sheet_row, l.unit, l.task_id, id, unit),
+                    l.sheet_row,
+                )
+                .task(id),
+            );
+        }
+    }
+    for row in sub.rows.iter().filter(|r| !r.duplicate) {
+        let Some(task) = plan.task(row.task_id()) else { continue };
+        let below: Vec<&crate::normalise::LowerRow> = sub.lower.iter().filter(|l| l.upper_id.as_deref() == Some(task.id.as_str())).collect();
+        if below.is_empty() || !task.kind.sums() {
+            continue;
+        }
+        let uom = task.uom.as_deref().unwrap_or("");
+        let units: Vec<&str> = below.iter().map(|l| l.unit.as_str()).collect();
+        let who = if units.len() > 4 { format!("{}等{}个下级单位", units[..4].join("、"), units.len()) } else { units.join("、") };
+        let sum: f64 = below.iter().filter_map(|l| l.actual).sum();
+        if let Some(actual) = row.actual.filter(|_| row.usable()) {
+            if !close(actual, sum) {
+                let msg = format!("累计完成{}{}，下级明细（{}）合计{}{}，相差{}{}", fmt_num(actual), uom, who, fmt_num(sum), uom, fmt_num(actual - sum), uom);
+                out.push(sub.at(Rule::L14, msg, row, Field::Actual));
+            }
+        }
+        let Some(allocated) = task.row_target(unit, None) else { continue };
+        if below.iter().any(|l| l.target.is_none()) {
+            continue;
+        }
+        let targets: f64 = below.iter().filter_map(|l| l.target).sum();
+        if !close(targets, allocated) {
+            let cut = targets < allocated;
+            let msg = if cut {
+                format!(
+                    "减码：分配给{unit}的全年目标{}{}，下级明细各行全年目标合计{}{}，少了{}{}",
+                    fmt_num(allocated),
+                    uom,
+                    fmt_num(targets),
+                    uom,
+                    fmt_num(allocated - targets),
+                    uom
+                )
+            } else {
+                format!("加码：分配给{unit}的全年目标{}{}，下级明细各行全年目标合计{}{}", fmt_num(allocated), uom, fmt_num(targets), uom)
+            };
+            let mut f = sub.at(Rule::L15, msg, row, Field::Target);
+            if !cut {
+                f.severity = crate::finding::Severity::Info;
+            }
+            out.push(f);
+        }
+    }
 }
 
 fn check_row<'a>(plan: &Plan, period: Period, sub: &Submission, row: &'a TaskRow, seen: &mut HashMap<&'a str, u32>, out: &mut Vec<Finding>) {

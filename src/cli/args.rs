@@ -293,6 +293,42 @@ pub enum Command {
         #[arg(value_name = "文件夹", help_heading = "参数")]
         dir: Option<PathBuf>,
     },
+    /// 层层抓落实：由上级的任务清单生成本单位（镇、部门）自己的任务清单，分解到下级后用 --tasks 指定
+    #[command(help_template = SUB_HELP, next_help_heading = "选项", override_usage = "luoshi derive --unit <单位> [--tasks 上级清单] [-o 文件]")]
+    Derive {
+        /// 本单位在上级清单中的名称，如 腾鳌镇
+        #[arg(long, value_name = "单位", required = true)]
+        unit: String,
+        /// 输出文件，默认 out/<单位>任务清单_<年度>.xlsx
+        #[arg(short, long, value_name = "文件")]
+        out: Option<PathBuf>,
+    },
+    /// 层层抓落实：把下级（村、科室）本期的报送汇成本单位报给上级的任务分解表（上级的表样，附“下级明细”）
+    #[command(
+        help_template = SUB_HELP,
+        next_help_heading = "选项",
+        override_usage = "luoshi report-up <下级报送文件夹> --tasks 本单位任务清单 [-o 文件] [--force]"
+    )]
+    ReportUp {
+        /// 存放下级本期报送文件的文件夹
+        #[arg(value_name = "文件夹", help_heading = "参数")]
+        dir: PathBuf,
+        /// 输出文件，默认 out/<期次>/<本单位>_<期次>.xlsx（报给上级的文件）
+        #[arg(short, long, value_name = "文件")]
+        out: Option<PathBuf>,
+        /// 报送期次，如 2022-06；默认依次取文件夹名、文件名、文件中的“报送期次”
+        #[arg(long, value_name = "年-月")]
+        period: Option<String>,
+        /// 本级任务编号与上级任务编号的对照表（Excel 两列：本级任务编号、上级任务编号），用于不是 luoshi derive 生成的清单
+        #[arg(long, value_name = "文件")]
+        map: Option<PathBuf>,
+        /// 填报人（写在表头“填报人：”），默认取清单中的第一个责任人
+        #[arg(long, value_name = "姓名")]
+        person: Option<String>,
+        /// 有下级数据未能采用（未报、无法使用）时也写出（表中逐项注明）；默认不写出，退出码 1
+        #[arg(long)]
+        force: bool,
+    },
     /// 列出正在使用的任务清单
     #[command(help_template = SUB_HELP, next_help_heading = "选项", override_usage = "luoshi tasks [选项]")]
     Tasks {
@@ -318,7 +354,8 @@ impl Command {
             Command::Validate { ladder: l, .. } | Command::Consolidate { ladder: l, .. } | Command::Ledger { ladder: l, .. } => ladder(l).into_iter().collect(),
             Command::Remind { papers, remind_template, .. } => papers.iter().chain(remind_template).cloned().collect(),
             Command::Reconcile { verified, scoring, .. } => std::iter::once(verified.clone()).chain(scoring.clone()).collect(),
-            Command::Template { .. } | Command::Tasks { .. } | Command::Init { .. } => Vec::new(),
+            Command::ReportUp { map, .. } => map.iter().cloned().collect(),
+            Command::Template { .. } | Command::Tasks { .. } | Command::Init { .. } | Command::Derive { .. } => Vec::new(),
         }
     }
 }

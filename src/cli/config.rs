@@ -73,11 +73,12 @@ pub fn office_folder(command: &Command) -> Option<PathBuf> {
         | Command::Notice { dir, .. }
         | Command::Consolidate { dir, .. }
         | Command::Remind { dir, .. }
-        | Command::Reconcile { dir, .. } => parent(dir),
+        | Command::Reconcile { dir, .. }
+        | Command::ReportUp { dir, .. } => parent(dir),
         Command::Validate { paths, .. } => paths.first().and_then(|p| if p.is_dir() { parent(p) } else { parent(p).as_deref().and_then(parent) }),
         Command::Ledger { root, .. } => Some(luoshi::pipeline::absolute(root)),
         Command::Template { previous, .. } => previous.as_deref().and_then(parent),
-        Command::Tasks { .. } | Command::Init { .. } => None,
+        Command::Tasks { .. } | Command::Init { .. } | Command::Derive { .. } => None,
     }
 }
 
@@ -112,7 +113,7 @@ pub fn apply(cfg: &Config, tasks: &mut Option<PathBuf>, units: &mut Option<PathB
             fill(remind_template, &cfg.remind_template);
         }
         Command::Reconcile { scoring, .. } => fill(scoring, &cfg.scoring),
-        Command::Template { .. } | Command::Tasks { .. } | Command::Init { .. } => {}
+        Command::Template { .. } | Command::Tasks { .. } | Command::Init { .. } | Command::Derive { .. } | Command::ReportUp { .. } => {}
     }
 }
 

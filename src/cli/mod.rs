@@ -144,6 +144,28 @@ fn run(mut cli: Cli) -> anyhow::Result<ExitCode> {
             }
             Ok(ExitCode::SUCCESS)
         }
+        Command::Derive { unit, out } => {
+            let upper = load()?;
+            let (plan, path, kept) = commands::derive(&upper, &unit, out.as_deref(), &inputs)?;
+            for k in &kept {
+                println!("{}", k.said());
+            }
+            print!("{}", term::derive_summary(&upper, &plan, &path));
+            Ok(ExitCode::SUCCESS)
+        }
+        Command::ReportUp { dir, out, period, map, person, force } => {
+            let plan = load()?;
+            let opts = commands::Options { input_files: inputs, ..opts(period, None, None)? };
+            let done = commands::report_up(&plan, &dir, out.as_deref(), map.as_deref(), person.as_deref(), force, &opts)?;
+            for n in &done.notes {
+                println!("{n}");
+            }
+            for k in &done.kept {
+                println!("{}", k.said());
+            }
+            print!("{}", term::report_up_summary(&done.ret, done.path.as_deref()));
+            Ok(if done.path.is_none() { ExitCode::from(1) } else { ExitCode::SUCCESS })
+        }
         Command::Run { dir, out, batch_period: PeriodArgs { period, previous }, lights, history, ladder, papers, letter_template } => {
             let opts = commands::Options {
                 papers: Some(papers.load(letter_template.as_deref())?),

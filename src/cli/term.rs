@@ -424,6 +424,59 @@ pub fn reconcile_summary(rec: &luoshi::reconcile::Reconciliation, path: &std::pa
     out
 }
 
+/// After `derive`: what the unit's list holds and the next steps.
+pub fn derive_summary(upper: &Plan, plan: &Plan, path: &std::path::Path) -> String {
+    let mut out = String::new();
+    let _ = writeln!(out, "{}分配给{}的任务 {} 项，已写成{}自己的任务清单：{}", upper.city, plan.city, plan.tasks.len(), plan.city, path.display());
+    let _ = writeln!(out, "接下来：");
+    let _ = writeln!(out, "  1. 在“单位名单”填写下级单位（村、社区、站所或科室）及类别；");
+    let _ = writeln!(out, "  2. 在“任务清单”的“责任单位”把各项目标分解到下级（如 东村:600、西村:400，合计不低于全年目标），");
+    let _ = writeln!(
+        out,
+        "     填写具体措施、责任领导、责任科室、责任人、联系电话（报给上级时照此填写）；可拆分任务（4.1.2-1、4.1.2-2，上级任务编号不变），可加本级自己的任务；"
+    );
+    let _ = writeln!(out, "  3. 用 --tasks 指定它：luoshi --tasks {} template --all-units 给下级下发任务分解表；", path.display());
+    let _ = writeln!(
+        out,
+        "  4. 收齐下级报送后 luoshi --tasks {} run 下级报送文件夹，再 report-up 同一文件夹，写出报给{}的任务分解表。",
+        path.display(),
+        upper.city
+    );
+    out
+}
+
+/// After `report-up`: each upper task's figure, what was not used, where the return is.
+pub fn report_up_summary(ret: &luoshi::upward::UpReturn, path: Option<&std::path::Path>) -> String {
+    let mut out = String::new();
+    let _ = writeln!(out, "报送期次：{}　填报单位：{}　上级任务 {} 项，下级明细 {} 行", ret.period.chinese(), ret.unit, ret.rows.len(), ret.lower.len());
+    for r in &ret.rows {
+        let uom = r.task.uom.as_deref().unwrap_or("");
+        let figure = match r.actual {
+            Some(v) => format!("{}{}", luoshi::values::fmt_num(v), uom),
+            None if r.own_missing => "（留空，待本级填写）".into(),
+            None => "—".into(),
+        };
+        let _ =
+            writeln!(out, "  {} {} {} {}", pad(&r.task.id, 8), pad(&r.task.name.chars().take(18).collect::<String>(), 38), pad(&figure, 16), r.light.short());
+    }
+    let gaps = ret.gaps();
+    if !gaps.is_empty() {
+        let _ = writeln!(out, "\n需要注意（表中“存在问题”已注明）：");
+        for g in &gaps {
+            let _ = writeln!(out, "  {g}");
+        }
+    }
+    match path {
+        Some(p) => {
+            let _ = writeln!(out, "\n已写出：{}（报给上级；“下级明细”工作表附每一行的来源）", p.display());
+        }
+        None => {
+            let _ = writeln!(out, "\n没有写出：有下级数据未能采用。请让上述单位补报（或改正）后重新运行；确认照此上报的，加 --force 写出（表中逐项注明）");
+        }
+    }
+    out
+}
+
 /// Pad to a display width (a CJK character is two columns wide).
 pub fn pad(s: &str, width: usize) -> String {
     let w = s.width();

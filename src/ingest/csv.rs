@@ -48,7 +48,9 @@ pub fn read_csv(path: &Path, limits: &Limits) -> Result<Outcome, Unreadable> {
     let truncated = std::mem::take(&mut scan.truncated);
     let sheet = path.file_stem().map(|s| s.to_string_lossy().to_string()).unwrap_or_else(|| "CSV".into());
     match scan.finish(&[]) {
-        Some((layout, meta, rows)) => Ok(Outcome::Table(Box::new(Table { format: Format::Csv, sheet, layout, meta, rows, modified: None, truncated }))),
+        Some((layout, meta, rows)) => {
+            Ok(Outcome::Table(Box::new(Table { format: Format::Csv, sheet, layout, meta, rows, modified: None, truncated, lower: None })))
+        }
         None => Ok(Outcome::NoTable { sheets: vec![sheet] }),
     }
 }

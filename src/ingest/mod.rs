@@ -80,6 +80,9 @@ pub struct Table {
     pub modified: Option<String>,
     /// Cells cut to Excel's limit of 32,767 characters (C09).
     pub truncated: Vec<Truncated>,
+    /// A return of a level with levels below: its 下级明细 sheet, row by row (0-based row, cell
+    /// texts by column).
+    pub lower: Option<Vec<(u32, Vec<String>)>>,
 }
 
 /// What ingest makes of one file.
@@ -228,8 +231,10 @@ fn read_workbook(path: &Path, limits: &Limits) -> Result<Outcome, Unreadable> {
     let (format, mut book) = open_book(path, limits)?;
     let sheets = sheet_list(&book);
     // The sheet named 任务分解表 first, then every other visible worksheet in order.
+    // 下级明细 is never the data sheet: it is read beside it.
+    let lower_sheet = sheets.iter().find(|(n, _)| squash(n) == crate::fields::LOWER_SHEET).map(|(n, _)| n.clone());
     let mut order: Vec<&str> = sheets.iter().filter(|(n, v)| *v && squash(n).contains("任务分解表")).map(|(n, _)| n.as_str()).collect();
-    order.extend(sheets.iter().filter(|(n, v)| *v && !squash(n).contains("任务分解表")).map(|(n, _)| n.as_str()));
+    order.extend(sheets.iter().filter(|(n, v)| *v && !squash(n).contains("任务分解表") && Some(n) != lower_sheet.as_ref()).map(|(n, _)| n.as_str()));
     let props = match &mut book {
         Book::Xlsx(b) => b.workbook_properties().ok(),
         Book::Xls(b) => b.workbook_properties().ok(),
@@ -255,10 +260,33 @@ fn read_workbook(path: &Path, limits: &Limits) -> Result<Outcome, Unreadable> {
         };
         let truncated = std::mem::take(&mut scan.truncated);
         if let Some((layout, meta, rows)) = scan.finish(&merges) {
-            return Ok(Outcome::Table(Box::new(Table { format, sheet: name.to_string(), layout, meta, rows, modified, truncated })));
+            let lower = match &lower_sheet {
+                Some(l) => Some(plain_rows(&mut book, l, limits)?),
+                None => None,
+            };
+            return Ok(Outcome::Table(Box::new(Table { format, sheet: name.to_string(), layout, meta, rows, modified, truncated, lower })));
         }
     }
     Ok(Outcome::NoTable { sheets: looked })
+}
+
+/// A sheet as rows of cell texts, within the limits: for sheets read beside the data (下级明细).
+fn plain_rows(book: &mut Book, name: &str, limits: &Limits) -> Result<Vec<(u32, Vec<String>)>, Unreadable> {
+    let mut rows: std::collections::BTreeMap<u32, Vec<String>> = std::collections::BTreeMap::new();
+    let mut cells = 0u64;
+    scan_sheet(book, name, &HashSet::new(), &mut |r, c, raw| {
+        cells += 1;
+        if cells > limits.max_cells || r >= limits.max_rows || c >= limits.max_cols {
+            return cells <= limits.max_cells;
+        }
+        let row = rows.entry(r).or_default();
+        if row.len() <= c as usize {
+            row.resize(c as usize + 1, String::new());
+        }
+        row[c as usize] = crate::values::clean_text(&raw.display());
+        true
+    })?;
+    Ok(rows.into_iter().collect())
 }
 
 /// What a sheet's cells do not say by themselves, for the formats where calamine does not tell:

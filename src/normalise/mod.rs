@@ -9,6 +9,10 @@ use std::path::PathBuf;
 use chrono::{Datelike, NaiveDate};
 use rayon::prelude::*;
 
+mod lower;
+
+pub use lower::{read_lower, LowerRow, COLUMNS as LOWER_COLUMNS, SHEET as LOWER_SHEET};
+
 use crate::fields::{is_invisible, squash, Field, N_FIELDS};
 use crate::finding::{Finding, Rule};
 use crate::ingest::{Format, Raw, Table};
@@ -88,6 +92,8 @@ pub struct Submission {
     pub rows: Vec<TaskRow>,
     /// The newer file that replaces this one (F06).
     pub superseded_by: Option<String>,
+    /// A level's return: the rows of its level below behind its figures (下级明细), as it sent them.
+    pub lower: Vec<LowerRow>,
 }
 
 impl Submission {
@@ -202,7 +208,14 @@ pub fn normalise(plan: &Plan, file: &str, path: PathBuf, table: Table, year: i32
         extra_headers,
         rows: Vec::with_capacity(table.rows.len()),
         superseded_by: None,
+        lower: Vec::new(),
     };
+    if let Some(cells) = &table.lower {
+        match read_lower(cells) {
+            Ok(rows) => sub.lower = rows,
+            Err(e) => findings.push(Finding::new(Rule::L16, e.to_string()).file(file).sheet(LOWER_SHEET).unit(sub.unit.as_deref())),
+        }
+    }
 
     // Text cut to what a cell holds: said where, whatever column it was in.
     for t in &table.truncated {

@@ -7,13 +7,13 @@ use std::path::Path;
 use anyhow::{bail, Context, Result};
 use serde::Deserialize;
 
-use super::{Allocation, Group, Groups, Kind, Plan, Roster, Task, Unit};
+use super::{Allocation, Answer, Group, Groups, Kind, Plan, Roster, Task, Unit, Upper, UpperTask};
 use crate::fields::squash;
 use crate::values::parse_deadline_text;
 
 /// The Excel list's 任务清单 columns, in order: what `--tasks` reads, and what `tasks --format
 /// xlsx` and `--format tsv` write.
-pub const TASK_COLUMNS: [&str; 14] = [
+pub const TASK_COLUMNS: [&str; 20] = [
     "任务编号",
     "工作方面",
     "重点任务",
@@ -28,6 +28,13 @@ pub const TASK_COLUMNS: [&str; 14] = [
     "完成时限",
     "牵头单位",
     "责任单位",
+    // A list `derive` made: the upper task a row carries on, and this level's own answer on it.
+    "上级任务编号",
+    "具体措施",
+    "责任领导",
+    "责任科室",
+    "责任人",
+    "联系电话",
 ];
 
 /// The 单位名单 columns.
@@ -43,7 +50,7 @@ pub enum ListCell {
 
 impl Task {
     /// The task as a row of the Excel list ([`TASK_COLUMNS`]); read back by `--tasks`, it is the same task.
-    pub fn list_cells(&self) -> [ListCell; 14] {
+    pub fn list_cells(&self) -> [ListCell; 20] {
         let text = |s: &str| if s.is_empty() { ListCell::Empty } else { ListCell::Text(s.to_string()) };
         let num = |v: Option<f64>| v.map_or(ListCell::Empty, ListCell::Number);
         let shares: Vec<String> = self
@@ -69,6 +76,12 @@ impl Task {
             text(&self.deadline_text),
             text(&self.lead_unit),
             text(&shares.join("、")),
+            text(self.upper_id.as_deref().unwrap_or("")),
+            text(self.answer.measures.as_deref().unwrap_or("")),
+            text(self.answer.leader.as_deref().unwrap_or("")),
+            text(self.answer.office.as_deref().unwrap_or("")),
+            text(self.answer.person.as_deref().unwrap_or("")),
+            text(self.answer.phone.as_deref().unwrap_or("")),
         ]
     }
 }
@@ -202,9 +215,15 @@ impl Plan {
                 q1: num("一季度")?,
                 q2: num("二季度")?,
                 q3: num("三季度")?,
-                lead_unit: get("牵头单位").with_context(|| at("没有牵头单位".into()))?,
+                lead_unit: get("牵头单位"),
                 units,
                 parts: Vec::new(),
+                upper_id: get("上级任务编号"),
+                measures: get("具体措施"),
+                leader: get("责任领导"),
+                office: get("责任科室"),
+                person: get("责任人"),
+                phone: get("联系电话"),
                 id,
             });
         }
@@ -246,6 +265,46 @@ impl Plan {
             setting(keys).map(|a| a.split(['、', ',', '，']).map(|s| s.trim().to_string()).filter(|s| !s.is_empty()).collect())
         };
         let (areas, groups) = (list(&["工作方面", "areas"]), list(&["单位类别", "groups"]));
+        // A list `derive` made: the level above and what it allocated (sheet 上级任务).
+        let upper = match (setting(&["本级名称", "上级中的本级名称"]), table("上级任务", &["上级任务编号"])?) {
+            (None, None) => None,
+            (None, Some(_)) => bail!("任务清单有“上级任务”工作表，但“设置”中没有“本级名称”（本级在上级清单中的名称，如 腾鳌镇）"),
+            (Some(unit), rows) => Some(UpperFile {
+                city: setting(&["上级", "上级地区"]).unwrap_or_default(),
+                title: setting(&["上级专项行动"]).unwrap_or_default(),
+                unit,
+                tasks: rows
+                    .unwrap_or_default()
+                    .iter()
+                    .map(|(n, r)| {
+                        let at = |what: String| format!("“上级任务”第{n}行：{what}");
+                        let get = |k: &str| r.get(k).cloned();
+                        let num = |k: &str| -> Result<Option<f64>> {
+                            match r.get(k) {
+                                None => Ok(None),
+                                Some(v) => crate::values::parse_number_text(v).map(|n| Some(n.value)).with_context(|| at(format!("“{k}”不是数字：{v}"))),
+                            }
+                        };
+                        let kind = get("类型").with_context(|| at("没有类型".into()))?;
+                        Ok(UpperTaskEntry {
+                            id: get("上级任务编号").with_context(|| at("没有上级任务编号".into()))?,
+                            area: get("工作方面").unwrap_or_default(),
+                            name: get("重点任务").with_context(|| at("没有重点任务".into()))?,
+                            indicator: get("指标名称"),
+                            uom: get("计量单位"),
+                            kind: Kind::parse(&kind).with_context(|| at(format!("类型“{kind}”不认识")))?,
+                            target: num("分配目标")?,
+                            stretch: num("力争目标")?,
+                            q1: num("一季度")?,
+                            q2: num("二季度")?,
+                            q3: num("三季度")?,
+                            deadline: get("完成时限").unwrap_or_default(),
+                            lead_unit: get("上级牵头单位").unwrap_or_default(),
+                        })
+                    })
+                    .collect::<Result<Vec<_>>>()?,
+            }),
+        };
         let where_is = |name: &str| {
             task_rows
                 .iter()
@@ -253,7 +312,7 @@ impl Plan {
                 .map(|(n, _)| format!("任务清单第{n}行："))
                 .unwrap_or_default()
         };
-        let mut plan = Plan::from_file_at(PlanFile { year, city, issuer, office, scope, level, title, groups, areas, units, tasks }, &where_is)?;
+        let mut plan = Plan::from_file_at(PlanFile { year, city, issuer, office, scope, level, title, groups, areas, units, tasks, upper }, &where_is)?;
         if settings.is_empty() {
             plan.notes.push("任务清单文件中没有“设置”工作表：没有写地区和发文机关，各表的标题、通报的落款里会缺少单位名称；请加一张“设置”工作表（项目、内容两列，luoshi tasks --format xlsx 写出的清单里有样式）".into());
         }
@@ -302,6 +361,8 @@ impl Plan {
             }
             roster.add(unit);
         }
+        let upper = file.upper.map(UpperFile::into_upper);
+        let own = upper.as_ref().map(|u| u.unit.clone());
         let mut tasks = Vec::new();
         let mut index = foldhash::HashMap::default();
         for (k, t) in file.tasks.into_iter().enumerate() {
@@ -313,7 +374,7 @@ impl Plan {
                     bail!("任务 {} 的工作方面“{}”不在清单的工作方面中（{}）", t.id, t.area, areas.join("、"));
                 }
             }
-            let task = t.into_task(&roster, file.year)?;
+            let task = t.into_task(&roster, file.year, own.as_deref())?;
             if index.insert(task.id.clone(), tasks.len()).is_some() {
                 bail!("任务编号 {} 在清单中出现两次", task.id);
             }
@@ -328,6 +389,12 @@ impl Plan {
                 if roster.contains(name) {
                     continue;
                 }
+                // This level itself (a derived list's blank 牵头单位, its own figures): a group of its own.
+                if Some(name) == own.as_ref() {
+                    let group = roster.groups.push("本级");
+                    roster.add(Unit { name: name.clone(), group, aliases: vec![] });
+                    continue;
+                }
                 if has_roster {
                     bail!("{}任务 {} 的{}“{}”不在单位名单中；请改为名单上的名称，或把它加入单位名单", where_is(name), t.id, role, name);
                 }
@@ -339,7 +406,8 @@ impl Plan {
         if !has_roster {
             notes.push("任务清单中没有单位名单（TOML 的 [[units]]、Excel 的“单位名单”工作表）：单位按任务中出现的名称，类别按名称推断，不认识别名".to_string());
         }
-        for t in &tasks {
+        // Tasks carried on from the level above are checked against it instead (减码 is an error).
+        for t in tasks.iter().filter(|t| t.upper_id.is_none() || upper.is_none()) {
             let shares: Vec<f64> = t.units.iter().filter_map(|a| a.target).collect();
             if let (Some(target), false) = (t.target, shares.is_empty()) {
                 let sum: f64 = shares.iter().sum();
@@ -355,31 +423,30 @@ impl Plan {
                 }
             }
         }
-        // The level's words from the place's last character where the list does not give them:
-        // 某市 → 全市, 市级; 腾鳌镇 → 全镇, 镇级; 市发改局 → 全局, 局级.
-        let kind = file.city.chars().last().filter(|c| "市县区镇乡局".contains(*c)).map(String::from).unwrap_or_default();
-        let scope = file.scope.unwrap_or_else(|| format!("全{}", if kind.is_empty() { "部" } else { &kind }));
-        let level = file.level.unwrap_or_else(|| if kind.is_empty() { "本级".into() } else { format!("{kind}级") });
-        let issuer = file.issuer.unwrap_or_else(|| {
-            if matches!(kind.as_str(), "市" | "县" | "区" | "镇" | "乡") {
-                format!("{}人民政府", file.city)
-            } else {
-                file.city.clone()
-            }
-        });
-        let office = file.office.unwrap_or_else(|| match kind.as_str() {
-            "市" | "县" | "区" => format!("{}政府督查室", file.city),
-            "镇" | "乡" => format!("{}党政办", file.city),
-            _ => format!("{}办公室", file.city),
-        });
-        let title = file.title.unwrap_or_else(|| format!("{}政府系统抓落实专项行动", file.city));
+        let words = LevelWords::of(&file.city);
         let mut areas = file.areas.unwrap_or_default();
         for t in &tasks {
             if !areas.contains(&t.area) {
                 areas.push(t.area.clone());
             }
         }
-        Ok(Plan { year: file.year, city: file.city, issuer, office, scope, level, title, areas, tasks, roster, notes, index })
+        let base = Plan {
+            year: file.year,
+            city: file.city,
+            issuer: file.issuer.unwrap_or(words.issuer),
+            office: file.office.unwrap_or(words.office),
+            scope: file.scope.unwrap_or(words.scope),
+            level: file.level.unwrap_or(words.level),
+            title: file.title.unwrap_or(words.title),
+            areas,
+            notes,
+            ..Plan::empty()
+        };
+        drop(index);
+        let mut plan = Plan::assemble(base, tasks, roster, upper);
+        let more = plan.check_upper()?;
+        plan.notes.extend(more);
+        Ok(plan)
     }
 
     /// The whole list as a TOML task list (`luoshi tasks --format toml`), readable again by `--tasks`.
@@ -436,8 +503,72 @@ impl Plan {
                 })
                 .collect();
             let _ = writeln!(out, "units = [{}]", units.join(", "));
+            let a = &t.answer;
+            let given = [
+                ("upper_id", &t.upper_id),
+                ("measures", &a.measures),
+                ("leader", &a.leader),
+                ("office", &a.office),
+                ("person", &a.person),
+                ("phone", &a.phone),
+            ];
+            for (k, v) in given {
+                if let Some(v) = v {
+                    let _ = writeln!(out, "{k} = {}", q(v));
+                }
+            }
+        }
+        if let Some(u) = &self.upper {
+            let _ = writeln!(
+                out,
+                "\n# 上级：本清单由上级清单分解而来（luoshi derive）\n[upper]\ncity = {}\ntitle = {}\nunit = {}",
+                q(&u.city),
+                q(&u.title),
+                q(&u.unit)
+            );
+            for t in &u.tasks {
+                let _ = writeln!(out, "\n[[upper.tasks]]\nid = {}\narea = {}\nname = {}\nkind = {}", q(&t.id), q(&t.area), q(&t.name), q(t.kind.key()));
+                for (k, v) in [("indicator", &t.indicator), ("uom", &t.uom)] {
+                    if let Some(v) = v {
+                        let _ = writeln!(out, "{k} = {}", q(v));
+                    }
+                }
+                for (k, v) in [("target", t.target), ("stretch", t.stretch), ("q1", t.nodes[0]), ("q2", t.nodes[1]), ("q3", t.nodes[2])] {
+                    if let Some(v) = v {
+                        let _ = writeln!(out, "{k} = {}", n(v));
+                    }
+                }
+                let _ = writeln!(out, "deadline = {}\nlead_unit = {}", q(&t.deadline_text), q(&t.lead_unit));
+            }
         }
         out
+    }
+}
+
+/// A level's own words, from its place's last character where the list does not give them:
+/// 某市 → 全市, 市级, 某市人民政府, 某市政府督查室; 腾鳌镇 → 全镇, 镇级, 腾鳌镇党政办; 市发改局 → 全局, 局级.
+pub(super) struct LevelWords {
+    pub scope: String,
+    pub level: String,
+    pub issuer: String,
+    pub office: String,
+    pub title: String,
+}
+
+impl LevelWords {
+    pub fn of(city: &str) -> LevelWords {
+        let kind = city.chars().last().filter(|c| "市县区镇乡局".contains(*c)).map(String::from).unwrap_or_default();
+        LevelWords {
+            scope: format!("全{}", if kind.is_empty() { "部" } else { &kind }),
+            level: if kind.is_empty() { "本级".into() } else { format!("{kind}级") },
+            issuer: if matches!(kind.as_str(), "市" | "县" | "区" | "镇" | "乡") { format!("{city}人民政府") } else { city.to_string() },
+            office: match kind.as_str() {
+                "市" | "县" | "区" => format!("{city}政府督查室"),
+                "镇" | "乡" => format!("{city}党政办"),
+                _ => format!("{city}办公室"),
+            },
+            title: format!("{city}政府系统抓落实专项行动"),
+        }
     }
 }
 
@@ -458,6 +589,64 @@ struct PlanFile {
     units: Vec<UnitEntry>,
     #[serde(default)]
     tasks: Vec<TaskEntry>,
+    upper: Option<UpperFile>,
+}
+
+/// `[upper]`: the level above, as `derive` wrote it (the Excel list's 设置 and 上级任务).
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct UpperFile {
+    #[serde(default)]
+    city: String,
+    #[serde(default)]
+    title: String,
+    unit: String,
+    #[serde(default)]
+    tasks: Vec<UpperTaskEntry>,
+}
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct UpperTaskEntry {
+    id: String,
+    #[serde(default)]
+    area: String,
+    name: String,
+    indicator: Option<String>,
+    uom: Option<String>,
+    kind: Kind,
+    target: Option<f64>,
+    stretch: Option<f64>,
+    q1: Option<f64>,
+    q2: Option<f64>,
+    q3: Option<f64>,
+    #[serde(default)]
+    deadline: String,
+    #[serde(default)]
+    lead_unit: String,
+}
+
+impl UpperFile {
+    fn into_upper(self) -> Upper {
+        let tasks = self
+            .tasks
+            .into_iter()
+            .map(|t| UpperTask {
+                id: t.id.trim().to_string(),
+                area: t.area,
+                name: t.name,
+                indicator: t.indicator,
+                uom: t.uom,
+                kind: t.kind,
+                target: t.target,
+                stretch: t.stretch,
+                nodes: [t.q1, t.q2, t.q3],
+                deadline_text: t.deadline,
+                lead_unit: t.lead_unit,
+            })
+            .collect();
+        Upper { city: self.city, title: self.title, unit: self.unit.trim().to_string(), tasks }
+    }
 }
 
 #[derive(Deserialize)]
@@ -529,9 +718,16 @@ struct TaskEntry {
     q1: Option<f64>,
     q2: Option<f64>,
     q3: Option<f64>,
-    lead_unit: String,
+    /// Blank in a derived list: this level itself leads.
+    lead_unit: Option<String>,
     #[serde(default)]
     units: Vec<UnitRef>,
+    upper_id: Option<String>,
+    measures: Option<String>,
+    leader: Option<String>,
+    office: Option<String>,
+    person: Option<String>,
+    phone: Option<String>,
     /// Composite targets keep their parts (新增雏鹰3户和瞪羚1户).
     #[serde(default)]
     #[allow(dead_code)]
@@ -541,7 +737,7 @@ struct TaskEntry {
 impl TaskEntry {
     /// The task as the list gives it; dates without a year (6月底, 年底前) and the default deadline
     /// (the year's end) are in the list's `year`.
-    fn into_task(self, roster: &Roster, year: i32) -> Result<Task> {
+    fn into_task(self, roster: &Roster, year: i32, own: Option<&str>) -> Result<Task> {
         let at_most = match self.direction.as_deref() {
             None | Some(">=") | Some("≥") => false,
             Some("<=") | Some("≤") => true,
@@ -572,6 +768,11 @@ impl TaskEntry {
                 UnitRef::Share { name, target } => Allocation { unit: canon(&name), target },
             })
             .collect();
+        let lead_unit = match (self.lead_unit.as_deref().map(str::trim).filter(|l| !l.is_empty()), own) {
+            (Some(l), _) => canon(l),
+            (None, Some(own)) => own.to_string(),
+            (None, None) => bail!("任务 {}（{}）没有牵头单位", self.id, self.name),
+        };
         Ok(Task {
             id: self.id.trim().to_string(),
             area: self.area,
@@ -585,8 +786,10 @@ impl TaskEntry {
             deadline,
             deadline_text,
             nodes: [self.q1, self.q2, self.q3],
-            lead_unit: canon(&self.lead_unit),
+            lead_unit,
             units,
+            upper_id: self.upper_id.map(|u| u.trim().to_string()).filter(|u| !u.is_empty()),
+            answer: Answer { measures: self.measures, leader: self.leader, office: self.office, person: self.person, phone: self.phone },
         })
     }
 }

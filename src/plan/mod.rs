@@ -10,9 +10,11 @@ use crate::values::DeadlineValue;
 
 mod load;
 mod roster;
+mod upper;
 
 pub use load::{ListCell, TASK_COLUMNS, UNIT_COLUMNS};
 pub use roster::{Group, Groups, Roster, Unit};
+pub use upper::{Answer, Upper, UpperTask, UPPER_COLUMNS};
 
 pub const DEFAULT_TASKS: &str = include_str!("../../templates/tasks.toml");
 
@@ -99,6 +101,10 @@ pub struct Task {
     pub nodes: [Option<f64>; 3],
     pub lead_unit: String,
     pub units: Vec<Allocation>,
+    /// 上级任务编号: the upper level's task this one carries on (a list `derive` made).
+    pub upper_id: Option<String>,
+    /// This level's own answer on the task, sent up with every return (the 五个一).
+    pub answer: Answer,
 }
 
 impl Task {
@@ -174,6 +180,8 @@ pub struct Plan {
     pub areas: Vec<String>,
     pub tasks: Vec<Task>,
     pub roster: Roster,
+    /// The level above, for a list `derive` made: what it allocated and what this level is called there.
+    pub upper: Option<Upper>,
     /// What loading the list noticed that does not stop it (shares that do not add up, no roster
     /// sheet): said on the terminal before anything is read.
     pub notes: Vec<String>,
@@ -196,10 +204,65 @@ impl Plan {
         Plan::from_toml(DEFAULT_TASKS).expect("templates/tasks.toml is valid")
     }
 
-    /// Units expected to report: every unit named in a task (responsible or leading).
+    /// A list with nothing in it yet, for [`Plan::assemble`].
+    fn empty() -> Plan {
+        Plan {
+            year: 0,
+            city: String::new(),
+            issuer: String::new(),
+            office: String::new(),
+            scope: String::new(),
+            level: String::new(),
+            title: String::new(),
+            areas: Vec::new(),
+            tasks: Vec::new(),
+            roster: Roster::default(),
+            upper: None,
+            notes: Vec::new(),
+            index: Default::default(),
+        }
+    }
+
+    /// A list of these tasks for a place, in that place's words (the upper level's list as a
+    /// lower level knows it).
+    pub fn of_tasks(year: i32, city: &str, title: &str, tasks: Vec<Task>, roster: Roster) -> Plan {
+        let words = load::LevelWords::of(city);
+        let mut areas: Vec<String> = Vec::new();
+        for t in &tasks {
+            if !areas.contains(&t.area) {
+                areas.push(t.area.clone());
+            }
+        }
+        let title = if title.is_empty() { words.title } else { title.to_string() };
+        let base = Plan {
+            year,
+            city: city.to_string(),
+            issuer: words.issuer,
+            office: words.office,
+            scope: words.scope,
+            level: words.level,
+            title,
+            areas,
+            ..Plan::empty()
+        };
+        Plan::assemble(base, tasks, roster, None)
+    }
+
+    /// `base`'s words with these tasks, roster and level above, indexed.
+    fn assemble(base: Plan, tasks: Vec<Task>, roster: Roster, upper: Option<Upper>) -> Plan {
+        let index = tasks.iter().enumerate().map(|(i, t)| (t.id.clone(), i)).collect();
+        Plan { tasks, roster, upper, index, ..base }
+    }
+
+    /// Units expected to report: every unit named in a task (responsible or leading) — except
+    /// this level itself where it only leads by default (a derived list's blank 牵头单位).
     pub fn expected_units(&self) -> Vec<&Unit> {
-        let named: std::collections::HashSet<&str> =
-            self.tasks.iter().flat_map(|t| std::iter::once(t.lead_unit.as_str()).chain(t.units.iter().map(|a| a.unit.as_str()))).collect();
+        let own = self.upper.as_ref().map(|u| u.unit.as_str());
+        let named: std::collections::HashSet<&str> = self
+            .tasks
+            .iter()
+            .flat_map(|t| std::iter::once(t.lead_unit.as_str()).filter(|l| Some(*l) != own).chain(t.units.iter().map(|a| a.unit.as_str())))
+            .collect();
         self.roster.units.iter().filter(|u| named.contains(u.name.as_str())).collect()
     }
 

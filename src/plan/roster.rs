@@ -25,28 +25,37 @@ const DEFAULT_GROUPS: &[&str] = &["开发区", "镇（街道）", "部门"];
 /// its units (`{gov}` is 市政府 / 县政府 / 区政府 where the list is a city's, county's or district's).
 struct GroupWords {
     name: &'static str,
+    /// The groups of the level below, for the list a unit of this group derives.
+    below: &'static [&'static str],
     also: &'static [&'static str],
     endings: &'static [&'static str],
     addressee: &'static str,
 }
 
 const GROUP_WORDS: &[GroupWords] = &[
-    GroupWords { name: "开发区", also: &["园区"], endings: &["开发区", "园区"], addressee: "各开发区管委会" },
+    GroupWords {
+        name: "开发区", below: &["村（社区）", "科室"], also: &["园区"], endings: &["开发区", "园区"], addressee: "各开发区管委会"
+    },
     GroupWords {
         name: "镇（街道）",
+        below: &["村", "社区", "站所"],
         also: &["镇街", "镇(街道)", "镇", "街道", "乡镇", "乡镇(街道)"],
         endings: &["镇", "街道", "管理区", "乡"],
         addressee: "各镇人民政府、街道办事处",
     },
     GroupWords {
-        name: "部门", also: &["市直部门", "县直部门", "区直部门", "有关部门"], endings: &["局", "委", "办", "中心"], addressee: "{gov}各部门"
+        name: "部门",
+        below: &["科室", "下属单位"],
+        also: &["市直部门", "县直部门", "区直部门", "有关部门"],
+        endings: &["局", "委", "办", "中心"],
+        addressee: "{gov}各部门",
     },
-    GroupWords { name: "村", also: &["行政村"], endings: &["村"], addressee: "各村民委员会" },
-    GroupWords { name: "社区", also: &[], endings: &["社区"], addressee: "各社区居民委员会" },
-    GroupWords { name: "村（社区）", also: &["村(社区)", "村居"], endings: &["村", "社区"], addressee: "各村（社区）" },
-    GroupWords { name: "站所", also: &["站", "所"], endings: &["站", "所"], addressee: "各站所" },
-    GroupWords { name: "科室", also: &["科", "室"], endings: &["科", "室", "股"], addressee: "各科室" },
-    GroupWords { name: "下属单位", also: &["直属单位"], endings: &[], addressee: "各下属单位" },
+    GroupWords { name: "村", below: &[], also: &["行政村"], endings: &["村"], addressee: "各村民委员会" },
+    GroupWords { name: "社区", below: &[], also: &[], endings: &["社区"], addressee: "各社区居民委员会" },
+    GroupWords { name: "村（社区）", below: &[], also: &["村(社区)", "村居"], endings: &["村", "社区"], addressee: "各村（社区）" },
+    GroupWords { name: "站所", below: &[], also: &["站", "所"], endings: &["站", "所"], addressee: "各站所" },
+    GroupWords { name: "科室", below: &[], also: &["科", "室"], endings: &["科", "室", "股"], addressee: "各科室" },
+    GroupWords { name: "下属单位", below: &[], also: &["直属单位"], endings: &[], addressee: "各下属单位" },
 ];
 
 fn words_of(group: &str) -> Option<&'static GroupWords> {
@@ -78,6 +87,23 @@ impl Groups {
     }
     pub fn all(&self) -> &[Group] {
         &self.list
+    }
+    /// The group named so, added last if the list does not have it.
+    pub fn push(&mut self, name: &str) -> Group {
+        if let Some(g) = self.list.iter().find(|g| *g.name == *name) {
+            return g.clone();
+        }
+        let g = Group { rank: self.list.len() as u16, name: name.into() };
+        self.list.push(g.clone());
+        g
+    }
+    /// The groups of the level below a unit of this group (村, 社区, 站所 below a 镇), for the
+    /// list it derives; a city's where none are known.
+    pub fn below(group: &Group) -> Vec<String> {
+        match words_of(&group.name).map(|w| w.below).filter(|b| !b.is_empty()) {
+            Some(b) => b.iter().map(|s| s.to_string()).collect(),
+            None => DEFAULT_GROUPS.iter().map(|s| s.to_string()).collect(),
+        }
     }
     /// The group a 类别 cell names: the name itself, or another way of writing it (`镇街`).
     pub fn parse(&self, written: &str) -> Option<Group> {

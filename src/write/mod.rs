@@ -14,6 +14,7 @@ pub mod style;
 pub mod summary;
 pub mod tasklist;
 pub mod template;
+pub mod upward;
 
 use std::path::Path;
 

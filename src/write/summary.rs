@@ -86,7 +86,25 @@ pub fn finish_summary(path: &Path, plan: &Plan, batch: &Batch, started: StartedS
     overview(&mut wb, &st, plan, batch, &title(plan), &as_of)?;
     tasks_sheet(&mut wb, &st, plan, cons, &as_of)?;
     units_sheet(&mut wb, &st, batch, &plan.scope, &as_of)?;
-    agenda_sheet(&mut wb, &st, plan, cons, batch.ledger.as_ref(), &as_of)?;
+    // The level below of the units that are levels themselves (穿透): under each unit, its rows.
+    let lower: Vec<(&str, &crate::normalise::LowerRow)> =
+        crate::consolidate::counted(&batch.submissions).flat_map(|s| s.lower.iter().map(move |l| (s.unit.as_deref().unwrap_or(""), l))).collect();
+    let mut lagging_below: std::collections::HashMap<(&str, &str), Vec<String>> = std::collections::HashMap::new();
+    for (unit, l) in &lower {
+        if [Light::Red.short(), Light::Yellow.short()].contains(&l.light.as_str()) {
+            if let Some(up) = &l.upper_id {
+                lagging_below.entry((unit, up.as_str())).or_default().push(format!("{} {}", l.unit, l.light));
+            }
+        }
+    }
+    for named in lagging_below.values_mut() {
+        // 严重滞后 first.
+        named.sort_by_key(|n| !n.ends_with(Light::Red.short()));
+    }
+    agenda_sheet(&mut wb, &st, plan, cons, batch.ledger.as_ref(), &lagging_below, &as_of)?;
+    if !lower.is_empty() {
+        lower_sheet(&mut wb, &st, &lower, &as_of)?;
+    }
     if let Some(ledger) = &batch.ledger {
         super::ledger::add_ledger_sheets(&mut wb, &st, plan, ledger)?;
     }
@@ -365,7 +383,61 @@ fn units_sheet(wb: &mut Workbook, st: &Styles, batch: &Batch, scope: &str, as_of
     Ok(())
 }
 
-fn agenda_sheet(wb: &mut Workbook, st: &Styles, plan: &Plan, cons: &Consolidated, ledger: Option<&crate::ledger::Ledger>, as_of: &str) -> Result<()> {
+/// 下级明细: every row of the level below that the units which are levels themselves sent with
+/// their returns, under the unit that sent it; filterable by unit and task.
+fn lower_sheet(wb: &mut Workbook, st: &Styles, lower: &[(&str, &crate::normalise::LowerRow)], as_of: &str) -> Result<()> {
+    let mut columns = vec![ColSpec::new("报送单位", 14.0)];
+    columns.extend(crate::normalise::LOWER_COLUMNS.iter().map(|h| {
+        if *h == "来源文件" || *h == "单位" {
+            ColSpec::new(*h, 22.0)
+        } else {
+            ColSpec::new(*h, 11.0)
+        }
+    }));
+    let rows: Vec<Vec<Val>> = lower
+        .iter()
+        .map(|(unit, l)| {
+            vec![
+                Val::text(*unit),
+                Val::text(&l.unit),
+                Val::text(&l.task_id),
+                Val::text(l.upper_id.clone().unwrap_or_default()),
+                Val::num(l.target, "General"),
+                Val::num(l.actual, "General"),
+                Val::text(l.status.map(|s| s.label()).unwrap_or("")),
+                match Light::ALL.into_iter().find(|x| x.short() == l.light) {
+                    Some(x) => light_val(x),
+                    None => Val::text(&l.light),
+                },
+                Val::text(&l.file),
+                l.row.map_or(Val::Empty, |r| Val::Num(r as f64, "0")),
+            ]
+        })
+        .collect();
+    write_table(
+        wb,
+        st,
+        &TableSheet {
+            name: crate::normalise::LOWER_SHEET,
+            title: "下级明细（穿透）".into(),
+            subtitle: Some(format!("{as_of}　　各单位报送时附的下级各行（下级单位、任务编号、来源文件和行号照其所报），可按报送单位、上级任务编号筛选")),
+            columns,
+            rows: rows.into(),
+            paper: Paper::A4,
+        },
+    )?;
+    Ok(())
+}
+
+fn agenda_sheet(
+    wb: &mut Workbook,
+    st: &Styles,
+    plan: &Plan,
+    cons: &Consolidated,
+    ledger: Option<&crate::ledger::Ledger>,
+    lagging_below: &std::collections::HashMap<(&str, &str), Vec<String>>,
+    as_of: &str,
+) -> Result<()> {
     let scope = &plan.scope;
     // Only the unit rows that lag; the rest of each task's units are context, not rows of the list.
     let lagging_row = col(c::LIGHT).eq(lit(Light::Red.short())).or(col(c::LIGHT).eq(lit(Light::Yellow.short())));
@@ -410,7 +482,10 @@ fn agenda_sheet(wb: &mut Workbook, st: &Styles, plan: &Plan, cons: &Consolidated
                 Val::num(r.actual, fmt),
                 r.done.map(|d| Val::Pct(d / 100.0)).unwrap_or(Val::Empty),
                 r.expected.map(|d| Val::Pct(d / 100.0)).unwrap_or(Val::Empty),
-                Val::text(&r.problems),
+                Val::text(match lagging_below.get(&(r.unit.as_str(), r.task.as_str())) {
+                    Some(below) => format!("其中：{}\n{}", below.join("、"), r.problems).trim_end().to_string(),
+                    None => r.problems.clone(),
+                }),
                 Val::text(&r.next_steps),
                 Val::text(&r.leader),
                 Val::text(&r.person),

@@ -9,7 +9,7 @@ use rust_xlsxwriter::{Format, Workbook};
 
 use super::save_atomic;
 use super::style::{print_setup, Paper};
-use crate::plan::{ListCell, Plan, TASK_COLUMNS, UNIT_COLUMNS};
+use crate::plan::{ListCell, Plan, TASK_COLUMNS, UNIT_COLUMNS, UPPER_COLUMNS};
 
 pub fn write_task_list(path: &Path, plan: &Plan) -> Result<()> {
     let mut wb = Workbook::new();
@@ -33,6 +33,10 @@ pub fn write_task_list(path: &Path, plan: &Plan) -> Result<()> {
         ("单位类别", &groups),
         ("工作方面", &areas),
     ];
+    let mut words: Vec<(&str, &str)> = words.into_iter().map(|(k, v)| (k, v.as_str())).collect();
+    if let Some(u) = &plan.upper {
+        words.extend([("上级", u.city.as_str()), ("上级专项行动", u.title.as_str()), ("本级名称", u.unit.as_str())]);
+    }
     for (r, (key, value)) in words.into_iter().enumerate() {
         ws.write_string(r as u32 + 2, 0, key)?;
         ws.write_string(r as u32 + 2, 1, crate::excel::clamp_text(value, crate::excel::MAX_CELL_TEXT).as_ref())?;
@@ -54,7 +58,7 @@ pub fn write_task_list(path: &Path, plan: &Plan) -> Result<()> {
             };
         }
     }
-    for (c, w) in [8, 12, 28, 14, 8, 8, 9, 9, 7, 7, 7, 11, 11, 30].into_iter().enumerate() {
+    for (c, w) in [8, 12, 28, 14, 8, 8, 9, 9, 7, 7, 7, 11, 11, 30, 10, 24, 10, 10, 10, 13].into_iter().enumerate() {
         ws.set_column_width(c as u16, w)?;
     }
     ws.set_freeze_panes(1, 1)?;
@@ -76,5 +80,37 @@ pub fn write_task_list(path: &Path, plan: &Plan) -> Result<()> {
     ws.set_column_width(2, 50)?;
     ws.set_freeze_panes(1, 0)?;
     print_setup(ws, Paper::A4, 0)?;
+
+    // A derived list: what the level above allocated, kept as it was (the checks' yardstick).
+    if let Some(u) = &plan.upper {
+        let ws = wb.add_worksheet();
+        ws.set_name("上级任务")?;
+        ws.write_row_with_format(0, 0, UPPER_COLUMNS, &head)?;
+        for (r, t) in u.tasks.iter().enumerate() {
+            let r = r as u32 + 1;
+            let texts = [(0, &t.id), (1, &t.area), (2, &t.name), (11, &t.deadline_text), (12, &t.lead_unit)];
+            for (c, v) in texts {
+                ws.write_string_with_format(r, c, v, &wrap)?;
+            }
+            for (c, v) in [(3, &t.indicator), (4, &t.uom)] {
+                if let Some(v) = v {
+                    ws.write_string(r, c, v)?;
+                }
+            }
+            ws.write_string(r, 5, t.kind.label())?;
+            for (c, v) in [(6, t.target), (7, t.stretch), (8, t.nodes[0]), (9, t.nodes[1]), (10, t.nodes[2])] {
+                if let Some(v) = v.filter(|v| crate::excel::number_fits(*v)) {
+                    ws.write_number(r, c, v)?;
+                }
+            }
+        }
+        for (c, w) in [10, 12, 30, 14, 8, 8, 9, 9, 7, 7, 7, 11, 11].into_iter().enumerate() {
+            ws.set_column_width(c as u16, w)?;
+        }
+        ws.set_freeze_panes(1, 1)?;
+        print_setup(ws, Paper::A4, 0)?;
+        // Read-only in Excel (no password): changing it would move the yardstick of 减码.
+        ws.protect();
+    }
     save_atomic(&mut wb, path)
 }

@@ -27,7 +27,7 @@ const LAYERS: &[&[&str]] = &[
     // One period's result.
     &["batch"],
     // What is made of a batch: reconciliation, the papers' wording, reminders.
-    &["reconcile", "papers", "remind"],
+    &["reconcile", "papers", "remind", "upward"],
     // The pipeline as one call: a folder read and judged, the year's earlier periods, the
     // checks on what is read and written.
     &["pipeline"],

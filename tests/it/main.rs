@@ -12,6 +12,7 @@ mod fixtures_expected;
 mod hostile;
 mod layers;
 mod ledger;
+mod levels;
 mod meeting_pack;
 mod months_kept;
 mod office_roundtrip;

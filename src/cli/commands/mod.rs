@@ -7,6 +7,7 @@ use luoshi::finding::{Finding, Severity};
 
 mod consolidate;
 mod ledger;
+mod levels;
 mod notice;
 mod reconcile;
 mod remind;
@@ -15,6 +16,7 @@ mod template;
 
 pub use consolidate::consolidate;
 pub use ledger::ledger;
+pub use levels::{derive, report_up};
 pub use luoshi::pipeline::{absolute, guard_output, parse_period, process, HistorySource, Options};
 pub use notice::notice;
 pub use reconcile::reconcile;
