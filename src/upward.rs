@@ -291,8 +291,10 @@ pub fn report_up(plan: &Plan, batch: &Batch, map: Option<&IdMap>, th: Thresholds
             }
             (total, worst_status, false)
         } else {
+            // This level's own row; else its lead unit's figure, as this level's own consolidation
+            // takes a rate (a list that was not derived: the city's GDP growth from its 发改局).
             let own_row = mine.iter().find_map(|t| own_rows.get(t.id.as_str()).copied());
-            let (actual, status) = own_row.unwrap_or((None, None));
+            let (actual, status) = own_row.or_else(|| sums.first().map(|s| (s.actual, s.status))).unwrap_or((None, None));
             let missing = u.kind.quantified() && actual.is_none();
             (actual, status.or(worst_status), missing)
         };

@@ -50,6 +50,13 @@ const GROUP_WORDS: &[GroupWords] = &[
         endings: &["局", "委", "办", "中心"],
         addressee: "{gov}各部门",
     },
+    GroupWords {
+        name: "县（市、区）",
+        below: &["开发区", "镇（街道）", "部门"],
+        also: &["县(市、区)", "县市区", "县区", "区县"],
+        endings: &["县", "市", "区"],
+        addressee: "各县（市、区）人民政府",
+    },
     GroupWords { name: "村", below: &[], also: &["行政村"], endings: &["村"], addressee: "各村民委员会" },
     GroupWords { name: "社区", below: &[], also: &[], endings: &["社区"], addressee: "各社区居民委员会" },
     GroupWords { name: "村（社区）", below: &[], also: &["村(社区)", "村居"], endings: &["村", "社区"], addressee: "各村（社区）" },

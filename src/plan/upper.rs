@@ -231,9 +231,93 @@ impl Plan {
                             uom
                         );
                     }
+                    if cut(target, shares) {
+                        notes.push(format!("加码：任务 {} 全年目标{}{}，各责任单位份额合计{}{}", t.id, fmt_num(target), uom, fmt_num(shares), uom));
+                    }
                 }
             }
         }
         Ok(notes)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    const CITY: &str = r#"
+year = 2022
+city = "海城市"
+[[units]]
+name = "腾鳌镇"
+group = "镇街"
+[[units]]
+name = "工信局"
+group = "部门"
+[[tasks]]
+id = "2.1"
+area = "重大项目建设"
+name = "新建5G基站200个"
+uom = "个"
+target = 200
+q2 = 100
+lead_unit = "工信局"
+units = [{ name = "工信局", target = 160 }, { name = "腾鳌镇", target = 40 }]
+[[tasks]]
+id = "1.1"
+area = "重要指标"
+name = "地区生产总值增长6.5%"
+uom = "%"
+target = 6.5
+lead_unit = "工信局"
+units = ["工信局", "腾鳌镇"]
+"#;
+
+    /// 腾鳌镇's list derived from CITY, with 2.1's 责任单位 as given.
+    fn town(shares: &str) -> String {
+        let plan = Plan::from_toml(CITY).unwrap().derive("海城市腾鳌镇").unwrap();
+        plan.to_toml().replacen("units = []", &format!("units = [{shares}]"), 1)
+    }
+
+    #[test]
+    fn a_town_derives_its_allocation_and_keeps_the_level_above() {
+        let plan = Plan::from_toml(CITY).unwrap().derive("腾鳌镇").unwrap();
+        assert_eq!((plan.city.as_str(), plan.office.as_str(), plan.scope.as_str()), ("腾鳌镇", "腾鳌镇党政办", "全镇"));
+        let t = plan.task("2.1").unwrap();
+        assert_eq!((t.target, t.nodes[1], t.upper_id.as_deref()), (Some(40.0), Some(20.0), Some("2.1")));
+        assert!(t.units.is_empty(), "left for the 镇 to split");
+        assert_eq!(plan.task("1.1").unwrap().units[0].unit, "腾鳌镇", "a rate is the 镇's own figure");
+        let up = plan.upper.as_ref().unwrap();
+        assert_eq!((up.city.as_str(), up.unit.as_str(), up.tasks.len()), ("海城市", "腾鳌镇", 2));
+        assert_eq!(up.tasks[0].lead_unit, "工信局");
+        let names: Vec<&str> = plan.roster.groups.all().iter().map(|g| g.label()).collect();
+        assert_eq!(names, ["村", "社区", "站所"]);
+    }
+
+    #[test]
+    fn a_filled_town_list_reads_back_and_says_what_it_adds() {
+        let text = town(r#"{ name = "东村", target = 25 }, { name = "西村", target = 25 }"#);
+        let plan = Plan::from_toml(&text).unwrap();
+        assert!(plan.notes.iter().any(|n| n.starts_with("加码") && n.contains("50")), "{:?}", plan.notes);
+        assert_eq!(plan.roster.group_of("东村").label(), "村");
+        assert_eq!(Plan::from_toml(&plan.to_toml()).unwrap().to_toml(), plan.to_toml(), "the TOML list round-trips");
+        assert!(!plan.expected_units().iter().any(|u| u.name == "腾鳌镇" && !plan.tasks.iter().any(|t| t.responsible("腾鳌镇"))));
+    }
+
+    #[test]
+    fn a_town_list_that_cuts_or_drops_an_upper_task_is_refused() {
+        let e = Plan::from_toml(&town(r#"{ name = "东村", target = 15 }, { name = "西村", target = 15 }"#)).unwrap_err().to_string();
+        assert!(e.contains("减码") && e.contains("少了10个"), "{e}");
+        let e = Plan::from_toml(&town("")).unwrap_err().to_string();
+        assert!(e.contains("还没有分解到下级"), "{e}");
+        // Split into two rows of 20, then one row dropped.
+        let split = town(r#"{ name = "东村", target = 40 }"#).replacen("id = \"2.1\"", "id = \"2.1-1\"", 1);
+        assert!(Plan::from_toml(&split).is_ok());
+        let dropped = split.replacen("upper_id = \"2.1\"", "", 1);
+        let e = Plan::from_toml(&dropped).unwrap_err().to_string();
+        assert!(e.contains("上级任务 2.1") && e.contains("不能删去"), "{e}");
+        let wrong = split.replacen("upper_id = \"2.1\"", "upper_id = \"9.9\"", 1);
+        let e = Plan::from_toml(&wrong).unwrap_err().to_string();
+        assert!(e.contains("9.9") && e.contains("不是上级分配给腾鳌镇的任务"), "{e}");
     }
 }

@@ -211,6 +211,32 @@ fn towns_report_up_and_the_city_sees_through_them() {
     assert!(xrow("2.1")[xc("存在问题")].contains("下级数据未采用：中柳村（未报送）"));
     assert_eq!(xrow("1.1")[xc("累计完成")], "", "a rate is not made up");
 
+    // Every command one level down: the 镇 hands its form to a 村 and chases the 村 that is late.
+    let form = t.path().join("东腾鳌村_2022-07.xlsx");
+    let o = luoshi()
+        .arg("--tasks")
+        .arg(t.path().join("腾鳌镇任务清单.xlsx"))
+        .args(["template", "--unit", "东腾鳌村", "--period", "2022-07", "-o"])
+        .arg(&form)
+        .output()
+        .unwrap();
+    assert!(o.status.success(), "{}", text(&o));
+    let handed = sheet(&form, "任务分解表");
+    assert_eq!(handed[0][0], "腾鳌镇政府系统抓落实专项行动任务分解表");
+    assert_eq!(handed.iter().filter(|r| r.get(1).is_some_and(|c| c == "2.1" || c == "3.1")).count(), 2, "{handed:?}");
+    let o = luoshi()
+        .arg("--tasks")
+        .arg(t.path().join("西柳镇任务清单.xlsx"))
+        .arg("remind")
+        .arg(fixtures().join("chain/西柳镇/2022-06"))
+        .arg("-o")
+        .arg(t.path().join("out-remind"))
+        .args(["--due", "2022-06-25"])
+        .output()
+        .unwrap();
+    assert_eq!(o.status.code(), Some(1), "{}", text(&o));
+    assert!(text(&o).contains("中柳村") && !text(&o).contains("西柳村 "), "{}", text(&o));
+
     // The city on the 镇 returns and the ordinary ones: Σ 村 + the direct reporters.
     let found = city_findings(&city);
     assert!(!found.iter().any(|(r, ..)| ["L14", "L15", "L16"].contains(&r.as_str())), "{found:?}");
@@ -268,4 +294,73 @@ fn towns_report_up_and_the_city_sees_through_them() {
     assert_eq!(l15.len(), 1, "{found:?}");
     assert!(l15[0].3.contains("减码") && l15[0].3.contains("少了100亩"), "{l15:?}");
     assert!(!found.iter().any(|(r, u, ..)| u == "西柳镇" && r.starts_with('L') && ["L14", "L15", "L16"].contains(&r.as_str())), "read as today");
+}
+
+#[test]
+fn the_city_reports_up_too_by_a_derived_list_or_by_a_map() {
+    let t = tempfile::tempdir().unwrap();
+    let city = chain(t.path());
+    // One level up: 鞍山's list names 海城市 among its 县（市、区）.
+    let anshan = t.path().join("鞍山市任务清单.toml");
+    std::fs::write(
+        &anshan,
+        r#"year = 2022
+city = "鞍山市"
+groups = ["县（市、区）", "部门"]
+[[units]]
+name = "海城市"
+group = "县（市、区）"
+[[units]]
+name = "台安县"
+group = "县（市、区）"
+[[tasks]]
+id = "3.2"
+area = "重大项目建设"
+name = "新建5G基站1000个"
+uom = "个"
+target = 1000
+q2 = 500
+lead_unit = "海城市"
+units = [{ name = "海城市", target = 200 }, { name = "台安县", target = 800 }]
+"#,
+    )
+    .unwrap();
+    let derived = t.path().join("海城市任务清单.xlsx");
+    let o = luoshi().arg("--tasks").arg(&anshan).args(["derive", "--unit", "海城市", "-o"]).arg(&derived).output().unwrap();
+    assert!(o.status.success(), "{}", text(&o));
+    let settings = sheet(&derived, "设置");
+    let get = |k: &str| settings.iter().find(|r| r[0] == k).map(|r| r[1].clone()).unwrap_or_default();
+    assert_eq!((get("地区"), get("上级"), get("单位类别")), ("海城市".into(), "鞍山市".into(), "开发区、镇（街道）、部门".into()));
+    assert_eq!(sheet(&derived, "上级任务")[1][6], "200", "海城市's allocation");
+
+    // The city's own list was not derived: a map says which of 鞍山's tasks each task feeds.
+    let map = t.path().join("编号对照.xlsx");
+    let mut wb = rust_xlsxwriter::Workbook::new();
+    let ws = wb.add_worksheet();
+    for (r, row) in [["本级任务编号", "上级任务编号"], ["2.1", "3.2"], ["1.1", "1.1"]].iter().enumerate() {
+        ws.write_row(r as u32, 0, *row).unwrap();
+    }
+    wb.save(&map).unwrap();
+    let ret = t.path().join("海城市_2022-06.xlsx");
+    let o = luoshi()
+        .arg("--tasks")
+        .arg(fixtures().join("chain/tasks.toml"))
+        .arg("report-up")
+        .arg(&city)
+        .arg("--map")
+        .arg(&map)
+        .arg("-o")
+        .arg(&ret)
+        .output()
+        .unwrap();
+    assert!(o.status.success(), "{}", text(&o));
+    let form = sheet(&ret, "任务分解表");
+    assert!(form[1][0].contains("海城市"), "{:?}", form[1]);
+    let (h, c) = header(&form, "任务编号");
+    let row = |id: &str| form[h..].iter().find(|r| r[c("任务编号")] == id).unwrap_or_else(|| panic!("{id}: {form:?}")).clone();
+    assert_eq!(num(&row("3.2")[c("累计完成")]), 103.0, "the city's 5G total under 鞍山's number");
+    assert_eq!(num(&row("1.1")[c("累计完成")]), 6.6, "the city's growth rate: its 发改局's, never a sum");
+    let detail = sheet(&ret, "下级明细");
+    let (dh, dc) = header(&detail, "上级任务编号");
+    assert!(detail[dh + 1..].iter().filter(|r| r[dc("任务编号")] == "2.1").all(|r| r[dc("上级任务编号")] == "3.2"));
 }
