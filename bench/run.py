@@ -1,12 +1,15 @@
 #!/usr/bin/env python3
 """luoshi benchmark: `luoshi run` end to end against the floor, on synthetic batches.
 
-    python3 bench/run.py [tiny|S|M|L|year-city|year-province ...]      (default: S M L)
+    python3 bench/run.py [tiny|S|M|L|year-city|year-province|chain ...]      (default: S M L)
 
 Builds the release binary and the two examples (bench_data, floor), generates each batch once into
 target/bench/<size>/, then runs, on the same files: the floor (calamine read of every cell on all
 cores + a constant-memory rust_xlsxwriter write of those rows) and `luoshi run`. Prints wall times,
 the ratio to the floor, rows per second and peak memory (max RSS of the process), as a Markdown table.
+
+`chain` times 层层抓落实 whole: a city of 30 镇 × 20 村 (600 村 returns of 15 rows); every 镇's
+`luoshi run` and `luoshi report-up` on its 村, then the city's `luoshi run` on the 30 镇 returns.
 
 The year sizes (twelve period folders, 2021-01 … 2021-12) time the ledger instead: `luoshi ledger`
 over the whole year, and `luoshi run` on December, which reads the eleven earlier months by itself.
@@ -56,7 +59,25 @@ def main():
         lw, lmem, _ = measure(common + ["ledger", year, "-o", os.path.join(base, "台账.xlsx")])
         rw, rmem, _ = measure(common + ["run", os.path.join(year, "2021-12"), "-o", os.path.join(base, "out")])
         years_out.append((size, len(months), files, lw, lmem, rw, rmem))
-    for size in [s for s in sizes if not s.startswith("year-")]:
+    chain_out = []
+    if "chain" in sizes:
+        base = os.path.join(TARGET, "bench", "chain")
+        if not os.path.isdir(os.path.join(base, "city")):
+            sh([os.path.join(bin_dir, "examples", "bench_data"), "chain", base], stdout=subprocess.DEVNULL)
+        exe = os.path.join(bin_dir, "luoshi")
+        towns = sorted(d for d in os.listdir(base) if d.startswith("镇"))
+        city = os.path.join(base, "city", "2021-06")
+        town_s, town_mem, files = 0.0, 0.0, 0
+        for town in towns:
+            lst, batch = os.path.join(base, town, "任务清单.xlsx"), os.path.join(base, town, "2021-06")
+            files += len(os.listdir(batch))
+            w1, m1, _ = measure([exe, "--tasks", lst, "run", batch, "-o", os.path.join(base, "out", town)])
+            w2, m2, _ = measure([exe, "--tasks", lst, "report-up", batch, "-o", os.path.join(city, f"{town}_2021-06.xlsx")])
+            town_s += w1 + w2
+            town_mem = max(town_mem, m1, m2)
+        cw, cmem, _ = measure([exe, "--tasks", os.path.join(base, "tasks.toml"), "run", city, "-o", os.path.join(base, "out", "city")])
+        chain_out.append((len(towns), files, town_s, town_mem, cw, cmem))
+    for size in [s for s in sizes if not s.startswith("year-") and s != "chain"]:
         base = os.path.join(TARGET, "bench", size)
         batch = os.path.join(base, "batch")
         if not os.path.isfile(os.path.join(base, "tasks.xlsx")):
@@ -83,6 +104,11 @@ def main():
         print("|---|---|---|---|---|---|---|")
         for y in years_out:
             print(f"| {y[0]} | {y[1]} | {y[2]} | {y[3]:.2f} | {y[4]:.0f} | {y[5]:.2f} | {y[6]:.0f} |")
+    if chain_out:
+        print("| chain | 村 returns | every 镇: run + report-up s | 镇 peak MB | city run s | city peak MB | whole s |")
+        print("|---|---|---|---|---|---|---|")
+        for c in chain_out:
+            print(f"| {c[0]} 镇 | {c[1]} | {c[2]:.2f} | {c[3]:.0f} | {c[4]:.2f} | {c[5]:.0f} | {c[2] + c[4]:.2f} |")
     per_row = {r[0]: r[6] / r[2] for r in rows_out}
     if "S" in per_row and "M" in per_row:
         print(f"time per row, M / S: {per_row['M'] / per_row['S']:.2f}")
