@@ -4,7 +4,7 @@
 
 use rust_xlsxwriter::{Workbook, Worksheet, XlsxError};
 
-use super::style::{print_across, row_height, safe, wrapped_lines, Paper, Styles, Val};
+use super::style::{print_readable, row_height, safe, wrapped_lines, Paper, Styles, Val, MEETING_SCALE};
 use crate::fields::{Field, FIELDS, STANDARD_COLUMNS};
 use crate::period::Period;
 
@@ -70,8 +70,9 @@ pub fn write_form<'w>(wb: &'w mut Workbook, st: &Styles, title: &str, unit: &str
         }
     }
     ws.set_freeze_panes(FIRST_DATA_ROW, column(Field::Task) + 1)?;
-    // Two A3 pages wide at full size, 任务编号…重点任务 on both: one page would print at 5 pt.
-    print_across(ws, Paper::A3, 3, 2, column(Field::TaskId), column(Field::Task))?;
+    // As many A3 pages wide as 小五 needs, 任务编号…重点任务 on each: one page would print at 5 pt.
+    let widths: Vec<f64> = FIELDS[..STANDARD_COLUMNS].iter().map(|d| d.width).collect();
+    print_readable(ws, Paper::A3, 3, &widths, (column(Field::TaskId) as usize, column(Field::Task) as usize), MEETING_SCALE)?;
     Ok(ws)
 }
 

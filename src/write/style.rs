@@ -189,6 +189,60 @@ pub enum Paper {
     A3,
 }
 
+impl Paper {
+    /// Width inside the margins of [`print_setup`], landscape, in points.
+    fn printable_pt(self) -> f64 {
+        let mm = match self {
+            Paper::A4 => 297.0,
+            Paper::A3 => 420.0,
+        } - 2.0 * 0.4 * 25.4;
+        mm / 25.4 * 72.0
+    }
+}
+
+/// Points one unit of Excel column width takes on paper, as LibreOffice lays out these sheets
+/// (measured from the PDF it renders: 7.03–7.05, with a little to spare).
+const PT_PER_WIDTH: f64 = 7.1;
+
+/// Type smaller than this on paper cannot be read at a meeting: 小五 (9 pt) for the sheets people
+/// read, 8 pt for the long 明细 they look things up in. The sheets are set in 10 pt.
+pub const MEETING_SCALE: f64 = 0.9;
+pub const DETAIL_SCALE: f64 = 0.8;
+
+/// How a sheet prints so that no page is scaled below `min_scale`: (pages wide, scale in per
+/// cent), with the columns `key` (first, last) repeated on every page after the first.
+pub fn pages_wide(widths: &[f64], key: (usize, usize), paper: Paper, min_scale: f64) -> (u16, u16) {
+    let page = paper.printable_pt() / PT_PER_WIDTH;
+    let total: f64 = widths.iter().sum();
+    let key_w: f64 = widths.get(key.0..=key.1.min(widths.len().saturating_sub(1))).map(|w| w.iter().sum()).unwrap_or(0.0);
+    let widest = widths.iter().copied().fold(0.0, f64::max);
+    for n in 1..=8u16 {
+        // Pages break between columns: a page holds a little less than its share.
+        let needed = if n == 1 { total } else { key_w + (total - key_w) / n as f64 + widest / 2.0 };
+        let scale = (page / needed).min(1.0);
+        if scale >= min_scale {
+            return (n, (scale * 100.0).floor() as u16);
+        }
+    }
+    (8, (min_scale * 100.0).ceil() as u16)
+}
+
+/// Printed as large as it must be to read: one page wide where that keeps `min_scale`, else as
+/// many pages wide as needed with the `key` columns on each — at one scale that fills them.
+pub fn print_readable(ws: &mut Worksheet, paper: Paper, header_row: u32, widths: &[f64], key: (usize, usize), min_scale: f64) -> Result<(), XlsxError> {
+    let (n, scale) = pages_wide(widths, key, paper, min_scale);
+    print_setup(ws, paper, header_row)?;
+    if n > 1 {
+        // An explicit scale, not "fit to n pages": a sheet that fits n pages at full size would
+        // otherwise print at 100 % on more pages than it needs.
+        ws.set_print_fit_to_pages(0, 0);
+        ws.set_print_scale(scale);
+        ws.set_repeat_columns(key.0 as u16, key.1 as u16)?;
+        ws.set_page_order(true);
+    }
+    Ok(())
+}
+
 /// A table's rows: held, or made one at a time so a province's detail never sits in memory twice.
 pub enum Rows<'a> {
     Owned(Vec<Vec<Val>>),
@@ -258,7 +312,8 @@ pub fn table_worksheet(wb: &mut Workbook, t: &TableSheet) -> Result<Worksheet, X
 }
 
 /// Title, subtitle, header and rows of a table, with widths, filter, frozen header and print set-up.
-pub fn fill_table(ws: &mut Worksheet, st: &Styles, t: &TableSheet) -> Result<(), XlsxError> {
+/// Returns the column widths it set.
+pub fn fill_table(ws: &mut Worksheet, st: &Styles, t: &TableSheet) -> Result<Vec<f64>, XlsxError> {
     ws.set_name(excel::sheet_name(t.name))?;
     let ncols = t.columns.len().max(1) as u16;
     // Widths first: a constant-memory sheet cannot change them once rows are out.
@@ -319,8 +374,11 @@ pub fn fill_table(ws: &mut Worksheet, st: &Styles, t: &TableSheet) -> Result<(),
     let last_row = hr + t.rows.len() as u32;
     ws.set_freeze_panes(hr + 1, 0)?;
     ws.autofilter(hr, 0, last_row.max(hr), ncols - 1)?;
-    print_setup(ws, t.paper, hr)?;
-    Ok(())
+    // What names a row, repeated on each page: the columns up to the first wrapped text (序号,
+    // 任务编号, 重点任务), else the first.
+    let key_last = t.columns.iter().position(|c| c.wrap).filter(|&i| i <= 3).unwrap_or(0);
+    print_readable(ws, t.paper, hr, &widths, (0, key_last), MEETING_SCALE)?;
+    Ok(widths)
 }
 
 /// A row ready to write: text made safe for a cell, and the lines its tallest wrapped cell takes.

@@ -62,9 +62,9 @@ pub fn start_summary(plan: &Plan, period: Period, detail: &DataFrame) -> Result<
     let mut ws = table_worksheet(&mut wb, &table)?;
     let detail = std::thread::spawn(move || {
         let t = std::time::Instant::now();
-        fill_table(&mut ws, &Styles::new(), &table)?;
-        // 32 columns: three A3 pages wide at a readable size, the unit repeated on each.
-        super::style::print_across(&mut ws, Paper::A3, super::style::header_row(&table), 3, 0, 0)?;
+        let widths = fill_table(&mut ws, &Styles::new(), &table)?;
+        // 32 columns: A3 pages wide at 8 pt, the unit repeated on each.
+        super::style::print_readable(&mut ws, Paper::A3, super::style::header_row(&table), &widths, (0, 0), super::style::DETAIL_SCALE)?;
         crate::profile::stage("summary: 明细", t);
         Ok(ws)
     });
@@ -229,59 +229,100 @@ fn overview(wb: &mut Workbook, st: &Styles, plan: &Plan, batch: &Batch, title: &
             .set_values((OVERVIEW_SHEET, area_header + 1, 1 + i as u16, last_area, 1 + i as u16))
             .set_format(&mut fmt);
     }
-    chart.set_width(620).set_height(320);
-    // Charts go below the tables, not beside them (a page one sheet wide prints at full size),
-    // each starting a page of its own so that no chart is cut by a page break.
-    let area_chart = r + 2;
-    ws.insert_chart(area_chart, 0, &chart)?;
-    let r = area_chart + 22;
-    let mut breaks = vec![area_chart];
+    let readable = || chart_font(10.0, false);
+    chart.title().set_font(&chart_font(12.0, true));
+    // Whole tasks: ticks 0, 1, 2 … (or 0, 5, 10 … for a long list), never 0.5.
+    let whole = |most: usize| (most.div_ceil(10)).max(1) as f64;
+    let most = plan.areas.iter().map(|a| plan.tasks.iter().filter(|t| t.area == *a).count()).max().unwrap_or(1);
+    chart.x_axis().set_font(&readable()).set_major_unit(whole(most)).set_min(0.0).set_num_format("0");
+    chart.y_axis().set_font(&readable());
+    chart.legend().set_font(&readable());
+    chart.set_width(560).set_height(320);
+    // The charts on a page of their own after the tables (a page one sheet wide prints at full
+    // size), the units' chart beside the areas' so that neither is cut by a page break.
+    let charts = r + 2;
+    ws.insert_chart(charts, 0, &chart)?;
 
-    // Units by lagging rows: what the meeting asks. Every unit of 分单位, every name shown.
-    let n_units = cons.units.len() as u32;
-    if n_units > 0 {
-        let first = 3;
-        let last = first + n_units - 1;
+    // Units by lagging rows, most first: what the meeting asks. Only the units that lag, each
+    // with its figures on the bars; the table the chart draws is beside it, for reading.
+    let mut lagging: Vec<(&str, usize, usize)> = cons
+        .units
+        .iter()
+        .map(|u| (u.unit.as_str(), u.lights[Light::Red as usize], u.lights[Light::Yellow as usize]))
+        .filter(|(_, red, yellow)| red + yellow > 0)
+        .collect();
+    lagging.sort_by_key(|(_, red, yellow)| (std::cmp::Reverse(red + yellow), std::cmp::Reverse(*red)));
+    if !lagging.is_empty() {
+        let height = (90 + 24 * lagging.len() as u32).max(320);
+        // The table under the charts (rows are 20 px), the chart beside the areas' chart.
+        let head = charts + height / 20 + 2;
+        let (col0, first) = (0, head + 1);
+        ws.write_string_with_format(head, col0, "各单位滞后任务行数", &st.header)?;
+        ws.write_string_with_format(head, col0 + 1, Light::Red.short(), &st.header)?;
+        ws.write_string_with_format(head, col0 + 2, Light::Yellow.short(), &st.header)?;
+        for (i, (unit, red, yellow)) in lagging.iter().enumerate() {
+            let row = first + i as u32;
+            ws.write_string_with_format(row, col0, &*safe(unit), &st.text)?;
+            ws.write_number_with_format(row, col0 + 1, *red as f64, &st.number("0"))?;
+            ws.write_number_with_format(row, col0 + 2, *yellow as f64, &st.number("0"))?;
+        }
+        let last = first + lagging.len() as u32 - 1;
         let mut chart = Chart::new(ChartType::BarStacked);
-        chart.title().set_name("各单位滞后任务行数（红灯、黄灯）");
-        for light in [Light::Red, Light::Yellow] {
-            let c = UNIT_LIGHT_COLUMN + Light::ALL.iter().position(|l| *l == light).unwrap_or(0) as u16;
+        chart.title().set_name("各单位滞后任务行数（红灯、黄灯）").set_font(&chart_font(12.0, true));
+        for (k, light) in [Light::Red, Light::Yellow].into_iter().enumerate() {
+            let c = col0 + 1 + k as u16;
             let mut fill = ChartSolidFill::new();
             fill.set_color(Color::RGB(light.rgb()));
             let mut fmt = ChartFormat::new();
             fmt.set_solid_fill(&fill);
+            let mut label = rust_xlsxwriter::ChartDataLabel::new();
+            // A bar's figure on it; none on a bar of nothing.
+            label.show_value().set_font(&readable()).set_num_format("0;-0;;@");
             chart
                 .add_series()
-                .set_name((UNITS_SHEET, 2, c))
-                .set_categories((UNITS_SHEET, first, 1, last, 1))
-                .set_values((UNITS_SHEET, first, c, last, c))
+                .set_name((OVERVIEW_SHEET, head, c))
+                .set_categories((OVERVIEW_SHEET, first, col0, last, col0))
+                .set_values((OVERVIEW_SHEET, first, c, last, c))
                 .set_format(&mut fmt)
+                .set_data_label(&label)
                 .set_gap(40);
         }
-        // Horizontal bars: the category axis is the vertical one; first unit at the top.
-        // Small enough that no viewer skips a name (an interval of 1 is not written to the file).
-        chart.y_axis().set_label_interval(1).set_reverse().set_font(ChartFont::new().set_size(8));
-        // 18 px a unit: less and viewers skip every other name; a city's 45 units fit one A3 page.
-        chart.set_width(720).set_height(80 + 18 * n_units);
-        ws.insert_chart(r, 0, &chart)?;
-        breaks.push(r);
+        // Horizontal bars: the category axis is the vertical one; the most lagging unit at the top.
+        chart.y_axis().set_label_interval(1).set_reverse().set_font(&readable());
+        // Whole rows: ticks 0, 1, 2 …, never 0.5.
+        let most = lagging.first().map(|(_, red, yellow)| red + yellow).unwrap_or(1);
+        chart.x_axis().set_font(&readable()).set_major_unit(whole(most)).set_min(0.0).set_num_format("0");
+        chart.legend().set_font(&readable());
+        chart.set_width(540).set_height(height);
+        ws.insert_chart_with_offset(charts, 0, &chart, 580, 0)?;
     }
-    ws.set_page_breaks(&breaks)?;
+    ws.set_page_breaks(&[charts])?;
     ws.set_landscape();
     ws.set_paper_size(8);
-    // One A3 page wide; the charts on pages of their own.
+    // One A3 page wide; the charts on a page of their own.
     ws.set_print_fit_to_pages(1, 0);
     ws.set_footer("&C第 &P 页 共 &N 页");
     Ok(())
 }
 
+/// Chart type at a size a printed page can be read at.
+fn chart_font(size: f64, bold: bool) -> ChartFont {
+    let mut f = ChartFont::new();
+    f.set_size(size);
+    if bold {
+        f.set_bold();
+    }
+    f
+}
+
 fn tasks_sheet(wb: &mut Workbook, st: &Styles, plan: &Plan, cons: &Consolidated, as_of: &str) -> Result<()> {
     let columns = vec![
+        // Narrow enough for two A3 pages at 小五, 任务编号…重点任务 on both.
         ColSpec::new("任务编号", 9.0),
         ColSpec::new("工作方面", 13.0),
-        ColSpec::wrap("重点任务", 36.0),
+        ColSpec::wrap("重点任务", 30.0),
         ColSpec::new("牵头单位", 12.0),
-        ColSpec::wrap("责任单位", 20.0),
+        ColSpec::wrap("责任单位", 16.0),
         ColSpec::new("计量单位", 9.0),
         ColSpec::new("全年目标", 10.0),
         ColSpec::new("力争目标", 10.0),
@@ -291,10 +332,10 @@ fn tasks_sheet(wb: &mut Workbook, st: &Styles, plan: &Plan, cons: &Consolidated,
         ColSpec::new("亮灯", 10.0),
         ColSpec::new("已报单位", 8.0),
         ColSpec::new("应报单位", 8.0),
-        ColSpec::wrap("未采用数据", 14.0),
+        ColSpec::wrap("未采用数据", 12.0),
         ColSpec::new("较上期变化", 10.0),
-        ColSpec::wrap("进展情况", 48.0),
-        ColSpec::wrap("存在问题", 32.0),
+        ColSpec::wrap("进展情况", 36.0),
+        ColSpec::wrap("存在问题", 26.0),
     ];
     let row = |i: usize| -> Vec<Val> {
         let (t, s) = (&plan.tasks[i], &cons.tasks[i]);
@@ -337,9 +378,6 @@ fn tasks_sheet(wb: &mut Workbook, st: &Styles, plan: &Plan, cons: &Consolidated,
     )?;
     Ok(())
 }
-
-/// 分单位: the column of the first light (类别, 单位, 报送情况, 任务数 come before).
-const UNIT_LIGHT_COLUMN: u16 = 4;
 
 fn units_sheet(wb: &mut Workbook, st: &Styles, batch: &Batch, scope: &str, as_of: &str) -> Result<()> {
     let cons = &batch.consolidated;

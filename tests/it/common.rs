@@ -159,3 +159,29 @@ pub fn document_xml(docx: &Path) -> String {
     std::io::Read::read_to_string(&mut zip.by_name("word/document.xml").unwrap(), &mut xml).unwrap();
     xml
 }
+
+/// Each page of a PDF: the size of its smallest text (the font size of its text spans, in
+/// points, as PyMuPDF reads them — not the glyph boxes, which are a third larger) and its text.
+/// `None` where python3 with PyMuPDF is not installed.
+pub fn pdf_pages(pdf: &Path) -> Option<Vec<(f64, String)>> {
+    const SCRIPT: &str = r#"
+import json, sys
+try:
+    import pymupdf
+except ImportError:
+    try:
+        import fitz as pymupdf
+    except ImportError:
+        sys.exit(3)
+pages = []
+for page in pymupdf.open(sys.argv[1]):
+    sizes = [s["size"] for b in page.get_text("dict")["blocks"] for l in b.get("lines", []) for s in l["spans"] if s["text"].strip()]
+    pages.append([min(sizes) if sizes else 99.0, page.get_text()])
+print(json.dumps(pages, ensure_ascii=False))
+"#;
+    let o = std::process::Command::new("python3").args(["-W", "ignore", "-c", SCRIPT]).arg(pdf).output().ok()?;
+    if !o.status.success() {
+        return None;
+    }
+    serde_json::from_slice(&o.stdout).ok()
+}

@@ -95,7 +95,9 @@ fn charts_print_setup_and_frozen_panes_exist() {
     let tasks = zip_part(&book, "xl/worksheets/sheet2.xml");
     assert!(tasks.contains(r#"orientation="landscape""#));
     assert!(tasks.contains(r#"paperSize="8""#), "A3");
-    assert!(tasks.contains(r#"fitToPage="1""#) && tasks.contains(r#"fitToHeight="0""#), "one page wide");
+    // Two pages wide at a set scale (小五 on paper), 任务编号…重点任务 repeated on the second.
+    assert!(tasks.contains(r#"scale="9"#), "a scale of 90 % or more");
+    assert!(zip_part(&book, "xl/workbook.xml").contains("任务汇总!$A:$C"), "the key columns on every page");
     assert!(tasks.contains(r#"state="frozen""#));
     assert!(tasks.contains("第 &amp;P 页 共 &amp;N 页"));
     assert!(tasks.contains("<autoFilter"));
