@@ -199,6 +199,16 @@ fn a_citys_next_year_runs_with_its_own_year() {
     for (path, text) in everything_written(&out) {
         assert!(!text.contains("2021"), "{} says 2021", path.display());
     }
+    // Rendered as the office prints it.
+    if have_soffice("a_citys_next_year_runs_with_its_own_year (PDF)") {
+        let pdf = t.path().join("pdf");
+        crate::common::soffice_convert(&[out.join("2022-06/通报_2022-06.docx"), out.join("台账_2022.xlsx")], "pdf", &pdf, t.path());
+        if let Some(pages) = crate::common::pdf_pages(&pdf.join("通报_2022-06.pdf")) {
+            let said: String = pages.iter().map(|(_, t)| t.as_str()).collect();
+            assert!(said.contains("2022") && said.contains("全市") && !said.contains("2021"), "{said}");
+        }
+        assert!(pdf.join("台账_2022.pdf").metadata().unwrap().len() > 1000);
+    }
 }
 
 #[test]
