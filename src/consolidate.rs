@@ -265,7 +265,8 @@ fn lagging_rows(plan: &Plan, detail: &DataFrame) -> Result<Vec<LaggingRow>> {
                 light: Light::from_short(&lights[i])?,
                 task: tasks[i].clone(),
                 unit: units[i].clone(),
-                target: targets[i],
+                // The yardstick the light was judged on: the allocation where the list has one.
+                target: plan.task(&tasks[i]).map_or(targets[i], |t| t.row_target(&units[i], targets[i])),
                 actual: actuals[i],
                 done: done[i],
                 expected: expected[i],
@@ -581,7 +582,7 @@ fn unit_summaries(plan: &Plan, detail: &DataFrame, submitted: &HashSet<&str>) ->
                 submitted: submitted.contains(name.as_str()),
                 tasks: i.and_then(|i| un[i]).unwrap_or(0.0) as usize + not_reported,
                 not_reported,
-                avg_completion: i.and_then(|i| ua[i]),
+                avg_completion: i.and_then(|i| ua[i]).map(crate::lights::percent),
                 lights,
                 unit: name,
             }

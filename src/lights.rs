@@ -84,8 +84,22 @@ pub struct Progress {
     pub deadline: Option<DeadlineValue>,
 }
 
-/// 序时进度 in percent: the node due (as a share of the target), else the share of time elapsed.
+/// A percentage as every paper prints it, rounded once here (half up, to one decimal): 5.79 of
+/// 12 is 48.3 % in the 督办清单, the 督办函 and the 通报 alike. Figures are first taken to nine
+/// places, so that a quotient whose decimal value ends in 5 (48.25) is not rounded down for
+/// being 48.24999… in binary.
+pub fn percent(v: f64) -> f64 {
+    let decimal = (v * 1e9).round() / 1e9;
+    (decimal * 10.0).round() / 10.0
+}
+
+/// 序时进度 in percent (one decimal, [`percent`]): the node due (as a share of the target), else
+/// the share of time elapsed.
 pub fn expected_progress(period: Period, p: &Progress) -> f64 {
+    percent(raw_expected(period, p))
+}
+
+fn raw_expected(period: Period, p: &Progress) -> f64 {
     if let (Some(node), Some(target)) = (p.node, p.target) {
         if target > 0.0 {
             return (node / target * 100.0).clamp(0.0, 100.0);
@@ -99,10 +113,11 @@ pub fn expected_progress(period: Period, p: &Progress) -> f64 {
     (period.month as f64 / months * 100.0).min(100.0)
 }
 
-/// Completion in percent of the target, for kinds where that ratio means something.
+/// Completion in percent of the target (one decimal, [`percent`]), for kinds where that ratio
+/// means something.
 pub fn completion(kind: Kind, p: &Progress) -> Option<f64> {
     match (kind, p.actual, p.target) {
-        (Kind::Count | Kind::Stretch | Kind::LowerBound, Some(a), Some(t)) if t > 0.0 => Some(a / t * 100.0),
+        (Kind::Count | Kind::Stretch | Kind::LowerBound, Some(a), Some(t)) if t > 0.0 => Some(percent(a / t * 100.0)),
         _ => None,
     }
 }
@@ -158,6 +173,14 @@ pub fn light(task: &Task, period: Period, p: &Progress, th: Thresholds) -> Light
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn a_percentage_is_rounded_once_half_up() {
+        assert_eq!(percent(5.79 / 12.0 * 100.0), 48.3, "48.25 in decimal, 48.2499… in binary");
+        assert_eq!(percent(1.0 / 3.0 * 100.0), 33.3);
+        assert_eq!(percent(100.0), 100.0);
+        assert_eq!(format!("{:.1}", percent(5.79 / 12.0 * 100.0)), "48.3");
+    }
     use crate::plan::Plan;
     use chrono::NaiveDate;
 

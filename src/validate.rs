@@ -361,7 +361,15 @@ fn check_figures(period: Period, sub: &Submission, row: &TaskRow, task: &Task, o
     // L08: the unit's target differs from its allocation.
     if let (Some(own), Some(alloc)) = (row.target, task.allocation(unit)) {
         if !close(own, alloc) {
-            let msg = format!("全年目标写{}{}，任务清单分配给本单位{}{}", fmt_num(own), uom, fmt_num(alloc), uom);
+            let msg = format!(
+                "全年目标写{}{}，任务清单分配给本单位{}{}（完成进度、亮灯按分配的{}{}计）",
+                fmt_num(own),
+                uom,
+                fmt_num(alloc),
+                uom,
+                fmt_num(alloc),
+                uom
+            );
             out.push(sub.at(Rule::L08, msg, row, Field::Target));
         }
     }

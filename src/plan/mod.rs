@@ -124,10 +124,11 @@ impl Task {
     }
 
     /// The target a unit's row is judged against — the one rule for the form handed out, the
-    /// rules, the lights, the ledger and reconcile: what the unit wrote in its row (`own`), else
-    /// its share of the task.
+    /// rules, the lights, the 督办清单, the letters, the ledger and reconcile: its allocation in
+    /// the list where it has one (a different figure in its row is L08, never the yardstick),
+    /// else what the unit wrote in its row (`own`), else the task's target.
     pub fn row_target(&self, unit: &str, own: Option<f64>) -> Option<f64> {
-        own.or_else(|| self.unit_target(unit))
+        self.allocation(unit).or(own).or_else(|| self.unit_target(unit))
     }
 
     /// The node target `q` (0–2) a unit's row is judged against: what the unit wrote, else its

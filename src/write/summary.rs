@@ -396,7 +396,7 @@ fn units_sheet(wb: &mut Workbook, st: &Styles, batch: &Batch, scope: &str, as_of
             ];
             row.extend(u.lights.iter().map(|n| Val::Num(*n as f64, "0")));
             row.push(Val::Num(u.not_reported as f64, "0"));
-            row.push(Val::num(u.avg_completion.map(|v| (v * 10.0).round() / 10.0), "0.0"));
+            row.push(Val::num(u.avg_completion, "0.0"));
             row.push(Val::Num(c.errors as f64, "0"));
             row.push(Val::Num(c.warnings as f64, "0"));
             row

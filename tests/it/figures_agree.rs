@@ -230,3 +230,15 @@ fn the_meeting_pages_print_at_xiaowu_and_the_detail_at_eight_points() {
         assert!(*size >= 8.95, "退回 page {}: {size:.1} pt", i + 1);
     }
 }
+
+#[test]
+fn a_row_is_judged_on_its_allocation_where_the_list_has_one() {
+    // 自然资源局 wrote 4.7.2's 全年目标 as 500; the list allocates 600 (L08 says so).
+    let (_t, pack) = out();
+    let agenda = sheet(&pack, "督办清单");
+    let (hr, _) = header(&agenda, "任务编号");
+    let col = |n: &str| header(&agenda, n).1;
+    let row = agenda.iter().skip(hr + 1).find(|r| r[col("责任单位")] == "自然资源局" && r[col("任务编号")] == "4.7.2").expect("4.7.2 lags");
+    assert_eq!(num(&row[col("全年目标")]), 600.0, "the allocation, not the 500 the unit wrote");
+    assert!((num(&row[col("完成进度")]) - 0.609).abs() < 1e-9, "365.61 of 600: {:?}", row[col("完成进度")]);
+}

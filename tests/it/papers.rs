@@ -351,3 +351,33 @@ fn notice_alone_writes_only_the_notice() {
     let paras = docx_paragraphs(&out.join("2021-06/通报_2021-06.docx"));
     assert!(paras.iter().any(|p| p.text == format!("{headline}。")), "{said}");
 }
+
+#[test]
+fn every_percentage_in_every_letter_is_the_agenda_cell() {
+    let t = tempfile::tempdir().unwrap();
+    let o = luoshi().arg("run").arg(samples()).arg("-o").arg(t.path()).args(["--no-history", "--date", "2021-07-05"]).output().unwrap();
+    assert!(o.status.success(), "{}", text(&o));
+    let out = t.path().join("2021-06");
+    // 督办清单: (unit, task) → (完成进度, 序时进度) as the cells show them (0.0%).
+    let rows = sheet(&out.join("汇总表_2021-06.xlsx"), "督办清单");
+    let agenda = table(&rows, "序号");
+    let pct = |s: &str| s.parse::<f64>().map(|v| format!("{:.1}", v * 100.0)).unwrap_or_default();
+    let cells: BTreeMap<(String, String), (String, String)> =
+        agenda.iter().map(|r| ((r["责任单位"].clone(), r["任务编号"].clone()), (pct(&r["完成进度"]), pct(&r["序时进度"])))).collect();
+    let mut compared = 0;
+    for e in std::fs::read_dir(out.join("督办函")).unwrap() {
+        let letter = e.unwrap().path();
+        let unit = letter.file_stem().unwrap().to_string_lossy().to_string();
+        for p in docx_paragraphs(&letter) {
+            let line = p.text;
+            // （1）2.1 上半年新开工项目总投资（严重滞后）：累计完成…，完成进度61.5%，序时进度100.0%，…
+            let Some(id) = line.strip_prefix('（').and_then(|l| l.split_once('）')).and_then(|(_, rest)| rest.split_whitespace().next()) else { continue };
+            let Some(done) = line.split("完成进度").nth(1).and_then(|r| r.split('%').next()) else { continue };
+            let expected = line.split("序时进度").nth(1).and_then(|r| r.split('%').next()).unwrap_or("");
+            let cell = cells.get(&(unit.clone(), id.to_string())).unwrap_or_else(|| panic!("{unit} {id} not in the 督办清单"));
+            assert_eq!((done.to_string(), expected.to_string()), cell.clone(), "{unit} {id}: the letter against the agenda");
+            compared += 1;
+        }
+    }
+    assert!(compared >= 3, "letters compared: {compared}");
+}
