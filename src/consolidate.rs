@@ -140,6 +140,30 @@ pub fn judge_row(plan: &Plan, period: Period, th: Thresholds, unit: &str, row: &
     })
 }
 
+/// L17: a row whose stated 状态 says the opposite of its light — 滞后 on a green or blue row,
+/// 正常推进 on a red one where no node target was due (with a node due, L06 says it). The
+/// meeting sees both words.
+fn stated_against_light(plan: &Plan, period: Period, th: Thresholds, subs: &[Submission]) -> Vec<Finding> {
+    let rows: Vec<(&Submission, &TaskRow)> = counted(subs)
+        .flat_map(|s| s.rows.iter().filter(|r| matches!(r.status, Some(Status::Behind | Status::OnTrack)) && r.usable()).map(move |r| (s, r)))
+        .collect();
+    rows.par_iter()
+        .filter_map(|(s, r)| {
+            let unit = s.unit.as_deref().unwrap_or("");
+            let task = plan.task(r.task_id())?;
+            let lit = judge_row(plan, period, th, unit, r)?.light;
+            let node_due = period.due_node().and_then(|q| task.row_node(unit, q, r.nodes[q])).is_some();
+            let said = r.status?.label();
+            let contradicts = match r.status? {
+                Status::Behind => matches!(lit, Light::Green | Light::Blue),
+                Status::OnTrack => lit == Light::Red && !node_due,
+                _ => false,
+            };
+            contradicts.then(|| s.at(Rule::L17, format!("状态填“{said}”，按完成情况亮灯为“{}”", lit.short()), r, Field::Status))
+        })
+        .collect()
+}
+
 pub fn detail_frame(plan: &Plan, period: Period, th: Thresholds, subs: &[Submission]) -> Result<DataFrame> {
     let rows: Vec<(&Submission, &TaskRow)> = counted(subs).flat_map(|s| s.rows.iter().map(move |r| (s, r))).collect();
     let judged: Vec<Option<RowJudgement>> = rows.par_iter().map(|(s, r)| judge_row(plan, period, th, s.unit.as_deref().unwrap_or(""), r)).collect();
@@ -463,6 +487,7 @@ pub fn consolidate_frame(
             findings.push(Finding::new(Rule::V01, format!("{}本期没有报送", u.name)).unit(Some(&u.name)));
         }
     }
+    findings.extend(stated_against_light(plan, period, th, subs));
     crate::profile::stage("consolidate: V findings", t0);
     let units = unit_summaries(plan, &detail, &submitted)?;
     let coverage = coverage(plan, &detail)?;

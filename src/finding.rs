@@ -64,6 +64,7 @@ pub enum Rule {
     L14,
     L15,
     L16,
+    L17,
 }
 
 impl Rule {
@@ -227,6 +228,9 @@ pub const RULES: &[RuleDef] = &[
         severity: W,
         title: "下级明细的上级任务编号不对",
         fix: "下级明细的“上级任务编号”应为上级分配给本单位的任务；请核对编号",
+    },
+    RuleDef {
+        rule: Rule::L17, code: "L17", severity: W, title: "所填状态与亮灯矛盾", fix: "状态应与完成进度相符：按实际进度填写状态，或核对累计完成、目标"
     },
 ];
 

@@ -241,6 +241,16 @@ fn l06_status_contradicts_figures() {
 }
 
 #[test]
+fn l17_the_stated_status_against_the_light() {
+    // A clean row is green: said 滞后, the meeting sees both words.
+    let f = batch_with(|t, _| set(t, 0, Field::Status, Val::text("滞后")));
+    assert!(has(&f, "L17", Some("X5")), "{:?}", rules(&f));
+    let said = f.iter().find(|x| x.rule == "L17").unwrap();
+    assert!(said.message.contains("“滞后”") && said.message.contains("“正常推进”"), "{}", said.message);
+    assert!(!has(&batch_with(|_, _| {}), "L17", None), "a clean batch has none");
+}
+
+#[test]
 fn l07_deadline_passed() {
     let f = batch_with(|t, _| set(t, 1, Field::Deadline, Val::text("2021-04-30")));
     assert!(has(&f, "L07", Some("T6")));
@@ -388,7 +398,7 @@ fn every_rule_is_in_the_table_and_has_a_chinese_fix() {
     for r in luoshi::finding::RULES {
         assert!(r.fix.chars().any(|c| ('\u{4e00}'..='\u{9fff}').contains(&c)), "{}", r.code);
     }
-    assert_eq!(luoshi::finding::RULES.len(), 41);
+    assert_eq!(luoshi::finding::RULES.len(), 42);
     let _ = STANDARD_COLUMNS;
 }
 
