@@ -344,6 +344,20 @@ pub enum Command {
 pub const SUB_HELP: &str = "{about-with-newline}\n用法：{usage}\n\n{all-args}";
 
 impl Command {
+    /// Where the command's papers go (said when a window is about to close).
+    pub fn out_folder(&self) -> Option<PathBuf> {
+        match self {
+            Command::Run { out, .. } | Command::Notice { out, .. } | Command::Remind { out, .. } => Some(out.clone()),
+            Command::Consolidate { out, .. } | Command::Reconcile { out, .. } | Command::ReportUp { out, .. } | Command::Derive { out, .. } => {
+                Some(out.as_ref().and_then(|o| o.parent().map(PathBuf::from)).unwrap_or_else(|| PathBuf::from(luoshi::pipeline::DEFAULT_OUT)))
+            }
+            Command::Ledger { out, .. } | Command::Template { out, .. } | Command::Tasks { out, .. } => {
+                Some(out.as_ref().and_then(|o| o.parent().map(PathBuf::from)).unwrap_or_else(|| PathBuf::from(luoshi::pipeline::DEFAULT_OUT)))
+            }
+            Command::Validate { .. } | Command::Init { .. } => None,
+        }
+    }
+
     /// The settings, templates and tables a command reads, as given on the command line.
     pub fn setting_files(&self) -> Vec<PathBuf> {
         let ladder = |l: &LadderArgs| l.escalation.clone();

@@ -15,6 +15,7 @@ use luoshi::plan::Plan;
 pub mod args;
 pub mod commands;
 pub mod config;
+mod launch;
 pub mod term;
 mod usage;
 
@@ -27,14 +28,32 @@ pub fn main() -> ExitCode {
         eprintln!("{said}\n查看帮助：luoshi --help，或 luoshi <命令> --help");
         return ExitCode::from(2);
     }
-    let cli = match Cli::try_parse() {
+    // A folder dropped on luoshi.exe, or typed alone, is `run`; `help run` is `run --help`.
+    let commands: Vec<String> = <Cli as clap::CommandFactory>::command().get_subcommands().map(|c| c.get_name().to_string()).collect();
+    let launch::Launch { mut args, folder } = launch::rewrite(std::env::args_os().collect(), &commands);
+    let pause = launch::should_pause(launch::Start::now());
+    // Dropped on the program, the papers go beside the folder: the window's working folder may
+    // be the program's, or one the clerk cannot write to.
+    let dropped_out =
+        folder.filter(|_| pause).map(|f| luoshi::pipeline::absolute(&f).parent().map(|p| p.join(luoshi::pipeline::DEFAULT_OUT)).unwrap_or_default());
+    if let Some(out) = &dropped_out {
+        args.extend(["-o".into(), out.clone().into_os_string()]);
+    }
+    let cli = match Cli::try_parse_from(args) {
         Ok(cli) => cli,
-        Err(e) => return usage::usage_error(e),
+        Err(e) => {
+            let code = usage::usage_error(e);
+            if pause {
+                launch::wait_for_enter(None);
+            }
+            return code;
+        }
     };
+    let out = cli.command.out_folder();
     luoshi::ingest::quiet_reader_panics();
     // What killed runs left behind (unpacked attachments) goes on the next run of any command.
     luoshi::ingest::archive::sweep_leftovers();
-    match run(cli) {
+    let code = match run(cli) {
         Ok(code) => code,
         Err(e) => {
             // Each cause after the other, joined the Chinese way.
@@ -43,7 +62,11 @@ pub fn main() -> ExitCode {
             let cannot_write = e.chain().any(|c| c.is::<luoshi::write::CannotWrite>());
             ExitCode::from(if cannot_write { 3 } else { 2 })
         }
+    };
+    if pause {
+        launch::wait_for_enter(out.as_deref().filter(|o| o.exists()));
     }
+    code
 }
 
 /// The template's period when none is given: the one after the --previous folder's, else this

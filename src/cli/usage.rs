@@ -56,11 +56,11 @@ pub fn usage_error(e: clap::Error) -> ExitCode {
         ErrorKind::UnknownArgument => format!("不认识的参数：{arg}{}", maybe(&suggested)),
         ErrorKind::InvalidSubcommand => {
             let sub = ctx(ContextKind::SuggestedSubcommand);
-            format!(
-                "不认识的命令：{}{}（可用的命令：run、validate、consolidate、notice、remind、ledger、template、reconcile、tasks、init）",
-                ctx(ContextKind::InvalidSubcommand),
-                maybe(&sub)
-            )
+            let commands: Vec<String> = Cli::command().get_subcommands().map(|c| c.get_name().to_string()).collect();
+            let given = ctx(ContextKind::InvalidSubcommand);
+            // Not a command, and no such folder either: most often a mistyped folder.
+            let folder = if sub.is_empty() { "；如果是报送文件夹，找不到它，请检查路径" } else { "" };
+            format!("不认识的命令：{given}{}（可用的命令：{}）{folder}", maybe(&sub), commands.join("、"))
         }
         ErrorKind::InvalidValue => {
             let valid = ctx(ContextKind::ValidValue);

@@ -52,3 +52,40 @@ fn validate_exit_code_follows_fail_on() {
     assert_eq!(run("error"), Some(1));
     assert_eq!(run("never"), Some(0));
 }
+
+#[test]
+fn a_folder_alone_is_a_run() {
+    // What a folder dropped on luoshi.exe arrives as: the folder, and nothing else.
+    let t = tempfile::tempdir().unwrap();
+    let files = |dir: &std::path::Path| -> Vec<(String, Vec<u8>)> {
+        let mut out = Vec::new();
+        let mut stack = vec![dir.to_path_buf()];
+        while let Some(d) = stack.pop() {
+            for e in std::fs::read_dir(&d).unwrap() {
+                let p = e.unwrap().path();
+                if p.is_dir() {
+                    stack.push(p);
+                } else if !p.file_name().unwrap().to_string_lossy().starts_with('.') {
+                    out.push((p.strip_prefix(dir).unwrap().to_string_lossy().to_string(), std::fs::read(&p).unwrap()));
+                }
+            }
+        }
+        out.sort();
+        out
+    };
+    let (alone, run) = (t.path().join("alone"), t.path().join("run"));
+    let o = crate::common::luoshi().arg(crate::common::samples()).arg("-o").arg(&alone).args(["--date", "2021-07-05"]).output().unwrap();
+    assert!(o.status.success(), "{}", crate::common::output_text(&o));
+    let o = crate::common::luoshi().arg("run").arg(crate::common::samples()).arg("-o").arg(&run).args(["--date", "2021-07-05"]).output().unwrap();
+    assert!(o.status.success());
+    let (a, b) = (files(&alone), files(&run));
+    assert!(a.len() > 10, "{} files", a.len());
+    assert_eq!(a.iter().map(|(n, _)| n).collect::<Vec<_>>(), b.iter().map(|(n, _)| n).collect::<Vec<_>>());
+    assert!(a == b, "the same bytes");
+    // `help run` is `run --help`; a name that is neither a command nor a folder is said as such.
+    let help = crate::common::luoshi().args(["help", "run"]).output().unwrap();
+    assert!(help.status.success() && String::from_utf8_lossy(&help.stdout).contains("用法：luoshi run"));
+    let o = crate::common::luoshi().arg("报送/2021-13").output().unwrap();
+    assert_eq!(o.status.code(), Some(2));
+    assert!(crate::common::output_text(&o).contains("找不到它"), "{}", crate::common::output_text(&o));
+}
