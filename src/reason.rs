@@ -112,7 +112,7 @@ pub fn toml_reason(e: &toml::de::Error, section: &str) -> String {
     if msg.starts_with("missing field") {
         format!("{section}缺少“{}”", between(msg))
     } else if msg.starts_with("unknown field") {
-        format!("{section}有不认识的项“{}”（检查拼写，参照 templates/ 里的同名文件）", between(msg))
+        format!("{section}有不认识的项“{}”（检查拼写，参照 luoshi init 写出的同名文件）", between(msg))
     } else if msg.starts_with("unknown variant") {
         let allowed: Vec<String> = expected.split('`').skip(1).step_by(2).map(str::to_string).collect();
         format!("“{}”不是可选的值（可选：{}）", between(msg), allowed.join("、"))

@@ -76,7 +76,7 @@ impl Scoring {
         // Only the English of serde would say which item: the file is named, with where to look.
         toml::Value::Table(base)
             .try_into()
-            .map_err(|_: toml::de::Error| anyhow::anyhow!("计分办法 {} 中有不认识的项或类型不对（参照 templates/scoring.toml）", p.display()))
+            .map_err(|_: toml::de::Error| anyhow::anyhow!("计分办法 {} 中有不认识的项或类型不对（参照 luoshi init 写出的 计分办法.toml）", p.display()))
     }
 
     pub fn weight(&self, task: &crate::plan::Task) -> f64 {

@@ -114,7 +114,7 @@ impl PaperArgs {
 #[derive(Subcommand)]
 pub enum Command {
     /// 校验并汇总一个文件夹的报送文件（主要功能），写出汇总表、校验报告、各单位退回件、通报初稿和督办函
-    #[command(help_template = SUB_HELP, next_help_heading = "选项", override_usage = "luoshi run <文件夹> [选项]")]
+    #[command(help_template = SUB_HELP, next_help_heading = "选项", override_usage = "luoshi run <文件夹> [选项]", mut_arg("no_history", |a| a.help("不读取往期（不做 L11–L13 检查，汇总表不附台账，通报、督办函不写连续滞后和督办措施）")))]
     Run {
         /// 存放各单位本期报送文件的文件夹，如 samples/2021-06
         #[arg(value_name = "文件夹", help_heading = "参数")]
@@ -137,7 +137,7 @@ pub enum Command {
         letter_template: Option<PathBuf>,
     },
     /// 通报：校验并汇总一个文件夹的报送文件，只写出通报初稿（Word，党政机关公文格式）
-    #[command(help_template = SUB_HELP, next_help_heading = "选项", override_usage = "luoshi notice <文件夹> [选项]")]
+    #[command(help_template = SUB_HELP, next_help_heading = "选项", override_usage = "luoshi notice <文件夹> [选项]", mut_arg("no_history", |a| a.help("不读取往期（通报不写连续滞后和督办措施）")), mut_arg("assess", |a| a.hide(true)))]
     Notice {
         /// 存放各单位本期报送文件的文件夹
         #[arg(value_name = "文件夹", help_heading = "参数")]
@@ -157,7 +157,7 @@ pub enum Command {
         papers: PaperArgs,
     },
     /// 只校验，不写文件；逐条列出问题和改法
-    #[command(help_template = SUB_HELP, next_help_heading = "选项", override_usage = "luoshi validate <文件或文件夹>... [选项]")]
+    #[command(help_template = SUB_HELP, next_help_heading = "选项", override_usage = "luoshi validate <文件或文件夹>... [选项]", mut_arg("no_history", |a| a.help("不读取往期（不做 L11–L13 检查：累计完成比上期少、已销号又报未完成、目标与上期不同）")), mut_arg("assess", |a| a.hide(true)))]
     Validate {
         /// 报送文件或文件夹（可多个）
         #[arg(required = true, value_name = "文件或文件夹", help_heading = "参数")]
@@ -179,7 +179,7 @@ pub enum Command {
         ladder: LadderArgs,
     },
     /// 只汇总，写出汇总表
-    #[command(help_template = SUB_HELP, next_help_heading = "选项", override_usage = "luoshi consolidate <文件夹> [-o 文件] [选项]")]
+    #[command(help_template = SUB_HELP, next_help_heading = "选项", override_usage = "luoshi consolidate <文件夹> [-o 文件] [选项]", mut_arg("no_history", |a| a.help("不读取往期（不做 L11–L13 检查，汇总表不附台账）")))]
     Consolidate {
         /// 存放各单位本期报送文件的文件夹
         #[arg(value_name = "文件夹", help_heading = "参数")]
@@ -197,7 +197,7 @@ pub enum Command {
         ladder: LadderArgs,
     },
     /// 催报：列出尚未报送（或所报文件无法使用）的单位、往期联系人和应报任务，写出催报清单和短信
-    #[command(help_template = SUB_HELP, next_help_heading = "选项", override_usage = "luoshi remind <文件夹> [选项]")]
+    #[command(help_template = SUB_HELP, next_help_heading = "选项", override_usage = "luoshi remind <文件夹> [选项]", mut_arg("no_history", |a| a.help("不读取往期（催报联系人只取自 --previous）")))]
     Remind {
         /// 存放各单位本期报送文件的文件夹（可以还没收齐）
         #[arg(value_name = "文件夹", help_heading = "参数")]

@@ -234,7 +234,7 @@ fn run(mut cli: Cli) -> anyhow::Result<ExitCode> {
         Command::Remind { dir, out, period, due, previous, history, papers, remind_template } => {
             let due = due.map(|d| commands::parse_date("--due", &d)).transpose()?;
             let settings = luoshi::papers::Settings::load(papers.as_deref())?;
-            let wording = luoshi::papers::Wording::load(remind_template.as_deref(), "templates/remind.txt", luoshi::papers::DEFAULT_REMIND)?;
+            let wording = luoshi::papers::Wording::load(remind_template.as_deref(), "内置的催报模板", luoshi::papers::DEFAULT_REMIND)?;
             let opts = with_history(opts(period, previous, None)?, history, LadderArgs::default())?;
             let plan = load()?;
             let r = commands::remind(&plan, &dir, &out, &opts, due, &settings, &wording)?;

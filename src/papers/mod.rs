@@ -36,8 +36,8 @@ impl Papers {
     pub fn load(settings: Option<&Path>, notice: Option<&Path>, letter: Option<&Path>, date: chrono::NaiveDate) -> Result<Papers> {
         Ok(Papers {
             settings: Settings::load(settings)?,
-            notice: Wording::load(notice, "templates/notice.txt", DEFAULT_NOTICE)?,
-            letter: Wording::load(letter, "templates/letter.txt", DEFAULT_LETTER)?,
+            notice: Wording::load(notice, "内置的通报模板", DEFAULT_NOTICE)?,
+            letter: Wording::load(letter, "内置的督办函模板", DEFAULT_LETTER)?,
             date,
         })
     }

@@ -101,7 +101,7 @@ impl Plan {
                 } else if ["xlsx", "xlsm", "xls", "ods"].contains(&ext.as_str()) {
                     Plan::from_xlsx(p).with_context(|| format!("任务清单 {} 格式有误", p.display()))?
                 } else {
-                    bail!("任务清单 {} 应为 .toml 或 .xlsx 文件（参照 templates/tasks.toml）", p.display())
+                    bail!("任务清单 {} 应为 .toml 或 .xlsx 文件（luoshi init 写出的 任务清单.xlsx、任务清单.toml 可作样式）", p.display())
                 }
             }
         };
