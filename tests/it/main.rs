@@ -18,6 +18,7 @@ mod months_kept;
 mod office_roundtrip;
 mod papers;
 mod reconcile;
+mod release;
 mod returns;
 mod rules;
 mod samples;
