@@ -340,19 +340,23 @@ fn check_figures(period: Period, sub: &Submission, row: &TaskRow, task: &Task, o
             }
         }
     }
-    // L06: the stated status contradicts the figures.
+    // L06: the stated status contradicts the figures — said in the words of the task's kind: a
+    // cap is exceeded (超过控制目标), a rate falls short (增长), a count is not yet reached (累计完成).
+    let short = |figure: f64, goal: f64, of: &str| match task.kind {
+        Kind::UpperBound => format!("{}{}超过{}控制目标{}{}", fmt_num(figure), uom, of, fmt_num(goal), uom),
+        Kind::Growth => format!("增长{}{}低于{}目标{}{}", fmt_num(figure), uom, of, fmt_num(goal), uom),
+        _ => format!("累计完成{}{}未达到{}目标{}{}", fmt_num(figure), uom, of, fmt_num(goal), uom),
+    };
     match row.status {
         Some(Status::Done) if !meets(task.kind, actual, target) => {
-            let msg = format!("状态填“已完成”，但累计完成{}{}未达到全年目标{}{}", fmt_num(actual), uom, fmt_num(target), uom);
-            out.push(sub.at(Rule::L06, msg, row, Field::Status));
+            out.push(sub.at(Rule::L06, format!("状态填“已完成”，但{}", short(actual, target, "全年")), row, Field::Status));
         }
         Some(Status::OnTrack) => {
             let node = period.due_node().and_then(|i| task.row_node(unit, i, row.nodes[i]).map(|v| (i, v)));
             if let Some((i, node)) = node {
                 if !meets(task.kind, actual, node) {
                     let q = ["一季度", "二季度", "三季度"][i];
-                    let msg = format!("状态填“正常推进”，但累计完成{}{}未达到{}节点目标{}{}", fmt_num(actual), uom, q, fmt_num(node), uom);
-                    out.push(sub.at(Rule::L06, msg, row, Field::Status));
+                    out.push(sub.at(Rule::L06, format!("状态填“正常推进”，但{}", short(actual, node, &format!("{q}节点"))), row, Field::Status));
                 }
             }
         }

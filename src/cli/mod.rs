@@ -196,6 +196,9 @@ fn run(mut cli: Cli) -> anyhow::Result<ExitCode> {
             };
             let (plan, batch, outputs) = commands::run_loading(load, &dir, &out, &opts)?;
             print!("{}", term::run_summary(&plan, &batch, &outputs, term::use_colour()));
+            if let Some(said) = opts.papers.as_ref().and_then(|p| term::date_far_from_period(p.date, batch.period)) {
+                println!("{said}");
+            }
             let code = if outputs.failed.is_empty() { ExitCode::SUCCESS } else { ExitCode::from(3) };
             // A province's batch is not freed piece by piece: the process ends here anyway.
             std::mem::forget((plan, batch, outputs));
@@ -209,6 +212,9 @@ fn run(mut cli: Cli) -> anyhow::Result<ExitCode> {
                 println!("{}", k.said());
             }
             print!("{}", term::notice_summary(&plan, &batch, &path));
+            if let Some(said) = opts.papers.as_ref().and_then(|p| term::date_far_from_period(p.date, batch.period)) {
+                println!("{said}");
+            }
             Ok(ExitCode::SUCCESS)
         }
         Command::Validate { paths, format, fail_on, batch_period: PeriodArgs { period, previous }, batch, history, ladder } => {

@@ -424,6 +424,23 @@ pub fn reconcile_summary(rec: &luoshi::reconcile::Reconciliation, path: &std::pa
     out
 }
 
+/// A 成文日期 far from the period it reports on (today's date on June's papers, half a year on):
+/// said once, with the date to give instead.
+pub fn date_far_from_period(date: chrono::NaiveDate, period: luoshi::period::Period) -> Option<String> {
+    let end = period.end();
+    let days = (date - end).num_days();
+    (days > 61).then(|| {
+        let suggested = end + chrono::Duration::days(5);
+        format!(
+            "注意：通报、督办函的成文日期是{}，距{}已过{}天；按月调度会的日期成文请用 --date 指定，如 --date {}",
+            luoshi::papers::facts::chinese_date(date),
+            period.chinese(),
+            days,
+            suggested.format("%Y-%m-%d")
+        )
+    })
+}
+
 /// After `derive`: what the unit's list holds and the next steps.
 pub fn derive_summary(upper: &Plan, plan: &Plan, path: &std::path::Path) -> String {
     let mut out = String::new();

@@ -89,3 +89,20 @@ fn a_folder_alone_is_a_run() {
     assert_eq!(o.status.code(), Some(2));
     assert!(crate::common::output_text(&o).contains("找不到它"), "{}", crate::common::output_text(&o));
 }
+
+#[test]
+fn a_date_far_from_the_period_is_said_once_with_the_date_to_give() {
+    let t = tempfile::tempdir().unwrap();
+    let run = |date: Option<&str>| {
+        let mut c = crate::common::luoshi();
+        c.args(["notice"]).arg(crate::common::samples()).arg("-o").arg(t.path());
+        if let Some(d) = date {
+            c.args(["--date", d]);
+        }
+        crate::common::output_text(&c.output().unwrap())
+    };
+    let far = run(Some("2021-12-20"));
+    assert_eq!(far.matches("成文日期是2021年12月20日").count(), 1, "{far}");
+    assert!(far.contains("--date 2021-07-05"), "{far}");
+    assert!(!run(Some("2021-07-05")).contains("成文日期是"), "a date in the next month is not remarked on");
+}

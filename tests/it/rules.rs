@@ -238,6 +238,13 @@ fn l06_status_contradicts_figures() {
         set(t, 0, Field::Rate, Val::Empty);
     });
     assert!(has(&behind, "L06", Some("X5")), "正常推进 behind the node: {:?}", rules(&behind));
+    // A rate is said as a rate: 增长6%低于…目标, never a 累计完成 that 未达到.
+    let rate = batch_with(|_, g| {
+        set(g, 1, Field::Actual, Val::Num(6.0, "0.0"));
+        set(g, 1, Field::Rate, Val::Empty);
+    });
+    let said = rate.iter().find(|f| f.rule == "L06").map(|f| f.message.clone()).unwrap_or_default();
+    assert_eq!(said, "状态填“正常推进”，但增长6%低于二季度节点目标6.5%");
 }
 
 #[test]
