@@ -66,7 +66,7 @@ pub fn remind_summary(r: &luoshi::remind::Reminders) -> String {
             .iter()
             .map(|m| {
                 let c = m.contact.clone().unwrap_or_default();
-                let person = if m.contact.is_some() { c.person } else { "（往期无记录）".into() };
+                let person = if m.contact.is_some() { c.person } else { "（往期无报送记录，请查通讯录）".into() };
                 [m.unit.clone(), m.state.label().to_string(), person, c.phone, format!("{}项", m.tasks.len())]
             })
             .collect();

@@ -134,6 +134,16 @@ fn task_ledger(wb: &mut Workbook, st: &Styles, plan: &Plan, ledger: &Ledger) -> 
                 Val::figure(task.and_then(|t| t.target), &u),
             ];
             row.extend(period_cells(line.marks.iter().map(|m| m.map(|m| (m.actual, m.light))), &u, &Val::Empty, &line.streak));
+            // The task may be on track while a unit of it is at a higher step: said on the task's line.
+            if line.streak.measure.is_none() {
+                let unit_rows = ledger.rows.iter().filter(|r| r.task_id == line.id);
+                if let Some(step) = unit_rows.filter(|r| r.streak.measure.is_some()).max_by_key(|r| (r.streak.red, r.streak.lagging)) {
+                    let measure = step.streak.measure.clone().unwrap_or_default();
+                    if let Some(last) = row.last_mut() {
+                        *last = Val::text(format!("本任务有单位须{measure}（{}）", step.unit));
+                    }
+                }
+            }
             row
         })
         .collect();

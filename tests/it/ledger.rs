@@ -101,6 +101,9 @@ fn ledger_writes_the_year_on_its_own() {
     assert_eq!(lookup(&tasks, &[("任务编号", "2.1")], "4月\n累计完成"), "41");
     assert_eq!(lookup(&tasks, &[("任务编号", "2.1")], "6月\n累计完成"), "43");
     assert_eq!(lookup(&tasks, &[("任务编号", "3.1")], "5月\n累计完成"), "3");
+    // 2.1 as a whole is not red three months running, but 工信局's row is: the task's line says so.
+    let measure = lookup(&tasks, &[("任务编号", "2.1")], "督办措施");
+    assert_eq!(measure, "本任务有单位须约谈（工信局）", "never 无需升级督办 beside a unit to be 约谈");
     let trend = sheet(&out, "趋势");
     assert!(trend.iter().any(|r| r.first().map(String::as_str) == Some("1.1") && r.iter().any(|c| c == "序时目标")));
 

@@ -84,7 +84,7 @@ fn remind_without_history_says_there_is_no_contact() {
         .output()
         .unwrap();
     assert_eq!(o.status.code(), Some(1));
-    assert!(text(&o).contains("营商局  未报送  （往期无记录）"), "{}", text(&o));
+    assert!(text(&o).contains("营商局  未报送  （往期无报送记录，请查通讯录）"), "{}", text(&o));
 }
 
 /// One part of a .docx, as text.
