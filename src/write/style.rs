@@ -129,6 +129,8 @@ pub fn unstorable_number(x: f64) -> String {
 
 pub struct Styles {
     pub title: Format,
+    /// The title of a sheet printed several pages wide: in its first cell, repeated with the key columns.
+    pub title_left: Format,
     pub subtitle: Format,
     pub header: Format,
     pub text: Format,
@@ -142,6 +144,7 @@ impl Styles {
         let base = Format::new().set_font_name(FONT).set_font_size(10).set_border(FormatBorder::Thin).set_align(FormatAlign::VerticalCenter);
         Styles {
             title: Format::new().set_font_name("黑体").set_font_size(16).set_bold().set_align(FormatAlign::Center).set_align(FormatAlign::VerticalCenter),
+            title_left: Format::new().set_font_name("黑体").set_font_size(16).set_bold().set_align(FormatAlign::Left).set_align(FormatAlign::VerticalCenter),
             subtitle: Format::new().set_font_name(FONT).set_font_size(10).set_align(FormatAlign::Left).set_align(FormatAlign::VerticalCenter),
             header: base.clone().set_bold().set_text_wrap().set_align(FormatAlign::Center).set_background_color(Color::RGB(HEADER_FILL)),
             // Data cells top-aligned, all alike: in a row made tall by one wrapped cell, the
@@ -153,7 +156,12 @@ impl Styles {
         }
     }
     pub fn number(&self, fmt: &str) -> Format {
-        self.text.clone().set_num_format(fmt)
+        // Counts and row numbers centred: a right-aligned 5 beside a left-aligned 1 prints as "5|1".
+        if fmt == "0" {
+            self.center.clone().set_num_format(fmt)
+        } else {
+            self.text.clone().set_num_format(fmt)
+        }
     }
     pub fn fill(&self, base: &Format, rgb: u32) -> Format {
         base.clone().set_background_color(Color::RGB(rgb))
@@ -238,7 +246,8 @@ pub fn print_readable(ws: &mut Worksheet, paper: Paper, header_row: u32, widths:
         ws.set_print_fit_to_pages(0, 0);
         ws.set_print_scale(scale);
         ws.set_repeat_columns(key.0 as u16, key.1 as u16)?;
-        ws.set_page_order(true);
+        // Over, then down: the second half of the same rows follows the first.
+        ws.set_page_order(false);
     }
     Ok(())
 }
@@ -328,12 +337,24 @@ pub fn fill_table(ws: &mut Worksheet, st: &Styles, t: &TableSheet) -> Result<Vec
         ws.set_column_width(c as u16, w)?;
         widths.push(w);
     }
-    ws.merge_range(0, 0, 0, ncols - 1, &safe(&t.title), &st.title)?;
-    ws.set_row_height(0, 30)?;
+    // What names a row, repeated on each page: the columns up to the first wrapped text (序号,
+    // 任务编号, 重点任务), else the first.
+    let key_last = t.columns.iter().position(|c| c.wrap).filter(|&i| i <= 3).unwrap_or(0);
     let hr = header_row(t);
-    if let Some(sub) = &t.subtitle {
-        ws.merge_range(1, 0, 1, ncols - 1, &safe(sub), &st.subtitle)?;
+    if pages_wide(&widths, (0, key_last), t.paper, MEETING_SCALE).0 > 1 {
+        // Printed several pages wide, the title and the note stand in the first cells, which are
+        // repeated on every page; merged across, they would print on a middle page only.
+        ws.write_string_with_format(0, 0, &*safe(&t.title), &st.title_left)?;
+        if let Some(sub) = &t.subtitle {
+            ws.write_string_with_format(1, 0, &*safe(sub), &st.subtitle)?;
+        }
+    } else {
+        ws.merge_range(0, 0, 0, ncols - 1, &safe(&t.title), &st.title)?;
+        if let Some(sub) = &t.subtitle {
+            ws.merge_range(1, 0, 1, ncols - 1, &safe(sub), &st.subtitle)?;
+        }
     }
+    ws.set_row_height(0, 30)?;
     for (c, spec) in t.columns.iter().enumerate() {
         ws.write_string_with_format(hr, c as u16, &*safe(&spec.header), &st.header)?;
     }
@@ -374,9 +395,6 @@ pub fn fill_table(ws: &mut Worksheet, st: &Styles, t: &TableSheet) -> Result<Vec
     let last_row = hr + t.rows.len() as u32;
     ws.set_freeze_panes(hr + 1, 0)?;
     ws.autofilter(hr, 0, last_row.max(hr), ncols - 1)?;
-    // What names a row, repeated on each page: the columns up to the first wrapped text (序号,
-    // 任务编号, 重点任务), else the first.
-    let key_last = t.columns.iter().position(|c| c.wrap).filter(|&i| i <= 3).unwrap_or(0);
     print_readable(ws, t.paper, hr, &widths, (0, key_last), MEETING_SCALE)?;
     Ok(widths)
 }
@@ -485,7 +503,8 @@ pub fn print_across(ws: &mut Worksheet, paper: Paper, header_row: u32, pages: u1
     print_setup(ws, paper, header_row)?;
     ws.set_print_fit_to_pages(pages, 0);
     ws.set_repeat_columns(first, last)?;
-    ws.set_page_order(true);
+    // Over, then down: the second half of the same rows follows the first.
+    ws.set_page_order(false);
     Ok(())
 }
 

@@ -316,7 +316,9 @@ fn chart_font(size: f64, bold: bool) -> ChartFont {
 }
 
 fn tasks_sheet(wb: &mut Workbook, st: &Styles, plan: &Plan, cons: &Consolidated, as_of: &str) -> Result<()> {
-    let columns = vec![
+    // 较上期变化 only where there is a last period to change from: never an empty column.
+    let changes = cons.tasks.iter().any(|s| s.previous.is_some());
+    let mut columns = vec![
         // Narrow enough for two A3 pages at 小五, 任务编号…重点任务 on both.
         ColSpec::new("任务编号", 9.0),
         ColSpec::new("工作方面", 13.0),
@@ -337,12 +339,16 @@ fn tasks_sheet(wb: &mut Workbook, st: &Styles, plan: &Plan, cons: &Consolidated,
         ColSpec::wrap("进展情况", 36.0),
         ColSpec::wrap("存在问题", 26.0),
     ];
-    let row = |i: usize| -> Vec<Val> {
+    const CHANGE_COLUMN: usize = 15;
+    if !changes {
+        columns.remove(CHANGE_COLUMN);
+    }
+    let row = move |i: usize| -> Vec<Val> {
         let (t, s) = (&plan.tasks[i], &cons.tasks[i]);
         let uom = t.uom.clone().unwrap_or_default();
         let fmt = num_format(&uom);
         let units: Vec<&str> = t.units.iter().map(|a| a.unit.as_str()).collect();
-        vec![
+        let mut row = vec![
             Val::text(&t.id),
             Val::text(&t.area),
             Val::text(&t.name),
@@ -361,7 +367,11 @@ fn tasks_sheet(wb: &mut Workbook, st: &Styles, plan: &Plan, cons: &Consolidated,
             Val::num(s.actual.zip(s.previous).map(|(a, p)| a - p), fmt),
             Val::text(s.progress.join("\n")),
             Val::text(s.problems.join("\n")),
-        ]
+        ];
+        if !changes {
+            row.remove(CHANGE_COLUMN);
+        }
+        row
     };
     let rows = Rows::Lazy { len: plan.tasks.len().min(cons.tasks.len()), make: Box::new(row) };
     write_table(
