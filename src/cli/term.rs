@@ -192,7 +192,10 @@ pub fn run_summary(plan: &Plan, batch: &Batch, outputs: &Outputs, colour_on: boo
         .collect();
     let read = batch.files.iter().filter(|f| f.state == FileState::Read && !f.unit.is_empty()).count();
     let unreadable = unusable.len();
-    let rows = batch.consolidated.detail.height();
+    // Task rows as 分单位, 文件清单 and 校验报告 count them: a task's second row in one sheet (L02)
+    // is said apart, not as a task row.
+    let repeats = luoshi::consolidate::counted(&batch.submissions).flat_map(|s| &s.rows).filter(|r| r.duplicate).count();
+    let rows = batch.consolidated.detail.height() - repeats;
     let c = Counts::of(&batch.findings);
     let _ = writeln!(out, "报送期次：{}（依据：{}）", batch.period.chinese(), batch.period_basis);
     // The wrong task list is said before anything else: every figure below stands on it.
@@ -220,6 +223,9 @@ pub fn run_summary(plan: &Plan, batch: &Batch, outputs: &Outputs, colour_on: boo
         r.missing.len(),
         rows
     );
+    if repeats > 0 {
+        let _ = writeln!(out, "  另有同一任务重复填报的行 {repeats} 行，未计入（见校验报告 L02）");
+    }
     if !r.unusable.is_empty() {
         let _ = writeln!(out, "  已报但无法使用：{}", some(&r.unusable));
     }

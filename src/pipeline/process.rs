@@ -357,7 +357,8 @@ fn judge_file(plan: &Plan, period: Period, ing: Ingested) -> Judged {
             findings.extend(validate::check_submission(plan, period, &sub, written.as_deref()));
             line.unit = sub.unit.clone().unwrap_or_default();
             line.sheet = sub.sheet.clone();
-            line.rows = sub.rows.len();
+            // Task rows: a task's repeated row (L02) is a finding, not a row of its own.
+            line.rows = sub.rows.iter().filter(|r| !r.duplicate).count();
             Judged::File(Some(Box::new(sub)), findings, line)
         }
     }

@@ -158,14 +158,16 @@ fn overview(wb: &mut rust_xlsxwriter::Workbook, st: &Styles, plan: &Plan, batch:
                 Val::text(&u.unit),
                 state,
                 Val::text(files.join("\n")),
-                Val::Num(u.tasks as f64, "0"),
+                // The rows the unit sent (the terminal's and 文件清单's 任务行数), and the tasks it owes.
+                Val::Num((u.tasks - u.not_reported) as f64, "0"),
+                Val::Num(u.not_reported as f64, "0"),
                 Val::Num(c.errors as f64, "0"),
                 Val::Num(c.warnings as f64, "0"),
                 Val::text(if returned.contains(&u.unit) { "是" } else { "" }),
             ]
         })
         .collect();
-    rows.push(vec![Val::Empty; 8]);
+    rows.push(vec![Val::Empty; 9]);
     for cov in &batch.consolidated.coverage {
         let missing = if cov.missing.is_empty() { "无".to_string() } else { format!("缺：{}", cov.missing.join("、")) };
         rows.push(vec![
@@ -173,6 +175,7 @@ fn overview(wb: &mut rust_xlsxwriter::Workbook, st: &Styles, plan: &Plan, batch:
             Val::text(format!("{:.1}%", cov.percent())),
             Val::text(format!("{}/{}", cov.covered, cov.total)),
             Val::text(missing),
+            Val::Empty,
             Val::Empty,
             Val::Empty,
             Val::Empty,
@@ -200,6 +203,7 @@ fn overview(wb: &mut rust_xlsxwriter::Workbook, st: &Styles, plan: &Plan, batch:
                 ColSpec::new("报送情况", 12.0),
                 ColSpec::wrap("文件", 44.0),
                 ColSpec::new("任务行数", 8.0),
+                ColSpec::new("未报任务", 8.0),
                 ColSpec::new("错误", 6.0),
                 ColSpec::new("警告", 6.0),
                 ColSpec::new("退回", 6.0),

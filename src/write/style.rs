@@ -342,17 +342,19 @@ pub fn fill_table(ws: &mut Worksheet, st: &Styles, t: &TableSheet) -> Result<Vec
     let key_last = t.columns.iter().position(|c| c.wrap).filter(|&i| i <= 3).unwrap_or(0);
     let hr = header_row(t);
     if pages_wide(&widths, (0, key_last), t.paper, MEETING_SCALE).0 > 1 {
-        // Printed several pages wide, the title and the note stand in the first cells, which are
-        // repeated on every page; merged across, they would print on a middle page only.
+        // Printed several pages wide, the title stands in the first cell, which is repeated on
+        // every page; merged across, it would print on a middle page only.
         ws.write_string_with_format(0, 0, &*safe(&t.title), &st.title_left)?;
-        if let Some(sub) = &t.subtitle {
-            ws.write_string_with_format(1, 0, &*safe(sub), &st.subtitle)?;
-        }
     } else {
         ws.merge_range(0, 0, 0, ncols - 1, &safe(&t.title), &st.title)?;
-        if let Some(sub) = &t.subtitle {
-            ws.merge_range(1, 0, 1, ncols - 1, &safe(sub), &st.subtitle)?;
-        }
+    }
+    if let Some(sub) = &t.subtitle {
+        // Merged across the table and wrapped: a note running past the last column would widen
+        // what prints.
+        let total: f64 = widths.iter().sum();
+        let lines = (UnicodeWidthStr::width(sub.as_str()) as f64 / total.max(1.0)).ceil().max(1.0);
+        ws.merge_range(1, 0, 1, ncols - 1, &safe(sub), &st.subtitle.clone().set_text_wrap())?;
+        ws.set_row_height(1, 14.0 * lines + 4.0)?;
     }
     ws.set_row_height(0, 30)?;
     for (c, spec) in t.columns.iter().enumerate() {

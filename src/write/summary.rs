@@ -402,7 +402,7 @@ fn units_sheet(wb: &mut Workbook, st: &Styles, batch: &Batch, scope: &str, as_of
                 Val::text(u.group.label()),
                 Val::text(&u.unit),
                 if u.submitted { Val::text("已报送") } else { Val::Fill("未报送".into(), Light::Red.rgb()) },
-                Val::Num(u.tasks as f64, "0"),
+                Val::Num(u.lights.iter().sum::<usize>() as f64, "0"),
             ];
             row.extend(u.lights.iter().map(|n| Val::Num(*n as f64, "0")));
             row.push(Val::Num(u.not_reported as f64, "0"));
@@ -412,7 +412,7 @@ fn units_sheet(wb: &mut Workbook, st: &Styles, batch: &Batch, scope: &str, as_of
             row
         })
         .collect();
-    let mut columns = vec![ColSpec::new("类别", 10.0), ColSpec::new("单位", 16.0), ColSpec::new("报送情况", 8.0), ColSpec::new("任务数", 7.0)];
+    let mut columns = vec![ColSpec::new("类别", 10.0), ColSpec::new("单位", 16.0), ColSpec::new("报送情况", 8.0), ColSpec::new("任务行数", 7.0)];
     columns.extend(Light::ALL.iter().map(|l| ColSpec::new(l.short(), 9.0)));
     columns.push(ColSpec::new("未报", 6.0));
     columns.extend([ColSpec::new("平均完成进度(%)", 10.0), ColSpec::new("错误", 6.0), ColSpec::new("警告", 6.0)]);
@@ -422,7 +422,7 @@ fn units_sheet(wb: &mut Workbook, st: &Styles, batch: &Batch, scope: &str, as_of
         &TableSheet {
             name: UNITS_SHEET,
             title: "各单位推进情况".into(),
-            subtitle: Some(format!("{as_of}　　按单位报送行亮灯（本单位目标），与任务汇总按{scope}合计亮灯可以不同；任务数 = 各亮灯行数 + 未报；数据无法采用、任务编号不在清单的行计入“未启动/无数据”；平均完成进度只计数量、金额类任务，单项最高按100%计")),
+            subtitle: Some(format!("{as_of}　　按单位报送行亮灯（本单位目标），与任务汇总按{scope}合计亮灯可以不同；任务行数是本单位报送的行（= 各亮灯行数，合计与校验报告、终端的任务行数相同），未报是分给本单位而没有报送的任务；数据无法采用、任务编号不在清单的行计入“未启动/无数据”；平均完成进度只计数量、金额类任务，单项最高按100%计")),
             columns,
             rows: rows.into(),
             paper: Paper::A4,

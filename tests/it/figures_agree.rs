@@ -74,13 +74,28 @@ fn every_unit_count_equals_the_rows_under_it() {
     let (hr, u) = header(&units, "单位");
     let col = |n: &str| header(&units, n).1;
     let lights = ["已完成", "正常推进", "轻度滞后", "严重滞后", "未启动/无数据"].map(&col);
+    let mut rows_sent = 0.0;
     for r in units.iter().skip(hr + 1).filter(|r| !r[u].to_string().is_empty()) {
-        let parts: f64 = lights.iter().map(|&c| num(&r[c])).sum::<f64>() + num(&r[col("未报")]);
-        assert_eq!(num(&r[col("任务数")]), parts, "{}", r[u]);
+        let parts: f64 = lights.iter().map(|&c| num(&r[c])).sum::<f64>();
+        assert_eq!(num(&r[col("任务行数")]), parts, "{}", r[u]);
+        rows_sent += parts;
     }
     let ganwang = units.iter().find(|r| r[u] == "感王镇").unwrap();
-    assert!(num(&ganwang[col("任务数")]) >= 1.0, "感王镇 owes its tasks");
-    assert_eq!(num(&ganwang[col("未报")]), num(&ganwang[col("任务数")]));
+    assert!(num(&ganwang[col("未报")]) >= 1.0, "感王镇 owes its tasks");
+    assert_eq!(num(&ganwang[col("任务行数")]), 0.0);
+    // Same header, same number: 分单位, 校验报告's 总览 and 文件清单, and the terminal.
+    let report = pack.parent().unwrap().join("校验报告_2021-06.xlsx");
+    let total = |sheet_name: &str| {
+        let rows = sheet(&report, sheet_name);
+        let (h, c) = header(&rows, "任务行数");
+        rows.iter().skip(h + 1).map(|r| num(&r[c])).sum::<f64>()
+    };
+    assert_eq!(total("总览"), rows_sent, "校验报告 总览");
+    assert_eq!(total("文件清单"), rows_sent, "文件清单");
+    let t = tempfile::tempdir().unwrap();
+    let o = Command::new(env!("CARGO_BIN_EXE_luoshi")).arg("run").arg(root().join("samples/2021-06")).arg("-o").arg(t.path()).output().unwrap();
+    let said = String::from_utf8_lossy(&o.stdout).to_string();
+    assert!(said.contains(&format!("任务行 {rows_sent} 行")), "the terminal: {said}");
 
     // 督办清单: only lagging unit rows, and the headline counts them.
     let agenda = sheet(&pack, "督办清单");
