@@ -425,8 +425,13 @@ pub fn reconcile(plan: &Plan, batch: &Batch, verified: &[Verified], findings: Ve
             let accepted = v.map(|v| v.value).or(reported_value);
             let status = row.and_then(|r| r.status);
             let deadline = row.and_then(|r| r.deadline).unwrap_or(t.deadline);
-            let (score, bonus) = if row.is_none() && v.is_none() { (0.0, 0.0) } else { task_score(scoring, t, accepted, target, status, deadline, period) };
-            let rule = scoring_rule(scoring, t, status, deadline, period);
+            // Nothing reported and nothing verified: 0, and the rule printed beside it says so.
+            let (score, bonus, rule) = if row.is_none() && v.is_none() {
+                (0.0, 0.0, "本期未报送，得0分".to_string())
+            } else {
+                let (score, bonus) = task_score(scoring, t, accepted, target, status, deadline, period);
+                (score, bonus, scoring_rule(scoring, t, status, deadline, period))
+            };
             lines.push(Line {
                 rule,
                 unit: unit.to_string(),
@@ -495,7 +500,7 @@ fn score_units(plan: &Plan, batch: &Batch, lines: &[Line], s: &Scoring) -> Vec<U
             let over = mine.iter().filter(|l| l.verdict == Verdict::Beyond && l.reported.zip(l.verified).is_some_and(|(r, v)| r > v)).count();
             if over > 0 {
                 d.overstated = over as f64 * s.deductions.overstated;
-                reasons.push(format!("{}项自报值高于核定值且超出容差（虚报），扣{}分", over, fmt_num(d.overstated)));
+                reasons.push(format!("{}项自报值高于核定值且超出容差（差异，待督查机构核实），扣{}分", over, fmt_num(d.overstated)));
             }
             let errors = errors_of.get(u.name.as_str()).map_or(0, |c| c.errors);
             if errors > 0 {

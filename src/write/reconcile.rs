@@ -119,7 +119,7 @@ pub fn write_reconciliation(path: &Path, plan: &Plan, rec: &Reconciliation) -> R
                 ColSpec::new("迟报扣分", 8.0),
                 ColSpec::new("漏报扣分", 8.0),
                 ColSpec::new("未报扣分", 8.0),
-                ColSpec::new("虚报扣分", 8.0),
+                ColSpec::new("差异扣分", 8.0),
                 ColSpec::new("问题扣分", 8.0),
                 ColSpec::new("扣分合计", 8.0),
                 ColSpec::new("总分", 8.0),

@@ -117,11 +117,14 @@ fn verdicts_scores_and_ranks_by_hand() {
     assert_eq!(verdict("西柳镇", "4.1.2"), "一致", "“12个” is 12");
     assert_eq!(verdict("牌楼镇", "4.1.2"), "未核定");
     assert_eq!(verdict("牌楼镇", "4.6.5"), "未报");
+    // The rule printed beside a score is the one it was scored by.
+    let rule = lines[hr + 1..].iter().find(|r| r[0] == "牌楼镇" && r[col("任务编号")] == "4.6.5").map(|r| r[col("计分规则")].clone()).unwrap();
+    assert_eq!(rule, "本期未报送，得0分");
     let accepted = lines[hr + 1..].iter().find(|r| r[0] == "工信局" && r[col("任务编号")] == "4.1.2").unwrap()[col("采信值")].clone();
     assert_eq!(num(&accepted), 100.0, "the verified figure is accepted");
 
     // Weights: 重点攻坚任务 2, 重要指标 3.
-    // 工信局: 100/150 = 0.6667 (w2), 1.1 met (w3): 100 × (1.3333 + 3) / 5 = 86.67; 虚报 −2, 迟报 −1 → 83.67.
+    // 工信局: 100/150 = 0.6667 (w2), 1.1 met (w3): 100 × (1.3333 + 3) / 5 = 86.67; 差异 −2, 迟报 −1 → 83.67.
     // 腾鳌镇, 西柳镇: 12/24 = 0.5 (w2), 4.6.5 正常推进 1.0 (w2): 75.00.
     // 牌楼镇: 0.5 (w2), 4.6.5 not reported 0 (w2): 25.00; 漏报 −0.5 → 24.50.
     let rank = sheet(&out, "排名");
@@ -129,7 +132,7 @@ fn verdicts_scores_and_ranks_by_hand() {
     let rc = |name: &str| rank[rh].iter().position(|h| h == name).unwrap();
     let get = |unit: &str| rank[rh + 1..].iter().find(|r| r[rc("单位")] == unit).unwrap().clone();
     let g = get("工信局");
-    assert_eq!((num(&g[rc("任务得分")]), num(&g[rc("虚报扣分")]), num(&g[rc("迟报扣分")]), num(&g[rc("总分")])), (86.67, 2.0, 1.0, 83.67));
+    assert_eq!((num(&g[rc("任务得分")]), num(&g[rc("差异扣分")]), num(&g[rc("迟报扣分")]), num(&g[rc("总分")])), (86.67, 2.0, 1.0, 83.67));
     assert_eq!(g[rc("名次")], "1");
     for unit in ["腾鳌镇", "西柳镇"] {
         let r = get(unit);
