@@ -96,15 +96,11 @@ pub fn notice_summary(plan: &Plan, batch: &Batch, path: &std::path::Path) -> Str
     let rep = batch.reporting(plan);
     let _ = writeln!(
         out,
-        "截至{}底，{}{}项任务中，已完成{}项，正常推进{}项，轻度滞后{}项，严重滞后{}项，未启动/无数据{}项；应报{}个单位，已报{}个{}，未报{}个。",
+        "截至{}底，{}{}项任务中，{}；应报{}个单位，已报{}个{}，未报{}个。",
         batch.period.chinese(),
         plan.scope,
         c.total,
-        c.done,
-        c.on_track,
-        c.behind,
-        c.serious,
-        c.none,
+        c.tally(),
         rep.due.len(),
         rep.reported.len(),
         if rep.unusable.is_empty() { String::new() } else { format!("，已报但无法使用{}个", rep.unusable.len()) },

@@ -4,6 +4,8 @@
 /// One paragraph of a paper.
 #[derive(Debug, Clone, PartialEq)]
 pub enum Block {
+    /// 【字号】: the 发文字号 (海政督〔2021〕  号), centred above the title, a blank line after it.
+    Number(String),
     /// 【标题】: 二号 小标宋, centred; a blank line follows the last title line.
     Title(String),
     /// 【主送】: flush left.
@@ -29,6 +31,9 @@ impl Block {
             .filter(|l| !l.is_empty())
             .map(|l| {
                 let tagged = |tag: &str| l.strip_prefix(tag).map(|r| r.trim().to_string());
+                if let Some(r) = tagged("【字号】") {
+                    return Block::Number(r);
+                }
                 if let Some(r) = tagged("【标题】") {
                     return Block::Title(r);
                 }

@@ -31,6 +31,11 @@ pub struct Counts {
 }
 
 impl Counts {
+    /// The counts as the 通报 says them, the zeros left out: 正常推进61项，轻度滞后2项.
+    pub fn tally(&self) -> String {
+        let parts = [("已完成", self.done), ("正常推进", self.on_track), ("轻度滞后", self.behind), ("严重滞后", self.serious), ("未启动/无数据", self.none)];
+        parts.iter().filter(|(_, n)| *n > 0).map(|(w, n)| format!("{w}{n}项")).collect::<Vec<_>>().join("，")
+    }
     /// The 任务汇总's lights, counted: the 通报's 总体情况.
     pub fn of_tasks(cons: &crate::consolidate::Consolidated) -> Counts {
         Counts::of(cons.tasks.iter().map(|s| &s.light))
@@ -75,6 +80,21 @@ pub struct Returned {
     pub warnings: usize,
 }
 
+/// Units returned with the same numbers of errors and points to check.
+#[derive(Debug, Clone, Serialize)]
+pub struct ReturnedGroup {
+    pub units: Vec<String>,
+    pub errors: usize,
+    pub warnings: usize,
+}
+
+/// A task by number and short name.
+#[derive(Debug, Clone, Serialize)]
+pub struct TaskName {
+    pub id: String,
+    pub name: String,
+}
+
 /// A figure against its yardstick, in words: "累计完成43亿元，完成全年目标的43.0%，序时进度50.0%".
 #[derive(Debug, Clone, Serialize, Default)]
 pub struct Figure {
@@ -90,11 +110,18 @@ pub fn figure(task: &Task, actual: Option<f64>, target: Option<f64>, done: Optio
     let num = |v: f64| format!("{}{}", fmt_num((v * 100.0).round() / 100.0), uom);
     match (task.kind, actual) {
         (Kind::Count | Kind::Stretch | Kind::LowerBound, Some(a)) => {
+            // A task due before the year's end (上半年) has a 目标, not a 全年目标.
+            use chrono::Datelike;
+            let year_end = matches!(task.deadline, crate::values::DeadlineValue::Date(d) if d.month() == 12 && d.day() == 31);
             let mut text = format!("累计完成{}", num(a));
             if let Some(t) = target {
-                text.push_str(&format!("，全年目标{}", num(t)));
+                text.push_str(&format!("，{}{}", if year_end { "全年目标" } else { "目标" }, num(t)));
             }
             let gap = match (done, expected) {
+                (Some(d), Some(e)) if e >= 100.0 && d < 100.0 => {
+                    text.push_str(&format!("，完成进度{d:.1}%"));
+                    format!("完成时限已到，目标未完成（尚差{}）", target.map(|t| num(t - a)).unwrap_or_default())
+                }
                 (Some(d), Some(e)) => {
                     text.push_str(&format!("，完成进度{d:.1}%，序时进度{e:.1}%"));
                     if e > d {
@@ -109,7 +136,7 @@ pub fn figure(task: &Task, actual: Option<f64>, target: Option<f64>, done: Optio
         }
         (Kind::Growth | Kind::UpperBound, Some(a)) => {
             let word = if task.kind == Kind::Growth { "目标" } else { "控制目标" };
-            let mut text = format!("完成{}", num(a));
+            let mut text = if task.kind == Kind::Growth { format!("增长{}", num(a)) } else { format!("为{}", num(a)) };
             let mut gap = String::new();
             if let Some(t) = target {
                 text.push_str(&format!("，{word}{}", num(t)));
@@ -206,6 +233,10 @@ pub struct NoticeFacts {
     pub red: Vec<LaggingTask>,
     pub yellow: Vec<LaggingTask>,
     pub red_elsewhere: Vec<UnitTasks>,
+    /// Tasks without a light (未启动/无数据), named: "2项" is not enough for a meeting.
+    pub no_data: Vec<TaskName>,
+    /// Returned units with the same tally said together: 交通局、民政局（各错误1处）.
+    pub returned_groups: Vec<ReturnedGroup>,
     /// Earlier periods in the ledger (empty without history).
     pub history: Vec<String>,
 }
@@ -271,13 +302,22 @@ pub fn notice(plan: &Plan, batch: &Batch, settings: &super::Settings, date: chro
     let rep = batch.reporting(plan);
     // The same per-unit counts as the terminal's table and the 校验报告.
     let per_unit = crate::finding::Counts::per(&batch.findings, |f| f.unit.as_deref());
-    let returned = crate::batch::units_to_return(plan, &batch.findings)
+    let returned: Vec<Returned> = crate::batch::units_to_return(plan, &batch.findings)
         .into_iter()
         .map(|unit| {
             let c = per_unit.get(unit.as_str()).cloned().unwrap_or_default();
             Returned { errors: c.errors, warnings: c.warnings, unit }
         })
         .collect();
+    let mut returned_groups: Vec<ReturnedGroup> = Vec::new();
+    for r in &returned {
+        match returned_groups.iter_mut().find(|g| (g.errors, g.warnings) == (r.errors, r.warnings)) {
+            Some(g) => g.units.push(r.unit.clone()),
+            None => returned_groups.push(ReturnedGroup { units: vec![r.unit.clone()], errors: r.errors, warnings: r.warnings }),
+        }
+    }
+    let no_data =
+        pairs.iter().filter(|(_, s)| s.light == Light::Grey).map(|(t, _)| TaskName { id: t.id.clone(), name: crate::consolidate::short_name(t) }).collect();
     let task_figure = |t: &Task, s: &TaskSummary| figure(t, s.actual, t.target, s.completion, s.completion.map(|_| s.expected));
     let indicators = pairs
         .iter()
@@ -342,6 +382,8 @@ pub fn notice(plan: &Plan, batch: &Batch, settings: &super::Settings, date: chro
         red,
         yellow,
         red_elsewhere,
+        no_data,
+        returned_groups,
         history: ledger.map(|l| l.periods.iter().filter(|p| **p != batch.period).map(|p| p.chinese()).collect()).unwrap_or_default(),
     }
 }
@@ -400,10 +442,10 @@ mod tests {
         // Growth rates in points, upper bounds as overshoot.
         let gdp = plan.task("1.1").unwrap();
         let f = figure(gdp, Some(6.4), Some(6.5), None, None);
-        assert_eq!((f.text.as_str(), f.gap.as_str()), ("完成6.4%，目标6.5%", "低于目标0.1个百分点"));
+        assert_eq!((f.text.as_str(), f.gap.as_str()), ("增长6.4%，目标6.5%", "低于目标0.1个百分点"));
         let jobless = plan.task("5.1.1").unwrap();
         let f = figure(jobless, Some(3.5), Some(3.0), None, None);
-        assert_eq!((f.text.as_str(), f.gap.as_str()), ("完成3.5%，控制目标3%", "超出目标0.5个百分点"));
+        assert_eq!((f.text.as_str(), f.gap.as_str()), ("为3.5%，控制目标3%", "超出目标0.5个百分点"));
         // No figure: the deadline.
         let milestone = plan.tasks.iter().find(|t| t.kind == Kind::Milestone).unwrap();
         assert!(figure(milestone, None, None, None, None).text.starts_with("完成时限："));

@@ -133,6 +133,10 @@ pub fn document(blocks: &[Block], date: chrono::NaiveDate) -> Docx {
             after_title = false;
         }
         let p = match b {
+            Block::Number(t) => {
+                doc = doc.add_paragraph(paragraph().align(AlignmentType::Center).add_run(body_run(t, BODY_FONT.0)));
+                empty_line()
+            }
             Block::Title(t) => {
                 after_title = true;
                 paragraph().align(AlignmentType::Center).add_run(run(t, TITLE_FONT.0, TITLE_SIZE))
