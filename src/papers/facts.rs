@@ -426,6 +426,127 @@ pub fn letters(plan: &Plan, batch: &Batch, settings: &super::Settings, date: chr
         .collect()
 }
 
+/// 要情: the one page a leader reads before the meeting — this month's red tasks and red units,
+/// what changed since last month, who has not reported. Every figure is the 通报's.
+#[derive(Debug, Clone, Serialize)]
+pub struct Brief {
+    pub title: String,
+    pub period: String,
+    /// 截至2021年6月底，全市66项任务中，正常推进61项，…
+    pub headline: String,
+    /// 2.1 上半年新开工项目总投资：累计完成51.5亿元，…
+    pub red_tasks: Vec<String>,
+    /// 牌楼镇（2.1、4.6.3）
+    pub red_units: Vec<String>,
+    /// With earlier periods: 新增严重滞后…, 不再严重滞后…, 连续严重滞后….
+    pub changes: Option<Vec<String>>,
+    /// 未报送：感王镇；已报但无法使用：…
+    pub reporting: String,
+    pub office: String,
+    pub date: String,
+}
+
+/// At most `n` names, then how many more.
+fn some(list: &[String], n: usize) -> String {
+    if list.len() <= n {
+        list.join("、")
+    } else {
+        format!("{}等{}个", list[..n].join("、"), list.len())
+    }
+}
+
+/// The 要情 of the batch.
+pub fn brief(plan: &Plan, batch: &Batch, settings: &super::Settings, date: chrono::NaiveDate) -> Brief {
+    let cons = &batch.consolidated;
+    let counts = Counts::of_tasks(cons);
+    let headline = format!("截至{}底，{}{}项任务中，{}", batch.period.chinese(), plan.scope, counts.total, counts.tally());
+    let red_tasks = plan
+        .tasks
+        .iter()
+        .zip(&cons.tasks)
+        .filter(|(_, s)| s.light == Light::Red)
+        .map(|(t, s)| {
+            let f = figure(t, s.actual, t.target, s.completion, s.completion.map(|_| s.expected));
+            let gap = if f.gap.is_empty() { String::new() } else { format!("，{}", f.gap) };
+            format!("{} {}：{}{}", t.id, crate::consolidate::short_name(t), f.text, gap)
+        })
+        .collect();
+    let mut by_unit: Vec<(String, Vec<String>)> = Vec::new();
+    for r in cons.lagging.iter().filter(|r| r.light == Light::Red) {
+        match by_unit.iter_mut().find(|(u, _)| *u == r.unit) {
+            Some((_, ids)) => ids.push(r.task.clone()),
+            None => by_unit.push((r.unit.clone(), vec![r.task.clone()])),
+        }
+    }
+    let red_units = by_unit.into_iter().map(|(u, ids)| format!("{u}（{}）", ids.join("、"))).collect();
+    // Since last month: each unit row's light this period against the period before.
+    let changes = batch.ledger.as_ref().filter(|l| l.periods.len() > 1).map(|l| {
+        let (now, before) = (l.periods.len() - 1, l.periods.len() - 2);
+        let red = |m: &Option<crate::ledger::RowMark>| m.as_ref().is_some_and(|m| m.light == Light::Red);
+        let (mut new, mut cleared, mut kept) = (Vec::new(), Vec::new(), Vec::new());
+        for r in &l.rows {
+            let (a, b) = (r.marks.get(now).is_some_and(red), r.marks.get(before).is_some_and(red));
+            let name = format!("{} {}", r.unit, r.task_id);
+            match (a, b) {
+                (true, false) => new.push(name),
+                (false, true) => cleared.push(name),
+                (true, true) => {
+                    kept.push(format!("{}（连续{}期{}）", name, r.streak.red, r.streak.measure.as_deref().map(|m| format!("，{m}")).unwrap_or_default()))
+                }
+                _ => {}
+            }
+        }
+        let say = |what: &str, list: &[String]| if list.is_empty() { format!("{what}：无") } else { format!("{what}{}行：{}", list.len(), some(list, 6)) };
+        vec![say("新增严重滞后", &new), say("不再严重滞后", &cleared), say("连续严重滞后", &kept)]
+    });
+    let rep = batch.reporting(plan);
+    let mut reporting = format!("应报{}个单位，已报{}个", rep.due.len(), rep.reported.len());
+    if !rep.unusable.is_empty() {
+        reporting.push_str(&format!("；已报但无法使用{}个：{}", rep.unusable.len(), some(&rep.unusable, 8)));
+    }
+    if !rep.missing.is_empty() {
+        reporting.push_str(&format!("；未报送{}个：{}", rep.missing.len(), some(&rep.missing, 8)));
+    }
+    Brief {
+        title: format!("{}要情", plan.title),
+        period: batch.period.chinese(),
+        headline,
+        red_tasks,
+        red_units,
+        changes,
+        reporting,
+        office: settings.office(plan),
+        date: chinese_date(date),
+    }
+}
+
+impl Brief {
+    /// The 要情 as paragraphs of a one-page paper: at most six tasks and units named, then how many.
+    pub fn blocks(&self) -> Vec<super::Block> {
+        use super::Block::*;
+        let list = |v: &[String]| if v.is_empty() { "无。".to_string() } else { format!("{}。", some(v, 6)) };
+        let mut b = vec![
+            Title(format!("{}抓落实专项行动要情", self.period)),
+            Heading1(format!("一、总体情况。{}。", self.headline)),
+            Heading1(format!("二、严重滞后任务{}项。", self.red_tasks.len())),
+        ];
+        b.extend(self.red_tasks.iter().take(6).enumerate().map(|(i, t)| Body(format!("{}. {t}。", i + 1))));
+        if self.red_tasks.len() > 6 {
+            b.push(Body(format!("另有{}项，见汇总表“督办清单”。", self.red_tasks.len() - 6)));
+        }
+        b.push(Heading1(format!("三、严重滞后单位{}个。{}", self.red_units.len(), list(&self.red_units))));
+        let mut n = 3;
+        if let Some(changes) = &self.changes {
+            n += 1;
+            b.push(Heading1(format!("{}、与上月相比。{}。", ["一", "二", "三", "四", "五"][n - 1], changes.join("；"))));
+        }
+        b.push(Heading1(format!("{}、报送情况。{}。", ["一", "二", "三", "四", "五"][n], self.reporting)));
+        b.push(Sender(self.office.clone()));
+        b.push(Date(self.date.clone()));
+        b
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

@@ -114,6 +114,15 @@ pub fn notice_file(period: crate::period::Period) -> String {
     format!("通报_{}.docx", period.label())
 }
 
+pub fn brief_file(period: crate::period::Period) -> String {
+    format!("要情_{}.docx", period.label())
+}
+
+/// The 要情: one page, its figures the 通报's.
+pub fn brief(plan: &crate::plan::Plan, batch: &crate::batch::Batch, papers: &Papers) -> facts::Brief {
+    facts::brief(plan, batch, &papers.settings, papers.date)
+}
+
 /// The 通报 in paragraphs: facts gathered from the batch, worded by the template.
 pub fn notice(plan: &crate::plan::Plan, batch: &crate::batch::Batch, papers: &Papers) -> Result<Vec<Block>> {
     let facts = facts::notice(plan, batch, &papers.settings, papers.date);

@@ -8,7 +8,7 @@ use anyhow::Result;
 use polars::prelude::*;
 use rust_xlsxwriter::{Chart, ChartFont, ChartFormat, ChartSolidFill, ChartType, Color, Workbook, Worksheet, XlsxError};
 
-use super::style::{fill_table, num_format, safe, table_worksheet, write_table, ColSpec, Paper, Rows, Styles, TableSheet, Val};
+use super::style::{fill_table, num_format, row_height, safe, table_worksheet, wrapped_lines, write_table, ColSpec, Paper, Rows, Styles, TableSheet, Val};
 use super::{new_output_workbook, save_atomic};
 use crate::batch::Batch;
 use crate::consolidate::{col as c, strings, Consolidated};
@@ -18,6 +18,7 @@ use crate::lights::Light;
 use crate::period::Period;
 use crate::plan::Plan;
 
+pub const BRIEF_SHEET: &str = "要情";
 pub const OVERVIEW_SHEET: &str = "总览";
 pub const TASKS_SHEET: &str = "任务汇总";
 pub const UNITS_SHEET: &str = "分单位";
@@ -83,6 +84,7 @@ pub fn finish_summary(path: &Path, plan: &Plan, batch: &Batch, started: StartedS
     let st = Styles::new();
     let as_of = as_of(batch.period);
     let t = std::time::Instant::now();
+    brief_sheet(&mut wb, &st, plan, batch)?;
     overview(&mut wb, &st, plan, batch, &title(plan), &as_of)?;
     tasks_sheet(&mut wb, &st, plan, cons, &as_of)?;
     units_sheet(&mut wb, &st, batch, &plan.scope, &as_of)?;
@@ -302,6 +304,41 @@ fn overview(wb: &mut Workbook, st: &Styles, plan: &Plan, batch: &Batch, title: &
     // One A3 page wide; the charts on a page of their own.
     ws.set_print_fit_to_pages(1, 0);
     ws.set_footer("&C第 &P 页 共 &N 页");
+    Ok(())
+}
+
+/// 要情: one A4 page for the leader, first in the workbook — the same facts as 要情_<期次>.docx.
+fn brief_sheet(wb: &mut Workbook, st: &Styles, plan: &Plan, batch: &Batch) -> Result<()> {
+    let brief = crate::papers::facts::brief(plan, batch, &crate::papers::Settings::builtin(), batch.period.end());
+    let ws = wb.add_worksheet();
+    ws.set_name(BRIEF_SHEET)?;
+    // 72 widths: an A4 portrait page at full size (小五 and up).
+    ws.set_column_width(0, 12)?;
+    ws.set_column_width(1, 60)?;
+    ws.merge_range(0, 0, 0, 1, &safe(&format!("{}（{}）", brief.title, brief.period)), &st.title)?;
+    ws.set_row_height(0, 34)?;
+    let mut lines: Vec<(String, String)> = vec![("总体情况".into(), brief.headline.clone())];
+    let none = || vec!["无".to_string()];
+    let tasks = if brief.red_tasks.is_empty() { none() } else { brief.red_tasks.clone() };
+    lines.extend(tasks.into_iter().enumerate().map(|(i, t)| (if i == 0 { "严重滞后任务".to_string() } else { String::new() }, t)));
+    lines.push(("严重滞后单位".into(), if brief.red_units.is_empty() { "无".into() } else { brief.red_units.join("、") }));
+    for (i, c) in brief.changes.iter().flatten().enumerate() {
+        lines.push((if i == 0 { "与上月相比".into() } else { String::new() }, c.clone()));
+    }
+    lines.push(("报送情况".into(), brief.reporting.clone()));
+    let head = st.header.clone().set_align(rust_xlsxwriter::FormatAlign::Top);
+    for (r, (k, v)) in lines.iter().enumerate() {
+        let r = r as u32 + 1;
+        ws.write_string_with_format(r, 0, &*safe(k), &head)?;
+        ws.write_string_with_format(r, 1, &*safe(v), &st.wrap)?;
+        ws.set_row_height(r, row_height(wrapped_lines(&Val::text(v), 60.0)))?;
+    }
+    ws.set_paper_size(9);
+    ws.set_portrait();
+    // One page, whatever the month brings.
+    ws.set_print_fit_to_pages(1, 1);
+    ws.set_margins(0.7, 0.7, 0.8, 0.8, 0.3, 0.3);
+    ws.set_print_center_horizontally(true);
     Ok(())
 }
 

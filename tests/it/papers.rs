@@ -396,3 +396,49 @@ fn every_percentage_in_every_letter_is_the_agenda_cell() {
     }
     assert!(compared >= 3, "letters compared: {compared}");
 }
+
+#[test]
+fn the_brief_is_one_page_first_in_the_pack_and_quotes_the_task_summary() {
+    let t = tempfile::tempdir().unwrap();
+    let o = luoshi().arg("run").arg(samples()).arg("-o").arg(t.path()).args(["--date", "2021-07-05"]).output().unwrap();
+    assert!(o.status.success(), "{}", text(&o));
+    let out = t.path().join("2021-06");
+    let pack = out.join("汇总表_2021-06.xlsx");
+    let wb = open_workbook_auto(&pack).unwrap();
+    assert_eq!(wb.sheet_names()[0], "要情", "first in the 汇总表");
+    // The headline from 任务汇总's own lights, zeros left out.
+    let tasks = table(&sheet(&pack, "任务汇总"), "任务编号");
+    let n = |light: &str| tasks.iter().filter(|r| r["亮灯"] == light).count();
+    let tally: Vec<String> =
+        ["已完成", "正常推进", "轻度滞后", "严重滞后", "未启动/无数据"].iter().filter(|l| n(l) > 0).map(|l| format!("{l}{}项", n(l))).collect();
+    let headline = format!("截至2021年6月底，全市{}项任务中，{}", tasks.len(), tally.join("，"));
+    let brief = sheet(&pack, "要情");
+    assert!(brief.iter().any(|r| r[0] == "总体情况" && r[1] == headline), "{brief:?}");
+    let reds: Vec<&str> = tasks.iter().filter(|r| r["亮灯"] == "严重滞后").map(|r| r["任务编号"].as_str()).collect();
+    let paper = docx_text(&out.join("要情_2021-06.docx"));
+    assert!(paper.contains(&format!("一、总体情况。{headline}。")), "{paper}");
+    assert!(paper.contains(&format!("二、严重滞后任务{}项。", reds.len())) && reds.iter().all(|id| paper.contains(&format!("{id} "))), "{paper}");
+    assert!(paper.contains("未报送1个：感王镇"), "{paper}");
+    if have_soffice("the brief's page count") {
+        let pdf = t.path().join("pdf");
+        soffice_convert(&[out.join("要情_2021-06.docx")], "pdf", &pdf, t.path());
+        if let Some(pages) = crate::common::pdf_pages(&pdf.join("要情_2021-06.pdf")) {
+            assert_eq!(pages.len(), 1, "one A4 page");
+        }
+    }
+    // With earlier months: what changed, and who stays red.
+    let june = ledger_periods(t.path(), &[]).join("2021-06");
+    let o = luoshi()
+        .arg("--tasks")
+        .arg(fixtures().join("tasks.toml"))
+        .arg("run")
+        .arg(&june)
+        .arg("-o")
+        .arg(t.path().join("o2"))
+        .args(["--date", "2021-07-05"])
+        .output()
+        .unwrap();
+    assert!(o.status.success(), "{}", text(&o));
+    let paper = docx_text(&t.path().join("o2/2021-06/要情_2021-06.docx"));
+    assert!(paper.contains("四、与上月相比。") && paper.contains("连续严重滞后1行：工信局 2.1（连续3期，约谈）"), "{paper}");
+}

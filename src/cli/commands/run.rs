@@ -98,20 +98,32 @@ fn write_outputs(plan: &Plan, batch: &mut Batch, started: luoshi::write::summary
     let report = place(&out.join(format!("校验报告_{label}.xlsx")));
     let returns_dir = out.join(luoshi::write::returns::RETURNS_DIR);
     let notice = place(&out.join(luoshi::papers::notice_file(batch.period)));
+    let brief = place(&out.join(luoshi::papers::brief_file(batch.period)));
     let letters_dir = out.join(luoshi::papers::LETTERS_DIR);
     let t = std::time::Instant::now();
     let ((a, b), ((c, d), e)) = rayon::join(
         || rayon::join(|| luoshi::write::summary::finish_summary(&summary, plan, batch, started), || luoshi::write::report::write_report(&report, plan, batch)),
         || {
             rayon::join(
-                || rayon::join(|| notice_paper(plan, batch, papers, &notice), || luoshi::write::returns::write_returns(&returns_dir, &place, plan, batch)),
+                || {
+                    rayon::join(
+                        || {
+                            (
+                                notice_paper(plan, batch, papers, &notice),
+                                luoshi::write::paper::write_paper(&brief, &luoshi::papers::brief(plan, batch, papers).blocks(), papers.date),
+                            )
+                        },
+                        || luoshi::write::returns::write_returns(&returns_dir, &place, plan, batch),
+                    )
+                },
                 || write_letters(plan, batch, &letters_dir, &place, papers),
             )
         },
     );
     luoshi::profile::stage("write", t);
     let mut failed = Vec::new();
-    let workbooks = written(vec![(summary, a), (report, b), (notice, c)], &mut failed);
+    let (c, brief_written) = c;
+    let workbooks = written(vec![(summary, a), (report, b), (notice, c), (brief, brief_written)], &mut failed);
     let returns = written(d, &mut failed);
     let letters = written(e, &mut failed);
     Outputs { workbooks, returns, letters, failed, ..Default::default() }
