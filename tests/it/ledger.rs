@@ -77,7 +77,7 @@ fn run_on_the_newest_month_finds_the_history_and_builds_the_ledger() {
     assert_eq!(o.status.code(), Some(0), "{}", text(&o));
     assert!(!text(&o).contains("历史期次"));
     let wb = open_workbook_auto(out2.join("2021-06/汇总表_2021-06.xlsx")).unwrap();
-    assert_eq!(wb.sheet_names(), vec!["总览", "任务汇总", "分单位", "督办清单", "明细"]);
+    assert_eq!(wb.sheet_names(), vec!["要情", "总览", "任务汇总", "分单位", "督办清单", "明细"]);
     let report = sheet(&out2.join("2021-06/校验报告_2021-06.xlsx"), "问题清单");
     assert!(!report.iter().flatten().any(|c| c == "L11" || c == "L12" || c == "L13"));
 }

@@ -77,7 +77,7 @@ fn totals_match_the_sample_files() {
     // Every row has a light word on a coloured cell.
     assert!(rows[hr + 1..].iter().all(|r| !r[light].to_string().is_empty()));
     let names = open_workbook_auto(&book).unwrap().sheet_names();
-    assert_eq!(names, ["总览", "任务汇总", "分单位", "督办清单", "明细"]);
+    assert_eq!(names, ["要情", "总览", "任务汇总", "分单位", "督办清单", "明细"]);
     // The agenda holds only red and yellow rows.
     let agenda = sheet(&book, "督办清单");
     let (ah, al) = col(&agenda, "亮灯");
@@ -92,7 +92,7 @@ fn charts_print_setup_and_frozen_panes_exist() {
     let book = out.path().join("2021-06/汇总表_2021-06.xlsx");
     assert!(zip_part(&book, "xl/charts/chart1.xml").contains("barChart"));
     assert!(zip_part(&book, "xl/charts/chart2.xml").contains("barChart"), "column charts are barChart with barDir=col");
-    let tasks = zip_part(&book, "xl/worksheets/sheet2.xml");
+    let tasks = zip_part(&book, "xl/worksheets/sheet3.xml");
     assert!(tasks.contains(r#"orientation="landscape""#));
     assert!(tasks.contains(r#"paperSize="8""#), "A3");
     // Two pages wide at a set scale (小五 on paper), 任务编号…重点任务 repeated on the second.
@@ -192,7 +192,7 @@ fn a_long_detail_keeps_every_row_in_order() {
 
     let book = out.join("2021-06/汇总表_2021-06.xlsx");
     let names = open_workbook_auto(&book).unwrap().sheet_names();
-    assert_eq!(names, ["总览", "任务汇总", "分单位", "督办清单", "明细"]);
+    assert_eq!(names, ["要情", "总览", "任务汇总", "分单位", "督办清单", "明细"]);
     let rows = sheet(&book, "明细");
     let (hr, unit) = col(&rows, "单位");
     let (_, line) = col(&rows, "行号");
