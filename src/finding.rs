@@ -251,6 +251,9 @@ pub struct Finding {
     /// The column as a field, so the finding can be placed on the standard layout (退回 files).
     #[serde(skip)]
     pub field: Option<crate::fields::Field>,
+    /// The fix for this one finding where luoshi knows it (把全年目标改为600); else the rule's.
+    #[serde(skip)]
+    pub advice: Option<String>,
 }
 
 impl Finding {
@@ -269,7 +272,17 @@ impl Finding {
             value: None,
             message: message.into(),
             field: None,
+            advice: None,
         }
+    }
+    /// The concrete fix for this finding (把任务编号改为4.5.3).
+    pub fn advise(mut self, fix: impl Into<String>) -> Self {
+        self.advice = Some(fix.into());
+        self
+    }
+    /// What to do: the concrete fix where known, else the rule's.
+    pub fn fix(&self) -> &str {
+        self.advice.as_deref().unwrap_or(self.def().fix)
     }
     pub fn file(mut self, file: &str) -> Self {
         self.file = Some(file.to_string());

@@ -218,13 +218,20 @@ fn check_row<'a>(plan: &Plan, period: Period, sub: &Submission, row: &'a TaskRow
         return;
     }
     let Some(task) = task else {
-        // A suggestion only when one task id alone is a slip away (2.9 is as near 2.1 as 2.8).
+        // The task whose text the row carries, word for word or nearly: the number is the slip
+        // (4.5.9 beside 4.5.3's words). Else a suggestion only when one task id alone is a slip
+        // away (2.9 is as near 2.1 as 2.8).
+        let written = row.get(Field::Task);
+        let by_text = plan.tasks.iter().map(|t| (task_likeness(t, written), t)).max_by(|a, b| a.0.total_cmp(&b.0)).filter(|(l, _)| *l >= ALIKE);
         let near: Vec<&str> = plan.tasks.iter().map(|t| t.id.as_str()).filter(|t| one_edit_apart(t, id)).take(2).collect();
-        let msg = match near.as_slice() {
-            [t] => format!("任务编号{id}不在任务清单中，疑似{t}"),
-            _ => format!("任务编号{id}不在任务清单中"),
+        let f = match (by_text, near.as_slice()) {
+            (Some((_, t)), _) => sub
+                .at(Rule::L01, format!("任务编号{id}不在任务清单中；本行写的是{}“{}”的任务，应为{}", t.id, t.name, t.id), row, Field::TaskId)
+                .advise(format!("把任务编号改为{}", t.id)),
+            (None, [t]) => sub.at(Rule::L01, format!("任务编号{id}不在任务清单中，疑似{t}"), row, Field::TaskId).advise(format!("核对后把任务编号改为{t}")),
+            _ => sub.at(Rule::L01, format!("任务编号{id}不在任务清单中"), row, Field::TaskId),
         };
-        out.push(sub.at(Rule::L01, msg, row, Field::TaskId));
+        out.push(f);
         return;
     };
     // A number of the list beside the text of another of its tasks: the number is the slip.
@@ -233,7 +240,7 @@ fn check_row<'a>(plan: &Plan, period: Period, sub: &Submission, row: &'a TaskRow
         let other = plan.tasks.iter().filter(|t| t.id != task.id).map(|t| (task_likeness(t, written), t)).max_by(|a, b| a.0.total_cmp(&b.0));
         if let Some((_, other)) = other.filter(|(l, _)| *l >= ALIKE) {
             let msg = format!("任务编号{id}在任务清单中是“{}”，本行写的却是“{}”，疑似{}", task.name, written, other.id);
-            out.push(sub.at(Rule::L01, msg, row, Field::TaskId));
+            out.push(sub.at(Rule::L01, msg, row, Field::TaskId).advise(format!("核对后把任务编号改为{}", other.id)));
             return;
         }
     }
@@ -374,7 +381,7 @@ fn check_figures(period: Period, sub: &Submission, row: &TaskRow, task: &Task, o
                 fmt_num(alloc),
                 uom
             );
-            out.push(sub.at(Rule::L08, msg, row, Field::Target));
+            out.push(sub.at(Rule::L08, msg, row, Field::Target).advise(format!("把全年目标改为{}", fmt_num(alloc))));
         }
     }
 }

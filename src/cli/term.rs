@@ -161,7 +161,7 @@ pub fn text(batch: &Batch, colour_on: bool) -> String {
         }
         let tag = colour(&format!("{}{}", f.severity.label(), f.rule), f.severity, colour_on);
         let _ = writeln!(out, "  {} {}", tag, f.located_message());
-        let _ = writeln!(out, "      改法：{}", f.def().fix);
+        let _ = writeln!(out, "      改法：{}", f.fix());
     }
     let c = Counts::of(findings);
     let _ = writeln!(out, "\n共检查 {} 个文件：错误 {} 条，警告 {} 条，提示 {} 条", files, c.errors, c.warnings, c.infos);

@@ -53,7 +53,7 @@ pub fn write_report(path: &Path, plan: &Plan, batch: &Batch) -> Result<()> {
                 Val::text(f.rule.code()),
                 Val::text(def.title),
                 Val::text(&f.message),
-                Val::text(def.fix),
+                Val::text(f.fix()),
                 Val::text(f.file.clone().unwrap_or_default()),
                 Val::text(f.sheet.clone().unwrap_or_default()),
                 Val::text(f.cell.clone().unwrap_or_default()),

@@ -114,9 +114,11 @@ fn write_return(path: &Path, plan: &Plan, period: Period, unit: &str, sub: Optio
         .iter()
         .enumerate()
         .map(|(n, f)| {
-            let at = match place(f) {
-                Some((r, c)) => format!("任务分解表 {}", cell_ref(r, c as u32)),
-                None => "整个文件".to_string(),
+            // On paper a cell reference cannot be found: the task's number and the column's name.
+            let at = match (place(f), &f.task_id, &f.column) {
+                (Some(_), Some(id), Some(col)) => format!("任务{id}的“{col}”"),
+                (Some((r, c)), _, _) => format!("第{}行“{}”", r + 1, f.column.clone().unwrap_or_else(|| cell_ref(r, c as u32))),
+                (None, _, _) => "整个文件".to_string(),
             };
             let original = match (&f.file, &f.cell) {
                 (Some(file), Some(cell)) => format!("{file} {cell}"),
@@ -128,7 +130,7 @@ fn write_return(path: &Path, plan: &Plan, period: Period, unit: &str, sub: Optio
                 Val::Fill(f.severity.label().into(), severity_fill(f.severity)),
                 Val::text(at),
                 Val::text(&f.message),
-                Val::text(f.def().fix),
+                Val::text(f.fix()),
                 Val::text(original),
             ]
         })
@@ -161,7 +163,7 @@ fn write_return(path: &Path, plan: &Plan, period: Period, unit: &str, sub: Optio
     let mut marked: Vec<(u32, u16)> = Vec::new();
     for f in &findings {
         let Some((r, c)) = place(f) else { continue };
-        let text = format!("【{}】{}\n修改建议：{}", f.severity.label(), f.message, f.def().fix);
+        let text = format!("【{}】{}\n修改建议：{}", f.severity.label(), f.message, f.fix());
         if marked.contains(&(r, c)) {
             continue;
         }

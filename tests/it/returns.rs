@@ -90,3 +90,19 @@ fn units_whose_file_failed_get_a_prefilled_form_and_clean_units_none() {
     assert!(!dir.join("腾鳌镇.xlsx").exists(), "a clean unit gets nothing back");
     assert!(!dir.join("市场监管局.xlsx").exists(), "only roster names become file names");
 }
+
+#[test]
+fn the_return_says_where_by_task_and_column_and_the_fix_in_figures() {
+    let t = tempfile::tempdir().unwrap();
+    let o = crate::common::luoshi().arg("run").arg(crate::common::samples()).arg("-o").arg(t.path()).args(["--date", "2021-07-05"]).output().unwrap();
+    assert!(o.status.success());
+    let advice = |unit: &str| -> Vec<Vec<String>> { crate::common::sheet(&t.path().join(format!("2021-06/退回/{unit}.xlsx")), "退回意见") };
+    // 住建局 wrote 4.5.3's words under 4.5.9: the number to write is said.
+    let zj = advice("住建局");
+    let row = zj.iter().find(|r| r.get(2).is_some_and(|c| c.contains("4.5.9"))).unwrap_or_else(|| panic!("{zj:?}"));
+    assert_eq!(row[2], "任务4.5.9的“任务编号”", "a place that can be found on paper");
+    assert!(row[3].contains("应为4.5.3") && row[4] == "把任务编号改为4.5.3", "{row:?}");
+    // 自然资源局's target: the figure to write.
+    let zr = advice("自然资源局");
+    assert!(zr.iter().any(|r| r.get(2).is_some_and(|c| c == "任务4.7.2的“全年目标”") && r[4] == "把全年目标改为600"), "{zr:?}");
+}
