@@ -24,6 +24,9 @@ pub const DEFAULT_SCORING: &str = include_str!("../templates/scoring.toml");
 #[derive(Debug, Clone, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct Scoring {
+    /// 总分最低分: deductions never take a total below it (none: a total may be negative).
+    #[serde(default)]
+    pub floor: Option<f64>,
     pub tolerance: f64,
     pub late_after_days: i64,
     pub weights: BTreeMap<String, f64>,
@@ -508,11 +511,25 @@ fn score_units(plan: &Plan, batch: &Batch, lines: &[Line], s: &Scoring) -> Vec<U
                 reasons.push(format!("{}条错误级问题未整改，扣{}分", errors, fmt_num(d.errors)));
             }
             let (task_score, bonus) = (round2(task_score), round2(bonus));
-            // Not floored, so that the 对账单 a unit signs adds up; a total below zero is said.
-            let total = round2(task_score + bonus - d.total());
-            if total < 0.0 {
-                reasons.push(format!("扣分多于任务得分与加分之和，总分为{}分", fmt_num(total)));
-            }
+            // The floor is the 计分办法's; either way the 对账单 says how the total was reached.
+            let raw = round2(task_score + bonus - d.total());
+            let total = match s.floor {
+                Some(f) if raw < f => {
+                    reasons.push(format!(
+                        "扣分{}分多于任务得分与加分之和{}分，按计分办法总分最低计{}分",
+                        fmt_num(round2(d.total())),
+                        fmt_num(round2(task_score + bonus)),
+                        fmt_num(f)
+                    ));
+                    f
+                }
+                _ => {
+                    if raw < 0.0 {
+                        reasons.push(format!("扣分多于任务得分与加分之和，总分为{}分", fmt_num(raw)));
+                    }
+                    raw
+                }
+            };
             UnitScore { unit: u.name.clone(), group: u.group.clone(), task_score, bonus, deducted: d, total, rank: 0, reasons }
         })
         .collect();

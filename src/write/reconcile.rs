@@ -21,8 +21,15 @@ fn verdict_val(v: Verdict) -> Val {
     }
 }
 
-fn score_row(u: &UnitScore) -> Vec<Val> {
+fn score_row(u: &UnitScore, all: &[UnitScore]) -> Vec<Val> {
     let d = &u.deducted;
+    // A shared rank said as such, with the units it is shared with.
+    let tied: Vec<&str> = all.iter().filter(|o| o.group == u.group && o.unit != u.unit && o.total == u.total).map(|o| o.unit.as_str()).collect();
+    let tie = match tied.len() {
+        0 => String::new(),
+        n if n <= 3 => format!("与{}并列（总分相同）", tied.join("、")),
+        n => format!("与{}等{}个单位并列（总分相同）", tied[..3].join("、"), n),
+    };
     vec![
         Val::text(u.group.label()),
         Val::Num(u.rank as f64, "0"),
@@ -36,6 +43,7 @@ fn score_row(u: &UnitScore) -> Vec<Val> {
         Val::Num(d.errors, "0.00"),
         Val::Num(d.total(), "0.00"),
         Val::Num(u.total, "0.00"),
+        Val::text(tie),
     ]
 }
 
@@ -123,8 +131,9 @@ pub fn write_reconciliation(path: &Path, plan: &Plan, rec: &Reconciliation) -> R
                 ColSpec::new("问题扣分", 8.0),
                 ColSpec::new("扣分合计", 8.0),
                 ColSpec::new("总分", 8.0),
+                ColSpec::wrap("名次说明", 22.0),
             ],
-            rows: rec.scores.iter().map(score_row).collect::<Vec<_>>().into(),
+            rows: rec.scores.iter().map(|u| score_row(u, &rec.scores)).collect::<Vec<_>>().into(),
             paper: Paper::A4,
         },
     )?;

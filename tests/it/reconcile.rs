@@ -138,6 +138,8 @@ fn verdicts_scores_and_ranks_by_hand() {
         let r = get(unit);
         assert_eq!((num(&r[rc("任务得分")]), num(&r[rc("总分")])), (75.0, 75.0), "{unit}");
         assert_eq!(r[rc("名次")], "1", "{unit} ties for first");
+        let other = if unit == "腾鳌镇" { "西柳镇" } else { "腾鳌镇" };
+        assert_eq!(r[rc("名次说明")], format!("与{other}并列（总分相同）"));
     }
     let p = get("牌楼镇");
     assert_eq!((num(&p[rc("任务得分")]), num(&p[rc("漏报扣分")]), num(&p[rc("总分")])), (25.0, 0.5, 24.5));
@@ -182,11 +184,19 @@ fn samples_reconcile_and_totals_add_up() {
         other => panic!("{other:?}"),
     };
     assert_eq!(rows.len() - hr - 1, 45, "every unit on the roster is ranked");
+    // Totals add up, down to the 计分办法's floor of 0 (the 对账单 says so).
     for r in &rows[hr + 1..] {
-        assert!((n(&r[3]) + n(&r[4]) - n(&r[10]) - n(&r[11])).abs() < 0.011, "{r:?}");
+        assert!(((n(&r[3]) + n(&r[4]) - n(&r[10])).max(0.0) - n(&r[11])).abs() < 0.011, "{r:?}");
     }
     let not_submitted = rows[hr + 1..].iter().find(|r| r[2] == "感王镇").unwrap();
     assert_eq!(n(&not_submitted[7]), 10.0, "未报 deduction");
+    assert_eq!(n(&not_submitted[11]), 0.0, "never a negative total with the floor");
+    // Shared ranks are said as such.
+    let tied: Vec<&Vec<Data>> = rows[hr + 1..].iter().filter(|r| r[12].to_string().contains("并列")).collect();
+    for r in &tied {
+        let others = rows[hr + 1..].iter().filter(|o| o[0] == r[0] && o[2] != r[2] && n(&o[11]) == n(&r[11])).count();
+        assert!(others > 0, "a tie needs a partner: {r:?}");
+    }
 }
 
 #[test]
