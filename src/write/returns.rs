@@ -147,12 +147,13 @@ fn write_return(path: &Path, plan: &Plan, period: Period, unit: &str, sub: Optio
             title: format!("{unit} {} 任务分解表退回意见", period.chinese()),
             subtitle: Some(intro),
             columns: vec![
+                // One A4 page wide at 小五: the text wraps rather than spilling onto a second page.
                 ColSpec::new("序号", 5.0),
                 ColSpec::new("级别", 6.0),
-                ColSpec::new("位置", 18.0),
-                ColSpec::wrap("问题", 50.0),
-                ColSpec::wrap("修改建议", 40.0),
-                ColSpec::new("原文件位置", 30.0),
+                ColSpec::wrap("位置", 16.0),
+                ColSpec::wrap("问题", 40.0),
+                ColSpec::wrap("修改建议", 28.0),
+                ColSpec::wrap("原文件位置", 20.0),
             ],
             rows: notice.into(),
             paper: Paper::A4,
