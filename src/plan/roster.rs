@@ -132,7 +132,8 @@ impl Groups {
             // A word stands anywhere in a name (某某经济开发区管委会, 东四街道办事处); one character ends it.
             name.ends_with(&*g.name) || endings.iter().any(|e| if e.chars().count() > 1 { name.contains(e) } else { name.ends_with(e) })
         };
-        self.list.iter().find(|g| fits(g)).or(self.list.last()).cloned().expect("a roster has at least one group")
+        // A list always has a group (an empty `groups` is refused when read); never a panic here.
+        self.list.iter().find(|g| fits(g)).or(self.list.last()).cloned().unwrap_or_else(|| Group { rank: 0, name: "其他".into() })
     }
     /// How a 通报 addresses a group's units (各开发区管委会, 市政府各部门, 各村民委员会); `gov` is the
     /// place's government where it has one (市政府).

@@ -126,29 +126,17 @@ impl Plan {
             .collect();
         let title =
             if self.title.contains(&self.city) && !self.city.is_empty() { self.title.replacen(&self.city, &unit, 1) } else { format!("{unit}{}", self.title) };
-        let words = super::load::LevelWords::of(&unit);
         let group = self.roster.group_of(&unit);
         let mut roster = super::Roster::default();
         roster.groups = Groups::new(Groups::below(&group));
         roster.set_place(&unit);
+        // The list's own order of 工作方面, kept for the areas the unit has.
         let areas = self.areas.iter().filter(|a| tasks.iter().any(|t| t.area == **a)).cloned().collect();
         let upper = Upper { city: self.city.clone(), title: self.title.clone(), unit: unit.clone(), tasks: upper_tasks };
-        Ok(Plan::assemble(
-            Plan {
-                year: self.year,
-                city: unit,
-                issuer: words.issuer,
-                office: words.office,
-                scope: words.scope,
-                level: words.level,
-                title,
-                areas,
-                ..Plan::empty()
-            },
-            tasks,
-            roster,
-            Some(upper),
-        ))
+        let mut plan = Plan::of_tasks(self.year, &unit, &title, tasks, roster);
+        plan.areas = areas;
+        plan.upper = Some(upper);
+        Ok(plan)
     }
 
     /// The checks of a list against the level above, as it is loaded: every upper task carried on
