@@ -279,9 +279,10 @@ fn main() -> anyhow::Result<()> {
             "住建局" => {
                 if let Some(i) = find(&rows, "4.5.3") {
                     put(&mut rows, i, Field::TaskId, Val::text("4.5.9"));
-                    planted.push(Planted { file: file.clone(), rule: "L01", cell: Some(cell(Field::TaskId, i)), note: "任务编号4.5.9不在清单中" });
-                    planted.push(Planted { file: String::new(), rule: "V02", cell: None, note: "4.5.3无人报送" });
-                    planted.push(Planted { file: String::new(), rule: "V05", cell: None, note: "住建局牵头的4.5.3未报送" });
+                    // 4.5.3's own words: the row is counted as 4.5.3, and L01 says so.
+                    planted.push(Planted {
+                        file: file.clone(), rule: "L01", cell: Some(cell(Field::TaskId, i)), note: "任务编号4.5.9不在清单中，按4.5.3计入"
+                    });
                 }
             }
             _ => {}

@@ -207,6 +207,8 @@ pub fn detail_frame(plan: &Plan, period: Period, th: Thresholds, subs: &[Submiss
                     name,
                     rows.iter().map(|(_, r)| r.deadline.map(|d| d.display()).unwrap_or_else(|| r.get(Field::Deadline).to_string())).collect::<Vec<_>>(),
                 ),
+                // The number counted under: a slip read as the task its words name (L01).
+                Field::TaskId => Column::new(name, rows.iter().map(|(_, r)| r.task_id()).collect::<Vec<_>>()),
                 f => Column::new(name, rows.iter().map(|(_, r)| r.get(f)).collect::<Vec<_>>()),
             }
         })

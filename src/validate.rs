@@ -217,6 +217,12 @@ fn check_row<'a>(plan: &Plan, period: Period, sub: &Submission, row: &'a TaskRow
     if id.is_empty() {
         return;
     }
+    if let (Some(task), Some(_)) = (task, &row.read_as) {
+        // Counted under the task its words name, and said so: the unit still corrects its form.
+        let w = row.get(Field::TaskId);
+        let msg = format!("任务编号{w}不在任务清单中；本行写的是{}“{}”的任务，应为{}（本期已按{}计入）", task.id, task.name, task.id, task.id);
+        out.push(sub.at(Rule::L01, msg, row, Field::TaskId).task(w).advise(format!("把任务编号改为{}", task.id)));
+    }
     let Some(task) = task else {
         // The task whose text the row carries, word for word or nearly: the number is the slip
         // (4.5.9 beside 4.5.3's words). Else a suggestion only when one task id alone is a slip

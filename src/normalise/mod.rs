@@ -46,6 +46,10 @@ pub struct TaskRow {
     pub previous: Option<f64>,
     /// A second row for a task already in this sheet (L02): kept in the 明细, never counted.
     pub duplicate: bool,
+    /// The list's number the row is counted under when the written one is in no list but the
+    /// words are a task's, word for word (4.5.9 beside 4.5.3's name; L01 says so). The written
+    /// number stays in `get(Field::TaskId)`, as the unit's form shows it.
+    pub read_as: Option<Box<str>>,
 }
 
 impl TaskRow {
@@ -63,8 +67,9 @@ impl TaskRow {
     pub fn usable(&self) -> bool {
         !self.duplicate && !self.actual_unusable()
     }
+    /// The task the row counts for: the written number, or the one its words name (`read_as`).
     pub fn task_id(&self) -> &str {
-        self.get(Field::TaskId)
+        self.read_as.as_deref().unwrap_or_else(|| self.get(Field::TaskId))
     }
 }
 
@@ -250,6 +255,10 @@ pub fn normalise(plan: &Plan, file: &str, path: PathBuf, table: Table, year: i32
         }
         rows.push((raw_row.row, cells, dittos));
     }
+    // Numbers written in the sheet: a slip is read as the task its words name only when the
+    // sheet has no row of that task already.
+    let written_ids: std::collections::HashSet<String> =
+        slot_of[Field::TaskId.index()].map(|s| rows.iter().map(|(_, c, _)| clean_text(&c[s].display())).collect()).unwrap_or_default();
     // Then every row on its own, in parallel for a big sheet; order is kept.
     let judged: Vec<(TaskRow, Vec<Finding>)> = rows
         .into_par_iter()
@@ -285,7 +294,12 @@ pub fn normalise(plan: &Plan, file: &str, path: PathBuf, table: Table, year: i32
                 extras: extra_slots.iter().map(|&s| clean_text(&cells[s].display())).collect(),
                 previous: None,
                 duplicate: false,
+                read_as: None,
             };
+            let id = row.get(Field::TaskId);
+            if !id.is_empty() && plan.task(id).is_none() {
+                row.read_as = plan.task_worded(row.get(Field::Task)).filter(|t| !written_ids.contains(&t.id)).map(|t| t.id.as_str().into());
+            }
             for (f, mark, filled) in dittos {
                 let msg = if filled.is_empty() {
                     format!("{}写“{}”，但上一行没有可沿用的内容", sub.headers[f.index()], mark)

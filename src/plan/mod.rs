@@ -194,6 +194,17 @@ impl Plan {
     pub fn task(&self, id: &str) -> Option<&Task> {
         self.index.get(id).map(|&i| &self.tasks[i])
     }
+    /// The one task whose name a text is, word for word (spaces and punctuation aside): a row
+    /// carrying 4.5.3's words under a number of no list is 4.5.3's row.
+    pub fn task_worded(&self, text: &str) -> Option<&Task> {
+        let words = |s: &str| s.chars().filter(|c| c.is_alphanumeric()).collect::<String>();
+        let written = words(text);
+        if written.is_empty() {
+            return None;
+        }
+        let mut same = self.tasks.iter().filter(|t| words(&t.name) == written);
+        same.next().filter(|_| same.next().is_none())
+    }
     /// Where a task stands in the list (the order of the meeting pack).
     pub fn task_position(&self, id: &str) -> Option<usize> {
         self.index.get(id).copied()

@@ -257,3 +257,38 @@ fn a_row_is_judged_on_its_allocation_where_the_list_has_one() {
     assert_eq!(num(&row[col("全年目标")]), 600.0, "the allocation, not the 500 the unit wrote");
     assert!((num(&row[col("完成进度")]) - 0.609).abs() < 1e-9, "365.61 of 600: {:?}", row[col("完成进度")]);
 }
+
+#[test]
+fn a_number_slip_beside_a_tasks_own_words_is_counted_once_under_that_task() {
+    // 住建局 wrote 4.5.3's words, word for word, under 4.5.9 (a number of no list).
+    let (t, pack) = out();
+    let units = sheet(&pack, "分单位");
+    let (_, u) = header(&units, "单位");
+    let col = |n: &str| header(&units, n).1;
+    let zj = units.iter().find(|r| r[u] == "住建局").unwrap();
+    assert_eq!(num(&zj[col("任务行数")]), 3.0, "three assigned tasks, three rows");
+    assert_eq!(num(&zj[col("未报")]), 0.0, "4.5.3 was reported, under the wrong number");
+    let report = t.path().join("2021-06/校验报告_2021-06.xlsx");
+    let findings = sheet(&report, "问题清单");
+    let text: Vec<String> = findings.iter().map(|r| r.iter().map(|c| c.to_string()).collect::<Vec<_>>().join("|")).collect();
+    assert!(text.iter().any(|l| l.contains("应为4.5.3（本期已按4.5.3计入）")), "the suggestion, and how the row was counted");
+    assert!(!text.iter().any(|l| l.contains("4.5.3") && l.contains("没有任何单位报送")), "not also 无人报送");
+    // The 对账单 scores 4.5.3 as its rule says.
+    let path = t.path().join("对账.xlsx");
+    let o = Command::new(env!("CARGO_BIN_EXE_luoshi"))
+        .arg("reconcile")
+        .arg(root().join("samples/2021-06"))
+        .arg("--verified")
+        .arg(root().join("samples/核定数据_2021-06.xlsx"))
+        .arg("-o")
+        .arg(&path)
+        .output()
+        .unwrap();
+    assert!(o.status.success(), "{}", String::from_utf8_lossy(&o.stderr));
+    let lines = sheet(&path, "对账明细");
+    let (hr, lu) = header(&lines, "单位");
+    let lc = |n: &str| header(&lines, n).1;
+    let line = lines.iter().skip(hr + 1).find(|r| r[lu] == "住建局" && r[lc("任务编号")] == "4.5.3").unwrap();
+    assert!(line[lc("计分规则")].to_string().contains("得0.5分"), "{line:?}");
+    assert_eq!(num(&line[lc("单项得分")]), 0.5, "the score its rule states");
+}
