@@ -4,7 +4,7 @@
 
 use rust_xlsxwriter::{Workbook, Worksheet, XlsxError};
 
-use super::style::{print_readable, row_height, safe, wrapped_lines, Paper, Styles, Val, MEETING_SCALE};
+use super::style::{heading_span, merge_or_write, print_readable, row_height, safe, text_units, wrapped_lines, Paper, Styles, Val, MEETING_SCALE};
 use crate::fields::{Field, FIELDS, STANDARD_COLUMNS};
 use crate::period::Period;
 
@@ -26,10 +26,16 @@ pub fn title(plan: &crate::plan::Plan) -> String {
 pub fn write_form<'w>(wb: &'w mut Workbook, st: &Styles, title: &str, unit: &str, period: Period, rows: &[Vec<Val>]) -> Result<&'w mut Worksheet, XlsxError> {
     let ws = wb.add_worksheet();
     ws.set_name(SHEET)?;
-    let last = (STANDARD_COLUMNS - 1) as u16;
-    ws.merge_range(0, 0, 0, last, &safe(title), &st.title)?;
+    // Printed several A3 pages wide with 任务编号…重点任务 on each: the title and the unit stand
+    // there when they fit (whole on every page), never across a page edge.
+    let widths: Vec<f64> = FIELDS[..STANDARD_COLUMNS].iter().map(|d| d.width).collect();
+    let key = (column(Field::TaskId) as usize, column(Field::Task) as usize);
+    let (a, b) = heading_span(&widths, key, Paper::A3, MEETING_SCALE, text_units(title, 16.0));
+    merge_or_write(ws, 0, (a, b), title, if a == key.0 as u16 { &st.title_left } else { &st.title })?;
     ws.set_row_height(0, 30)?;
-    ws.write_string_with_format(1, 0, &*safe(&format!("填报单位：{unit}")), &st.subtitle)?;
+    let who = format!("填报单位：{unit}");
+    let (a, _) = heading_span(&widths, key, Paper::A3, MEETING_SCALE, text_units(&who, 10.0));
+    ws.write_string_with_format(1, if a == key.0 as u16 { a } else { 0 }, &*safe(&who), &st.subtitle)?;
     ws.write_string_with_format(1, 5, format!("报送期次：{}", period.chinese()), &st.subtitle)?;
     ws.write_string_with_format(1, 12, "填报人：", &st.subtitle)?;
     ws.write_string_with_format(1, 17, "联系电话：", &st.subtitle)?;
@@ -71,8 +77,7 @@ pub fn write_form<'w>(wb: &'w mut Workbook, st: &Styles, title: &str, unit: &str
     }
     ws.set_freeze_panes(FIRST_DATA_ROW, column(Field::Task) + 1)?;
     // As many A3 pages wide as 小五 needs, 任务编号…重点任务 on each: one page would print at 5 pt.
-    let widths: Vec<f64> = FIELDS[..STANDARD_COLUMNS].iter().map(|d| d.width).collect();
-    print_readable(ws, Paper::A3, 3, &widths, (column(Field::TaskId) as usize, column(Field::Task) as usize), MEETING_SCALE)?;
+    print_readable(ws, Paper::A3, 3, &widths, key, MEETING_SCALE)?;
     Ok(ws)
 }
 

@@ -235,6 +235,42 @@ pub fn pages_wide(widths: &[f64], key: (usize, usize), paper: Paper, min_scale: 
     (8, (min_scale * 100.0).ceil() as u16)
 }
 
+/// Width in column units of `text` set in `size_pt` type, one line (a CJK character is `size_pt` wide).
+pub fn text_units(text: &str, size_pt: f64) -> f64 {
+    UnicodeWidthStr::width(text) as f64 * size_pt / 2.0 / PT_PER_WIDTH
+}
+
+/// The columns (first, last) a line above a table stands over, `units` wide. One page wide: the
+/// whole table. Several: inside the repeated `key` columns when it fits there (whole on every
+/// page), else over the rest of the first page (whole, once) — never across a page edge, where
+/// the repeated columns would print it cut off.
+pub fn heading_span(widths: &[f64], key: (usize, usize), paper: Paper, min_scale: f64, units: f64) -> (u16, u16) {
+    let last = widths.len().saturating_sub(1);
+    let (n, scale) = pages_wide(widths, key, paper, min_scale);
+    if n == 1 {
+        return (0, last as u16);
+    }
+    let key_w: f64 = widths[key.0..=key.1.min(last)].iter().sum();
+    if units <= key_w {
+        return (key.0 as u16, key.1 as u16);
+    }
+    // Columns on page one at that scale, with a little to spare for how a viewer rounds widths.
+    let room = paper.printable_pt() / PT_PER_WIDTH / (f64::from(scale) / 100.0) * 0.97;
+    let mut used = 0.0;
+    let mut page_one = 0;
+    for (i, w) in widths.iter().enumerate() {
+        used += w;
+        if used > room {
+            break;
+        }
+        page_one = i;
+    }
+    if page_one <= key.1 {
+        return (0, last as u16);
+    }
+    ((key.1 + 1) as u16, page_one as u16)
+}
+
 /// Printed as large as it must be to read: one page wide where that keeps `min_scale`, else as
 /// many pages wide as needed with the `key` columns on each — at one scale that fills them.
 pub fn print_readable(ws: &mut Worksheet, paper: Paper, header_row: u32, widths: &[f64], key: (usize, usize), min_scale: f64) -> Result<(), XlsxError> {
@@ -341,19 +377,17 @@ pub fn fill_table(ws: &mut Worksheet, st: &Styles, t: &TableSheet) -> Result<Vec
     // 任务编号, 重点任务), else the first.
     let key_last = t.columns.iter().position(|c| c.wrap).filter(|&i| i <= 3).unwrap_or(0);
     let hr = header_row(t);
-    if pages_wide(&widths, (0, key_last), t.paper, MEETING_SCALE).0 > 1 {
-        // Printed several pages wide, the title stands in the first cell, which is repeated on
-        // every page; merged across, it would print on a middle page only.
-        ws.write_string_with_format(0, 0, &*safe(&t.title), &st.title_left)?;
-    } else {
-        ws.merge_range(0, 0, 0, ncols - 1, &safe(&t.title), &st.title)?;
-    }
+    let key = (0, key_last);
+    let span = |units: f64| heading_span(&widths, key, t.paper, MEETING_SCALE, units);
+    let (a, b) = span(text_units(&t.title, 16.0));
+    let title_fmt = if (a, b) == key_span(key) && b < ncols - 1 { &st.title_left } else { &st.title };
+    merge_or_write(ws, 0, (a, b), &t.title, title_fmt)?;
     if let Some(sub) = &t.subtitle {
-        // Merged across the table and wrapped: a note running past the last column would widen
-        // what prints.
-        let total: f64 = widths.iter().sum();
-        let lines = (UnicodeWidthStr::width(sub.as_str()) as f64 / total.max(1.0)).ceil().max(1.0);
-        ws.merge_range(1, 0, 1, ncols - 1, &safe(sub), &st.subtitle.clone().set_text_wrap())?;
+        // Merged and wrapped: a note running past its columns would widen what prints.
+        let (a, b) = span(text_units(sub, 10.0));
+        let room: f64 = widths[a as usize..=b as usize].iter().sum();
+        let lines = (text_units(sub, 10.0) / room.max(1.0)).ceil().max(1.0);
+        merge_or_write(ws, 1, (a, b), sub, &st.subtitle.clone().set_text_wrap())?;
         ws.set_row_height(1, 14.0 * lines + 4.0)?;
     }
     ws.set_row_height(0, 30)?;
@@ -399,6 +433,20 @@ pub fn fill_table(ws: &mut Worksheet, st: &Styles, t: &TableSheet) -> Result<Vec
     ws.autofilter(hr, 0, last_row.max(hr), ncols - 1)?;
     print_readable(ws, t.paper, hr, &widths, (0, key_last), MEETING_SCALE)?;
     Ok(widths)
+}
+
+fn key_span(key: (usize, usize)) -> (u16, u16) {
+    (key.0 as u16, key.1 as u16)
+}
+
+/// `text` over the columns `span` of `row`: merged, or in the one cell.
+pub fn merge_or_write(ws: &mut Worksheet, row: u32, span: (u16, u16), text: &str, fmt: &Format) -> Result<(), XlsxError> {
+    if span.0 == span.1 {
+        ws.write_string_with_format(row, span.0, &*safe(text), fmt)?;
+    } else {
+        ws.merge_range(row, span.0, row, span.1, &safe(text), fmt)?;
+    }
+    Ok(())
 }
 
 /// A row ready to write: text made safe for a cell, and the lines its tallest wrapped cell takes.
@@ -536,6 +584,22 @@ mod tests {
         assert_eq!(figure_format("万亩", 6.76), "#,##0.00");
         assert_eq!(figure_format("万亩", 11.495), "#,##0.000");
         assert_eq!(figure_format("%", 7.9), "0.0");
+    }
+
+    #[test]
+    fn a_heading_stands_where_it_prints_whole() {
+        // One page wide: over the whole table.
+        assert_eq!(heading_span(&[10.0; 5], (0, 1), Paper::A3, MEETING_SCALE, 200.0), (0, 4));
+        // Several: inside the repeated key columns when it fits there …
+        let wide = [8.0, 12.0, 30.0, 40.0, 40.0, 40.0, 40.0, 40.0];
+        assert_eq!(heading_span(&wide, (0, 2), Paper::A3, MEETING_SCALE, 45.0), (0, 2));
+        // … else over the rest of page one, never past its edge.
+        let (a, b) = heading_span(&wide, (0, 2), Paper::A3, MEETING_SCALE, 80.0);
+        assert_eq!(a, 3);
+        let (_, scale) = pages_wide(&wide, (0, 2), Paper::A3, MEETING_SCALE);
+        let room = Paper::A3.printable_pt() / PT_PER_WIDTH / (f64::from(scale) / 100.0);
+        assert!(wide[..=b as usize].iter().sum::<f64>() <= room);
+        assert_eq!(text_units("任务分解表", 16.0), 5.0 * 16.0 / PT_PER_WIDTH);
     }
 
     #[test]

@@ -133,6 +133,12 @@ pub fn sheet(path: &Path, name: &str) -> Vec<Vec<String>> {
 }
 
 /// The project's folder.
+/// What a line above a table says, wherever it stands (a title over several printed pages
+/// stands where it prints whole, not always in A1).
+pub fn said(row: &[String]) -> String {
+    row.iter().filter(|c| !c.is_empty()).cloned().collect::<Vec<_>>().join(" ")
+}
+
 pub fn root() -> std::path::PathBuf {
     std::path::PathBuf::from(env!("CARGO_MANIFEST_DIR"))
 }

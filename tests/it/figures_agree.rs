@@ -102,7 +102,7 @@ fn every_unit_count_equals_the_rows_under_it() {
     let (ah, al) = header(&agenda, "亮灯");
     let rows: Vec<String> = agenda.iter().skip(ah + 1).map(|r| r[al].to_string()).filter(|s| !s.is_empty()).collect();
     assert!(!rows.is_empty() && rows.iter().all(|l| l == "严重滞后" || l == "轻度滞后"), "{rows:?}");
-    let headline = agenda[1][0].to_string();
+    let headline = agenda[1].iter().map(|d| d.to_string()).collect::<String>();
     let (red, yellow) = (rows.iter().filter(|l| *l == "严重滞后").count(), rows.iter().filter(|l| *l == "轻度滞后").count());
     assert!(headline.contains(&format!("单位报送行：红灯{red}行、黄灯{yellow}行")), "{headline}");
 }
@@ -239,10 +239,21 @@ fn the_meeting_pages_print_at_xiaowu_and_the_detail_at_eight_points() {
         }
     }
     assert_eq!(seen.len(), 6, "every sheet printed: {seen:?}");
+    // A title on a page is whole: never cut off at the edge of the repeated columns.
+    let titles = ["要情", "月调度汇总表", "任务汇总表", "任务明细表"];
+    for (i, (_, text)) in summary.iter().enumerate() {
+        if text.contains("海城市政府系统抓落实专项") {
+            assert!(titles.iter().any(|t| text.contains(&format!("海城市政府系统抓落实专项行动{t}"))), "汇总表 page {}: a cut title", i + 1);
+        }
+    }
     let returned = crate::common::pdf_pages(&pdfs.join("西柳镇.pdf")).unwrap();
     assert!(returned.len() >= 2);
-    for (i, (size, _)) in returned.iter().enumerate() {
+    for (i, (size, text)) in returned.iter().enumerate() {
         assert!(*size >= 8.95, "退回 page {}: {size:.1} pt", i + 1);
+        if i > 0 {
+            // Every page of the form says what it is and whose, whole.
+            assert!(text.contains("海城市政府系统抓落实专项行动任务分解表") && text.contains("填报单位：西柳镇"), "退回 page {}: {text}", i + 1);
+        }
     }
 }
 
