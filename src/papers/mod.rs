@@ -153,6 +153,8 @@ impl Wording {
     pub fn new(name: &str, text: &str) -> Result<Wording> {
         let mut env = minijinja::Environment::new();
         env.set_undefined_behavior(minijinja::UndefinedBehavior::Strict);
+        // `{{ loop.index | cn }}` → 一、十二、二十一: heading numbers for any count of items.
+        env.add_filter("cn", |n: u32| chinese_numeral(n));
         env.add_template_owned(name.to_string(), text.to_string()).map_err(|e| template_error(name, &e, Some(text)))?;
         Ok(Wording { env })
     }
@@ -172,6 +174,29 @@ impl Wording {
         let name = self.env.templates().next().map(|(n, _)| n.to_string()).unwrap_or_default();
         let t = self.env.get_template(&name).map_err(|e| template_error(&name, &e, None))?;
         Ok(t.render(ctx).map_err(|e| template_error(&name, &e, Some(t.source())))?.trim_end().to_string())
+    }
+}
+
+/// 1 → 一, 10 → 十, 12 → 十二, 20 → 二十, 105 → 一百零五; from 1,000 on, the figures.
+pub fn chinese_numeral(n: u32) -> String {
+    const D: [&str; 10] = ["零", "一", "二", "三", "四", "五", "六", "七", "八", "九"];
+    // The ones after a 十: none for a round ten.
+    let ones = |n: u32| if n.is_multiple_of(10) { "" } else { D[(n % 10) as usize] };
+    match n {
+        0..=9 => D[n as usize].to_string(),
+        10..=19 => format!("十{}", ones(n)),
+        20..=99 => format!("{}十{}", D[(n / 10) as usize], ones(n)),
+        100..=999 => {
+            let rest = n % 100;
+            let tail = match rest {
+                0 => String::new(),
+                1..=9 => format!("零{}", D[rest as usize]),
+                10..=19 => format!("一{}", chinese_numeral(rest)),
+                _ => chinese_numeral(rest),
+            };
+            format!("{}百{tail}", D[(n / 100) as usize])
+        }
+        _ => n.to_string(),
     }
 }
 
@@ -261,5 +286,14 @@ mod tests {
             .unwrap();
         assert!(letter.contains("（1）2.1 新建5G基站（严重滞后）：累计完成8个。"), "{letter}");
         assert!(letter.contains("于2021年7月15日前"), "{letter}");
+    }
+
+    #[test]
+    fn heading_numbers_in_chinese_for_any_count() {
+        let cn: Vec<String> = [1, 9, 10, 11, 20, 21, 99, 100, 105, 110, 999, 1000].into_iter().map(super::chinese_numeral).collect();
+        assert_eq!(cn, ["一", "九", "十", "十一", "二十", "二十一", "九十九", "一百", "一百零五", "一百一十", "九百九十九", "1000"]);
+        let w = super::Wording::new("t", "{% for i in items %}（{{ loop.index | cn }}）{% endfor %}").unwrap();
+        let text = w.render(minijinja::context! { items => vec![0; 21] }).unwrap();
+        assert!(text.ends_with("（二十）（二十一）"), "{text}");
     }
 }
