@@ -288,6 +288,38 @@ mod tests {
         assert!(letter.contains("于2021年7月15日前"), "{letter}");
     }
 
+    /// A province's 通报 stays a few pages: at most 30 of a list, the rest counted and pointed
+    /// to the 汇总表; the headline counts stay whole.
+    #[test]
+    fn the_default_notice_lists_the_first_thirty_and_counts_the_rest() {
+        let papers = Papers::builtin(chrono::NaiveDate::from_ymd_opt(2021, 7, 5).unwrap());
+        let counts = minijinja::context! { total => 60, done => 0, on_track => 18, behind => 0, serious => 42, none => 0 };
+        let unit = minijinja::context! { unit => "某单位", streak => () };
+        let task = |i: usize| {
+            minijinja::context! {
+                id => format!("1.{i}"), name => format!("指标{i}"), lead => "发改局", units => vec!["发改局"], light => "严重滞后",
+                figure => minijinja::context! { text => "完成5%", gap => "" }, red_units => vec![unit.clone(); 45], yellow_units => Vec::<String>::new(), streak => (),
+            }
+        };
+        let indicator =
+            |i: usize| minijinja::context! { name => format!("指标{i}"), light => "严重滞后", figure => minijinja::context! { text => "完成5%", gap => "" } };
+        let ctx = minijinja::context! {
+            office => "督查室", city => "某市", issuer => "某市人民政府", scope => "全省", level => "省级", title => "抓落实专项行动", recipients => "各市", year => 2021, period => "2021年6月", month => 6, date => "2021年7月5日", due_day => 28,
+            counts => counts.clone(),
+            areas => vec![minijinja::context! { name => "重要指标", counts => counts }],
+            reporting => minijinja::context! { due => 2, reported => 2, missing => Vec::<String>::new(), unusable => Vec::<String>::new() },
+            returned => Vec::<String>::new(), indicators => (0..42).map(indicator).collect::<Vec<_>>(), red => (0..42).map(task).collect::<Vec<_>>(), yellow => Vec::<String>::new(),
+            red_elsewhere => Vec::<String>::new(), history => Vec::<String>::new(), no_data => Vec::<String>::new(), returned_groups => Vec::<String>::new(),
+        };
+        let text = papers.notice.render(ctx).unwrap();
+        assert!(text.contains("（一）严重滞后任务42项。"), "the count is the whole list's: {text}");
+        assert!(text.contains("\n30. 1.29 ") && !text.contains("\n31. "), "{text}");
+        assert!(text.contains("另有12项严重滞后任务，见汇总表“督办清单”。"), "{text}");
+        assert!(text.contains("（三十）指标29。") && !text.contains("（三十一）"), "{text}");
+        assert!(text.contains("另有12项指标，见汇总表“任务汇总”。"), "{text}");
+        assert!(text.contains("等45个单位"), "a long list of units is counted, not listed: {text}");
+    }
+
     #[test]
     fn heading_numbers_in_chinese_for_any_count() {
         let cn: Vec<String> = [1, 9, 10, 11, 20, 21, 99, 100, 105, 110, 999, 1000].into_iter().map(super::chinese_numeral).collect();

@@ -378,7 +378,17 @@ pub fn fill_table(ws: &mut Worksheet, st: &Styles, t: &TableSheet) -> Result<Vec
     let key_last = t.columns.iter().position(|c| c.wrap).filter(|&i| i <= 3).unwrap_or(0);
     let hr = header_row(t);
     let key = (0, key_last);
-    let span = |units: f64| heading_span(&widths, key, t.paper, MEETING_SCALE, units);
+    // A merged cell keeps a constant-memory sheet's rows in memory: a long table's lines stand in
+    // one cell each.
+    let long = t.rows.len() > CONSTANT_MEMORY_ROWS;
+    let span = |units: f64| {
+        let (a, b) = heading_span(&widths, key, t.paper, MEETING_SCALE, units);
+        if long {
+            (0, 0)
+        } else {
+            (a, b)
+        }
+    };
     let (a, b) = span(text_units(&t.title, 16.0));
     let title_fmt = if (a, b) == key_span(key) && b < ncols - 1 { &st.title_left } else { &st.title };
     merge_or_write(ws, 0, (a, b), &t.title, title_fmt)?;

@@ -85,9 +85,13 @@ pub fn finish_summary(path: &Path, plan: &Plan, batch: &Batch, started: StartedS
     let as_of = as_of(batch.period);
     let t = std::time::Instant::now();
     brief_sheet(&mut wb, &st, plan, batch)?;
+    crate::profile::stage("summary: 要情", t);
     overview(&mut wb, &st, plan, batch, &title(plan), &as_of)?;
+    crate::profile::stage("summary: 总览", t);
     tasks_sheet(&mut wb, &st, plan, cons, &as_of)?;
+    crate::profile::stage("summary: 任务汇总", t);
     units_sheet(&mut wb, &st, batch, &plan.scope, &as_of)?;
+    crate::profile::stage("summary: 分单位", t);
     // The level below of the units that are levels themselves (穿透): under each unit, its rows.
     let lower: Vec<(&str, &crate::normalise::LowerRow)> =
         crate::consolidate::counted(&batch.submissions).flat_map(|s| s.lower.iter().map(move |l| (s.unit.as_deref().unwrap_or(""), l))).collect();
