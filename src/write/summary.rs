@@ -576,9 +576,7 @@ fn agenda_sheet(
                     None => r.problems.clone(),
                 }),
                 Val::text(&r.next_steps),
-                Val::text(&r.leader),
-                Val::text(&r.person),
-                Val::text(&r.phone),
+                Val::text(contact(&r.person, &r.phone, &r.leader)),
                 Val::text(context(&r.task)),
             ];
             // With history: how long this unit's row has lagged, and what that calls for.
@@ -589,23 +587,22 @@ fn agenda_sheet(
         })
         .collect();
     let unit_rows = |l: Light| lagging.iter().filter(|r| r.light == l).count();
+    // One A3 page wide at 小五: long texts wrapped, who to call in one column.
     let columns = vec![
         ColSpec::new("序号", 5.0),
         ColSpec::new("亮灯", 10.0),
         ColSpec::new("任务编号", 9.0),
-        ColSpec::wrap("重点任务", 30.0),
-        ColSpec::new("责任单位", 14.0),
-        ColSpec::new("计量单位", 8.0),
+        ColSpec::wrap("重点任务", 24.0),
+        ColSpec::wrap("责任单位", 10.0),
+        ColSpec::new("计量\n单位", 6.0),
         ColSpec::new("全年目标", 10.0),
         ColSpec::new("累计完成", 10.0),
         ColSpec::new("完成进度", 8.0),
         ColSpec::new("序时进度", 8.0),
-        ColSpec::wrap("存在问题", 30.0),
-        ColSpec::wrap("下步措施", 30.0),
-        ColSpec::new("责任领导", 9.0),
-        ColSpec::new("责任人", 9.0),
-        ColSpec::new("联系电话", 14.0),
-        ColSpec::wrap("本任务其他单位", 24.0),
+        ColSpec::wrap("存在问题", 20.0),
+        ColSpec::wrap("下步措施", 16.0),
+        ColSpec::wrap("责任人及电话", 14.0),
+        ColSpec::wrap("本任务\n其他单位", 14.0),
     ];
     let mut columns = columns;
     if ledger.is_some() {
@@ -630,6 +627,16 @@ fn agenda_sheet(
         },
     )?;
     Ok(())
+}
+
+/// Who to call about a lagging row: 责任人 and phone, then the 分管 leader.
+fn contact(person: &str, phone: &str, leader: &str) -> String {
+    let who = [person, phone].iter().filter(|s| !s.is_empty()).copied().collect::<Vec<_>>().join(" ");
+    match (who.is_empty(), leader.is_empty()) {
+        (_, true) => who,
+        (true, false) => format!("分管：{leader}"),
+        (false, false) => format!("{who}\n分管：{leader}"),
+    }
 }
 
 fn count(cons: &Consolidated, l: Light) -> usize {

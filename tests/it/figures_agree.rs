@@ -239,6 +239,10 @@ fn the_meeting_pages_print_at_xiaowu_and_the_detail_at_eight_points() {
         }
     }
     assert_eq!(seen.len(), 6, "every sheet printed: {seen:?}");
+    // The 督办清单 one page wide: every page has its first column and its last.
+    for (i, (_, text)) in summary.iter().enumerate().filter(|(_, (_, t))| t.contains("滞后任务督办清单")) {
+        assert!(text.contains("序号") && text.contains("其他单位") && text.contains("责任人及电话"), "督办清单 page {}: {text}", i + 1);
+    }
     // A title on a page is whole: never cut off at the edge of the repeated columns.
     let titles = ["要情", "月调度汇总表", "任务汇总表", "任务明细表"];
     for (i, (_, text)) in summary.iter().enumerate() {
