@@ -314,7 +314,7 @@ mod tests {
         let text = papers.notice.render(ctx).unwrap();
         assert!(text.contains("（一）严重滞后任务42项。"), "the count is the whole list's: {text}");
         assert!(text.contains("\n30. 1.29 ") && !text.contains("\n31. "), "{text}");
-        assert!(text.contains("另有12项严重滞后任务，见汇总表“督办清单”。"), "{text}");
+        assert!(text.contains("另有12项严重滞后任务，见汇总表“任务汇总”（按亮灯筛选）。"), "{text}");
         assert!(text.contains("（三十）指标29。") && !text.contains("（三十一）"), "{text}");
         assert!(text.contains("另有12项指标，见汇总表“任务汇总”。"), "{text}");
         assert!(text.contains("等45个单位"), "a long list of units is counted, not listed: {text}");

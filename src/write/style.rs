@@ -378,19 +378,10 @@ pub fn fill_table(ws: &mut Worksheet, st: &Styles, t: &TableSheet) -> Result<Vec
     let key_last = t.columns.iter().position(|c| c.wrap).filter(|&i| i <= 3).unwrap_or(0);
     let hr = header_row(t);
     let key = (0, key_last);
-    // A merged cell keeps a constant-memory sheet's rows in memory: a long table's lines stand in
-    // one cell each.
-    let long = t.rows.len() > CONSTANT_MEMORY_ROWS;
-    let span = |units: f64| {
-        let (a, b) = heading_span(&widths, key, t.paper, MEETING_SCALE, units);
-        if long {
-            (0, 0)
-        } else {
-            (a, b)
-        }
-    };
+    let span = |units: f64| heading_span(&widths, key, t.paper, MEETING_SCALE, units);
     let (a, b) = span(text_units(&t.title, 16.0));
-    let title_fmt = if (a, b) == key_span(key) && b < ncols - 1 { &st.title_left } else { &st.title };
+    // In the repeated columns it starts at the left edge of every page; elsewhere it is centred.
+    let title_fmt = if (a as usize, b as usize) == key && b < ncols - 1 { &st.title_left } else { &st.title };
     merge_or_write(ws, 0, (a, b), &t.title, title_fmt)?;
     if let Some(sub) = &t.subtitle {
         // Merged and wrapped: a note running past its columns would widen what prints.
@@ -443,10 +434,6 @@ pub fn fill_table(ws: &mut Worksheet, st: &Styles, t: &TableSheet) -> Result<Vec
     ws.autofilter(hr, 0, last_row.max(hr), ncols - 1)?;
     print_readable(ws, t.paper, hr, &widths, (0, key_last), MEETING_SCALE)?;
     Ok(widths)
-}
-
-fn key_span(key: (usize, usize)) -> (u16, u16) {
-    (key.0 as u16, key.1 as u16)
 }
 
 /// `text` over the columns `span` of `row`: merged, or in the one cell.
