@@ -107,20 +107,25 @@ fn every_unit_count_equals_the_rows_under_it() {
     assert!(headline.contains(&format!("单位报送行：红灯{red}行、黄灯{yellow}行")), "{headline}");
 }
 
-#[test]
-fn reconcile_treats_an_unusable_figure_as_not_reported_and_keeps_decimals() {
-    let t = tempfile::tempdir().unwrap();
-    let path = t.path().join("对账.xlsx");
+/// The samples' 绩效对账表 at `path`, against their 核定数据.
+fn reconcile_samples(path: &Path) {
     let o = Command::new(env!("CARGO_BIN_EXE_luoshi"))
         .arg("reconcile")
         .arg(root().join("samples/2021-06"))
         .arg("--verified")
         .arg(root().join("samples/核定数据_2021-06.xlsx"))
         .arg("-o")
-        .arg(&path)
+        .arg(path)
         .output()
         .unwrap();
     assert!(o.status.success(), "{}", String::from_utf8_lossy(&o.stderr));
+}
+
+#[test]
+fn reconcile_treats_an_unusable_figure_as_not_reported_and_keeps_decimals() {
+    let t = tempfile::tempdir().unwrap();
+    let path = t.path().join("对账.xlsx");
+    reconcile_samples(&path);
     let lines = sheet(&path, "对账明细");
     let (hr, u) = header(&lines, "单位");
     let col = |n: &str| header(&lines, n).1;
@@ -290,16 +295,7 @@ fn a_number_slip_beside_a_tasks_own_words_is_counted_once_under_that_task() {
     assert!(!text.iter().any(|l| l.contains("4.5.3") && l.contains("没有任何单位报送")), "not also 无人报送");
     // The 对账单 scores 4.5.3 as its rule says.
     let path = t.path().join("对账.xlsx");
-    let o = Command::new(env!("CARGO_BIN_EXE_luoshi"))
-        .arg("reconcile")
-        .arg(root().join("samples/2021-06"))
-        .arg("--verified")
-        .arg(root().join("samples/核定数据_2021-06.xlsx"))
-        .arg("-o")
-        .arg(&path)
-        .output()
-        .unwrap();
-    assert!(o.status.success(), "{}", String::from_utf8_lossy(&o.stderr));
+    reconcile_samples(&path);
     let lines = sheet(&path, "对账明细");
     let (hr, lu) = header(&lines, "单位");
     let lc = |n: &str| header(&lines, n).1;
