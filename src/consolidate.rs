@@ -29,6 +29,8 @@ pub mod col {
     pub const LIGHT: &str = "亮灯";
     pub const EXPECTED: &str = "序时进度";
     pub const DONE: &str = "完成进度";
+    /// 全年目标 as judged, where it is not the one the unit wrote (the list's allocation).
+    pub const JUDGED_TARGET: &str = "按分配目标";
     pub const PREVIOUS: &str = "上期累计完成";
     pub const CHANGE: &str = "较上期变化";
     /// Figures are in the master uom, the task is on the list, the row is not a repeat and its
@@ -122,13 +124,16 @@ pub struct RowJudgement {
     pub light: Light,
     pub expected: Option<f64>,
     pub completion: Option<f64>,
+    /// The 全年目标 judged against: the list's allocation where it has one (L08), else what the
+    /// unit wrote, else its share.
+    pub target: Option<f64>,
 }
 
 pub fn judge_row(plan: &Plan, period: Period, th: Thresholds, unit: &str, row: &TaskRow) -> Option<RowJudgement> {
     let task = plan.task(row.task_id())?;
     // A figure luoshi could not use gives no light at all: 灰 (无数据), never a guess.
     if row.actual_unusable() {
-        return Some(RowJudgement { light: Light::Grey, expected: None, completion: None });
+        return Some(RowJudgement { light: Light::Grey, expected: None, completion: None, target: None });
     }
     let target = task.row_target(unit, row.target);
     let node = period.due_node().and_then(|i| task.row_node(unit, i, row.nodes[i]));
@@ -137,6 +142,7 @@ pub fn judge_row(plan: &Plan, period: Period, th: Thresholds, unit: &str, row: &
         light: light(task, period, &p, th),
         expected: task.kind.quantified().then(|| expected_progress(period, &p)),
         completion: completion(task.kind, &p),
+        target: task.kind.quantified().then_some(target).flatten(),
     })
 }
 
@@ -214,6 +220,12 @@ pub fn detail_frame(plan: &Plan, period: Period, th: Thresholds, subs: &[Submiss
         })
         .collect();
     columns.extend(fields);
+    // Beside 全年目标, the target the row was judged on where it is not the one written: the 明细
+    // says why its 完成进度 is not 累计完成 ÷ 全年目标.
+    let judged_on: Vec<Option<f64>> =
+        rows.iter().zip(&judged).map(|((_, r), j)| j.as_ref().and_then(|j| j.target).filter(|t| r.target.is_none_or(|own| (own - t).abs() > 1e-9))).collect();
+    let at = columns.iter().position(|c| c.name().as_str() == Field::Target.header()).map_or(columns.len(), |i| i + 1);
+    columns.insert(at, Column::new(col::JUDGED_TARGET.into(), judged_on));
     columns.push(Column::new(col::LIGHT.into(), judged.iter().map(|j| j.as_ref().map(|j| j.light.short()).unwrap_or("")).collect::<Vec<_>>()));
     columns.push(Column::new(col::EXPECTED.into(), judged.iter().map(|j| j.as_ref().and_then(|j| j.expected)).collect::<Vec<_>>()));
     columns.push(Column::new(col::DONE.into(), judged.iter().map(|j| j.as_ref().and_then(|j| j.completion)).collect::<Vec<_>>()));

@@ -276,6 +276,14 @@ fn a_row_is_judged_on_its_allocation_where_the_list_has_one() {
     let row = agenda.iter().skip(hr + 1).find(|r| r[col("责任单位")] == "自然资源局" && r[col("任务编号")] == "4.7.2").expect("4.7.2 lags");
     assert_eq!(num(&row[col("全年目标")]), 600.0, "the allocation, not the 500 the unit wrote");
     assert!((num(&row[col("完成进度")]) - 0.609).abs() < 1e-9, "365.61 of 600: {:?}", row[col("完成进度")]);
+    // The 明细 keeps what the unit wrote and says, beside it, what the row was judged on.
+    let detail = sheet(&pack, "明细");
+    let (dh, _) = header(&detail, "任务编号");
+    let dc = |n: &str| header(&detail, n).1;
+    let judged: Vec<&Vec<Data>> = detail.iter().skip(dh + 1).filter(|r| r[dc("按分配目标")] != Data::Empty).collect();
+    assert_eq!(judged.len(), 1, "only where the allocation is not what was written");
+    assert_eq!((judged[0][dc("单位")].to_string(), judged[0][dc("任务编号")].to_string()), ("自然资源局".into(), "4.7.2".into()));
+    assert_eq!((num(&judged[0][dc("全年目标")]), num(&judged[0][dc("按分配目标")])), (500.0, 600.0));
 }
 
 #[test]
