@@ -387,7 +387,7 @@ fn trend(wb: &mut Workbook, st: &Styles, plan: &Plan, ledger: &Ledger) -> Result
         subtitle: Some(format!("{}　　{}累计完成与序时目标（全年目标 × 序时进度）逐月对照{}", span(ledger), plan.scope, shown)),
         columns,
         rows: rows.into(),
-        paper: Paper::A4,
+        paper: Paper::A3,
     };
     let n_rows = table.rows.len() as u32;
     let header = 2;

@@ -132,8 +132,8 @@ fn ledger_writes_the_year_on_its_own() {
 }
 
 #[test]
-fn every_ledger_workbook_opens_in_libreoffice() {
-    if !crate::common::have_soffice("every_ledger_workbook_opens_in_libreoffice") {
+fn every_ledger_workbook_opens_in_libreoffice_and_prints_at_xiaowu() {
+    if !crate::common::have_soffice("every_ledger_workbook_opens_in_libreoffice_and_prints_at_xiaowu") {
         return;
     }
     let t = tempfile::tempdir().unwrap();
@@ -144,4 +144,13 @@ fn every_ledger_workbook_opens_in_libreoffice() {
     let conv = t.path().join("pdf");
     crate::common::soffice_convert(&[out], "pdf", &conv, t.path());
     assert!(conv.join("台账.pdf").metadata().unwrap().len() > 1000);
+    // Printed at 小五 or more on every page, the 走势 charts too.
+    let Some(pages) = crate::common::pdf_pages(&conv.join("台账.pdf")) else {
+        eprintln!("SKIPPED the ledger's print sizes: python3 with PyMuPDF is not installed; .ci/run installs it");
+        return;
+    };
+    assert!(pages.iter().any(|(_, text)| text.contains("量化任务走势")), "the trend sheet printed");
+    for (i, (size, text)) in pages.iter().enumerate() {
+        assert!(*size >= 8.95, "台账 page {}: {size:.1} pt ({})", i + 1, text.chars().take(30).collect::<String>());
+    }
 }
