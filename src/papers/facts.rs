@@ -287,6 +287,23 @@ pub fn chinese_date(d: chrono::NaiveDate) -> String {
     format!("{}年{}月{}日", d.year(), d.month(), d.day())
 }
 
+/// Items gathered under their key, keys in the order first met: (unit, its rows), (tally, its units).
+fn grouped<K: PartialEq, V>(items: impl IntoIterator<Item = (K, V)>) -> Vec<(K, Vec<V>)> {
+    let mut groups: Vec<(K, Vec<V>)> = Vec::new();
+    for (k, v) in items {
+        match groups.iter_mut().find(|(g, _)| *g == k) {
+            Some((_, vs)) => vs.push(v),
+            None => groups.push((k, vec![v])),
+        }
+    }
+    groups
+}
+
+/// A task's figure city-wide, as the 任务汇总 judges it: the 通报's and the 要情's words.
+fn task_figure(t: &Task, s: &TaskSummary) -> Figure {
+    figure(t, s.actual, t.target, s.completion, s.completion.map(|_| s.expected))
+}
+
 /// The 通报's facts.
 pub fn notice(plan: &Plan, batch: &Batch, settings: &super::Settings, date: chrono::NaiveDate) -> NoticeFacts {
     let cons = &batch.consolidated;
@@ -309,16 +326,12 @@ pub fn notice(plan: &Plan, batch: &Batch, settings: &super::Settings, date: chro
             Returned { errors: c.errors, warnings: c.warnings, unit }
         })
         .collect();
-    let mut returned_groups: Vec<ReturnedGroup> = Vec::new();
-    for r in &returned {
-        match returned_groups.iter_mut().find(|g| (g.errors, g.warnings) == (r.errors, r.warnings)) {
-            Some(g) => g.units.push(r.unit.clone()),
-            None => returned_groups.push(ReturnedGroup { units: vec![r.unit.clone()], errors: r.errors, warnings: r.warnings }),
-        }
-    }
+    let returned_groups = grouped(returned.iter().map(|r| ((r.errors, r.warnings), r.unit.clone())))
+        .into_iter()
+        .map(|((errors, warnings), units)| ReturnedGroup { units, errors, warnings })
+        .collect();
     let no_data =
         pairs.iter().filter(|(_, s)| s.light == Light::Grey).map(|(t, _)| TaskName { id: t.id.clone(), name: crate::consolidate::short_name(t) }).collect();
-    let task_figure = |t: &Task, s: &TaskSummary| figure(t, s.actual, t.target, s.completion, s.completion.map(|_| s.expected));
     let indicators = pairs
         .iter()
         .filter(|(t, _)| Some(&t.area) == plan.areas.first())
@@ -351,14 +364,11 @@ pub fn notice(plan: &Plan, batch: &Batch, settings: &super::Settings, date: chro
     };
     let (red, yellow) = (lagging_tasks(Light::Red), lagging_tasks(Light::Yellow));
     let listed: std::collections::HashSet<&str> = red.iter().chain(&yellow).map(|t| t.id.as_str()).collect();
-    let mut red_elsewhere: Vec<UnitTasks> = Vec::new();
-    for r in lagging.iter().filter(|r| r.light == Light::Red && !listed.contains(r.task.as_str())) {
-        let Some(task) = row_task(plan, ledger, r) else { continue };
-        match red_elsewhere.iter_mut().find(|u| u.unit == r.unit) {
-            Some(u) => u.tasks.push(task),
-            None => red_elsewhere.push(UnitTasks { unit: r.unit.clone(), tasks: vec![task] }),
-        }
-    }
+    let red_rows = lagging.iter().filter(|r| r.light == Light::Red && !listed.contains(r.task.as_str()));
+    let mut red_elsewhere: Vec<UnitTasks> = grouped(red_rows.filter_map(|r| Some((r.unit.clone(), row_task(plan, ledger, r)?))))
+        .into_iter()
+        .map(|(unit, tasks)| UnitTasks { unit, tasks })
+        .collect();
     let roster = roster_order(plan);
     red_elsewhere.sort_by_cached_key(|u| (roster.get(u.unit.as_str()).copied().unwrap_or(usize::MAX), u.unit.clone()));
     NoticeFacts {
@@ -466,18 +476,12 @@ pub fn brief(plan: &Plan, batch: &Batch, settings: &super::Settings, date: chron
         .zip(&cons.tasks)
         .filter(|(_, s)| s.light == Light::Red)
         .map(|(t, s)| {
-            let f = figure(t, s.actual, t.target, s.completion, s.completion.map(|_| s.expected));
+            let f = task_figure(t, s);
             let gap = if f.gap.is_empty() { String::new() } else { format!("，{}", f.gap) };
             format!("{} {}：{}{}", t.id, crate::consolidate::short_name(t), f.text, gap)
         })
         .collect();
-    let mut by_unit: Vec<(String, Vec<String>)> = Vec::new();
-    for r in cons.lagging.iter().filter(|r| r.light == Light::Red) {
-        match by_unit.iter_mut().find(|(u, _)| *u == r.unit) {
-            Some((_, ids)) => ids.push(r.task.clone()),
-            None => by_unit.push((r.unit.clone(), vec![r.task.clone()])),
-        }
-    }
+    let by_unit = grouped(cons.lagging.iter().filter(|r| r.light == Light::Red).map(|r| (r.unit.clone(), r.task.clone())));
     let red_units = by_unit.into_iter().map(|(u, ids)| format!("{u}（{}）", ids.join("、"))).collect();
     // Since last month: each unit row's light this period against the period before.
     let changes = batch.ledger.as_ref().filter(|l| l.periods.len() > 1).map(|l| {
@@ -526,21 +530,23 @@ impl Brief {
         use super::Block::*;
         let list = |v: &[String]| if v.is_empty() { "无。".to_string() } else { format!("{}。", some(v, 6)) };
         let mut b = vec![
-            Title(format!("{}抓落实专项行动要情", self.period)),
+            // The list's own title, as on the 要情 sheet: no office's name is assumed.
+            Title(self.title.clone()),
+            Title(format!("（{}）", self.period)),
             Heading1(format!("一、总体情况。{}。", self.headline)),
             Heading1(format!("二、严重滞后任务{}项。", self.red_tasks.len())),
         ];
         b.extend(self.red_tasks.iter().take(6).enumerate().map(|(i, t)| Body(format!("{}. {t}。", i + 1))));
         if self.red_tasks.len() > 6 {
-            b.push(Body(format!("另有{}项，见汇总表“督办清单”。", self.red_tasks.len() - 6)));
+            b.push(Body(format!("另有{}项，见汇总表“任务汇总”（按亮灯筛选）。", self.red_tasks.len() - 6)));
         }
         b.push(Heading1(format!("三、严重滞后单位{}个。{}", self.red_units.len(), list(&self.red_units))));
         let mut n = 3;
         if let Some(changes) = &self.changes {
             n += 1;
-            b.push(Heading1(format!("{}、与上月相比。{}。", ["一", "二", "三", "四", "五"][n - 1], changes.join("；"))));
+            b.push(Heading1(format!("{}、与上月相比。{}。", super::chinese_numeral(n), changes.join("；"))));
         }
-        b.push(Heading1(format!("{}、报送情况。{}。", ["一", "二", "三", "四", "五"][n], self.reporting)));
+        b.push(Heading1(format!("{}、报送情况。{}。", super::chinese_numeral(n + 1), self.reporting)));
         b.push(Sender(self.office.clone()));
         b.push(Date(self.date.clone()));
         b

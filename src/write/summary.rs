@@ -380,9 +380,10 @@ fn tasks_sheet(wb: &mut Workbook, st: &Styles, plan: &Plan, cons: &Consolidated,
         ColSpec::wrap("进展情况", 36.0),
         ColSpec::wrap("存在问题", 26.0),
     ];
-    const CHANGE_COLUMN: usize = 15;
-    if !changes {
-        columns.remove(CHANGE_COLUMN);
+    // Where the column stands, found by its name: rows drop the same cell.
+    let change_column = columns.iter().position(|c| c.header == "较上期变化").filter(|_| !changes);
+    if let Some(c) = change_column {
+        columns.remove(c);
     }
     let row = move |i: usize| -> Vec<Val> {
         let (t, s) = (&plan.tasks[i], &cons.tasks[i]);
@@ -409,8 +410,8 @@ fn tasks_sheet(wb: &mut Workbook, st: &Styles, plan: &Plan, cons: &Consolidated,
             Val::text(s.progress.join("\n")),
             Val::text(s.problems.join("\n")),
         ];
-        if !changes {
-            row.remove(CHANGE_COLUMN);
+        if let Some(c) = change_column {
+            row.remove(c);
         }
         row
     };

@@ -57,30 +57,14 @@ fn validate_exit_code_follows_fail_on() {
 fn a_folder_alone_is_a_run() {
     // What a folder dropped on luoshi.exe arrives as: the folder, and nothing else.
     let t = tempfile::tempdir().unwrap();
-    let files = |dir: &std::path::Path| -> Vec<(String, Vec<u8>)> {
-        let mut out = Vec::new();
-        let mut stack = vec![dir.to_path_buf()];
-        while let Some(d) = stack.pop() {
-            for e in std::fs::read_dir(&d).unwrap() {
-                let p = e.unwrap().path();
-                if p.is_dir() {
-                    stack.push(p);
-                } else if !p.file_name().unwrap().to_string_lossy().starts_with('.') {
-                    out.push((p.strip_prefix(dir).unwrap().to_string_lossy().to_string(), std::fs::read(&p).unwrap()));
-                }
-            }
-        }
-        out.sort();
-        out
-    };
     let (alone, run) = (t.path().join("alone"), t.path().join("run"));
     let o = crate::common::luoshi().arg(crate::common::samples()).arg("-o").arg(&alone).args(["--date", "2021-07-05"]).output().unwrap();
     assert!(o.status.success(), "{}", crate::common::output_text(&o));
     let o = crate::common::luoshi().arg("run").arg(crate::common::samples()).arg("-o").arg(&run).args(["--date", "2021-07-05"]).output().unwrap();
     assert!(o.status.success());
-    let (a, b) = (files(&alone), files(&run));
+    let (a, b) = (crate::common::snapshot(&alone), crate::common::snapshot(&run));
     assert!(a.len() > 10, "{} files", a.len());
-    assert_eq!(a.iter().map(|(n, _)| n).collect::<Vec<_>>(), b.iter().map(|(n, _)| n).collect::<Vec<_>>());
+    assert_eq!(a.keys().collect::<Vec<_>>(), b.keys().collect::<Vec<_>>());
     assert!(a == b, "the same bytes");
     // `help run` is `run --help`; a name that is neither a command nor a folder is said as such.
     let help = crate::common::luoshi().args(["help", "run"]).output().unwrap();

@@ -191,3 +191,20 @@ print(json.dumps(pages, ensure_ascii=False))
     }
     serde_json::from_slice(&o.stdout).ok()
 }
+
+/// Every file under `dir` (luoshi's hidden lock and manifest aside) with its bytes.
+pub fn snapshot(dir: &Path) -> std::collections::BTreeMap<std::path::PathBuf, Vec<u8>> {
+    let mut out = std::collections::BTreeMap::new();
+    let mut stack = vec![dir.to_path_buf()];
+    while let Some(d) = stack.pop() {
+        for e in std::fs::read_dir(&d).unwrap() {
+            let p = e.unwrap().path();
+            if p.is_dir() {
+                stack.push(p);
+            } else if !p.file_name().unwrap().to_string_lossy().starts_with(".luoshi-") {
+                out.insert(p.strip_prefix(dir).unwrap().to_path_buf(), std::fs::read(&p).unwrap());
+            }
+        }
+    }
+    out
+}

@@ -2,27 +2,9 @@
 //! the slips a newcomer hits end in a clear refusal, not a wrong paper. On the three months of
 //! returns openpyxl wrote (`tests/fixtures/ledger`) and on the bundled samples.
 
-use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
 
-use crate::common::{ledger_fixtures, ledger_periods, luoshi, output_text as text};
-
-/// Every file under `dir` (luoshi's hidden lock and manifest aside) with its bytes.
-fn snapshot(dir: &Path) -> BTreeMap<PathBuf, Vec<u8>> {
-    let mut out = BTreeMap::new();
-    let mut stack = vec![dir.to_path_buf()];
-    while let Some(d) = stack.pop() {
-        for e in std::fs::read_dir(&d).unwrap() {
-            let p = e.unwrap().path();
-            if p.is_dir() {
-                stack.push(p);
-            } else if !p.file_name().unwrap().to_string_lossy().starts_with(".luoshi-") {
-                out.insert(p.strip_prefix(dir).unwrap().to_path_buf(), std::fs::read(&p).unwrap());
-            }
-        }
-    }
-    out
-}
+use crate::common::{ledger_fixtures, ledger_periods, luoshi, output_text as text, snapshot};
 
 fn run(tasks: &Path, batch: &Path, out: &Path) -> std::process::Output {
     luoshi().arg("--tasks").arg(tasks).arg("run").arg(batch).arg("-o").arg(out).args(["--date", "2021-07-05"]).output().unwrap()
