@@ -125,6 +125,8 @@ pub fn submitted_rows(sub: &crate::normalise::Submission) -> Vec<Vec<Val>> {
                         // A percentage is a number with a % format, never text glued to its neighbour.
                         (Field::Rate, Some(rate)) => Val::Pct(rate / 100.0),
                         _ => match t.parse::<f64>() {
+                            // A whole 序号 centred, as on the handed-out form: never "14.5.1" beside 任务编号.
+                            Ok(v) if d.field == Field::Seq && v.fract() == 0.0 => Val::Num(v, "0"),
                             Ok(v) if d.field.is_number() || d.field == Field::Seq => Val::Num(v, "General"),
                             _ => Val::text(t),
                         },
